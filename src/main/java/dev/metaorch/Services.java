@@ -1,0 +1,87 @@
+package dev.metaorch;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.metaorch.catalog.Catalog;
+import dev.metaorch.catalog.CatalogService;
+import dev.metaorch.catalog.CatalogSources;
+import dev.metaorch.config.Settings;
+import dev.metaorch.mcp.ToolContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's parts, wired by plain constructors. Slow parts (catalog load, index build, store
+ * connections) start in {@link #warmUp()} on a background thread once the transport is up; a tool
+ * call that arrives earlier waits for them in {@link #awaitReady(ToolContext)}.
+ */
+public final class Services implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Services.class);
+
+    private final Settings settings;
+    private final CatalogService catalog;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+    public Services(Settings settings, CatalogSources sources) {
+        this.settings = settings;
+        this.catalog = new CatalogService(sources);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public CatalogService catalogService() {
+        return catalog;
+    }
+
+    public Catalog catalog() {
+        return catalog.current();
+    }
+
+    /** Starts loading everything slow in the background; returns at once. */
+    public CompletableFuture<Void> warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                long t0 = System.nanoTime();
+                Catalog c = catalog.current();
+                log.info("catalog ready: {} plugins in {} marketplaces ({} ms)", c.size(), c.marketplaces().size(),
+                        (System.nanoTime() - t0) / 1_000_000);
+                ready.complete(null);
+            } catch (Throwable e) {
+                log.error("warm-up failed", e);
+                ready.complete(null); // tools still answer; each reports its own failure
+            }
+        }, "warm-up");
+        t.setDaemon(true);
+        t.start();
+        return ready;
+    }
+
+    /** Waits for warm-up when it was started, telling the client why it waits. */
+    public void awaitReady(ToolContext ctx) {
+        if (ready.isDone()) {
+            return;
+        }
+        ctx.progress(0, null, "loading the plugin catalog");
+        try {
+            ready.get(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            log.warn("warm-up not finished: {}", e.toString());
+        }
+    }
+
+    /** For callers (CLI) that never start a background warm-up. */
+    public void markReady() {
+        ready.complete(null);
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,128 @@
+package dev.metaorch.catalog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+
+/**
+ * The shared catalog: built once, cached with Caffeine, rebuilt when any file it was read from changes.
+ * Every tool call asks {@link #current()}; concurrent callers share one build and never see a partial one.
+ */
+public final class CatalogService {
+
+    /** How often, at most, the source files are stat'ed to detect a change. */
+    static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
+
+    private record Built(Catalog catalog, Map<Path, String> stamps) {
+    }
+
+    private final CatalogSources sources;
+    private final LoadingCache<CatalogSources, Built> cache;
+    private final AtomicLong versions = new AtomicLong();
+    private final LongSupplier clock;
+    private volatile long lastCheck;
+
+    public CatalogService(CatalogSources sources) {
+        this(sources, System::nanoTime);
+    }
+
+    CatalogService(CatalogSources sources, LongSupplier nanoClock) {
+        this.sources = sources;
+        this.clock = nanoClock;
+        // One key, one value: Caffeine gives us a build that runs once however many callers wait for it.
+        this.cache = Caffeine.newBuilder().maximumSize(1).build(this::build);
+    }
+
+    public CatalogSources sources() {
+        return sources;
+    }
+
+    /** The catalog as of now; rebuilt first when a source file changed since the last build. */
+    public Catalog current() {
+        Built b = cache.get(sources);
+        long now = clock.getAsLong();
+        if (now - lastCheck >= CHECK_INTERVAL.toNanos()) {
+            lastCheck = now;
+            if (!stamps(b.stamps().keySet()).equals(b.stamps())) {
+                cache.asMap().remove(sources, b);
+                b = cache.get(sources);
+            }
+        }
+        return b.catalog();
+    }
+
+    /** Drops the cached catalog; the next call rebuilds it. */
+    public void invalidate() {
+        cache.invalidateAll();
+    }
+
+    private Built build(CatalogSources s) {
+        List<String> warnings = new ArrayList<>();
+        Set<Path> watched = new LinkedHashSet<>();
+        List<Marketplace> marketplaces = new ArrayList<>();
+        for (Path snap : s.snapshots()) {
+            watched.add(snap);
+            if (!Files.exists(snap)) {
+                warnings.add("catalog " + snap + " does not exist");
+                continue;
+            }
+            try {
+                watched.addAll(SnapshotLoader.files(snap));
+            } catch (IOException e) {
+                // reported by the loader
+            }
+            marketplaces.addAll(SnapshotLoader.load(snap, warnings));
+        }
+        for (Path dir : s.marketplaces()) {
+            if (!Files.isDirectory(dir)) {
+                warnings.add("marketplace folder " + dir + " does not exist");
+                watched.add(dir);
+                continue;
+            }
+            marketplaces.add(MarketplaceFolderLoader.load(dir, "folder", dir.toString(), watched));
+        }
+        if (s.useClaudeState() && s.claudePluginsDir() != null) {
+            marketplaces.addAll(ClaudeStateLoader.marketplaces(s.claudePluginsDir(), warnings, watched));
+        }
+        Map<String, InstallState> install = ClaudeStateLoader.installState(s.claudePluginsDir(), s.claudeSettings(), warnings, watched);
+        if (!install.isEmpty()) {
+            List<Marketplace> withState = new ArrayList<>();
+            for (Marketplace m : marketplaces) {
+                withState.add(new Marketplace(m.name(), m.source(), m.origin(),
+                        m.plugins().stream().map(p -> install.containsKey(p.id()) ? p.withInstall(install.get(p.id())) : p).toList(),
+                        m.warnings()));
+            }
+            marketplaces = withState;
+        }
+        watched.remove(null);
+        return new Built(new Catalog(marketplaces, warnings, Instant.now(), versions.incrementAndGet()), stamps(watched));
+    }
+
+    /** Modification time and size of each path ("-" when missing), the change detector. */
+    private static Map<Path, String> stamps(Set<Path> paths) {
+        Map<Path, String> out = new HashMap<>();
+        for (Path p : paths) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                out.put(p, a.lastModifiedTime().toMillis() + ":" + a.size());
+            } catch (IOException e) {
+                out.put(p, "-");
+            }
+        }
+        return out;
+    }
+}

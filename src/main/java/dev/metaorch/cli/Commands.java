@@ -1,0 +1,95 @@
+package dev.metaorch.cli;
+
+import java.io.PrintStream;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import dev.metaorch.Services;
+import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolException;
+import dev.metaorch.mcp.ToolResult;
+import dev.metaorch.mcp.Tools;
+import dev.metaorch.mcp.tools.CatalogStatusTool;
+import dev.metaorch.util.Json;
+
+/**
+ * The command-line commands. Most run the same handler as the MCP tool of the same purpose and print
+ * its text, or with {@code --json} its structured object (exactly what the tool returns as structuredContent).
+ */
+public final class Commands {
+
+    public static final String USAGE = """
+            usage: meta-orchestrator <command> [options] [text]
+
+            commands:
+              serve (default)          stdio MCP server (exits within 2 s after stdin closes)
+              catalog                  catalog status: marketplaces, counts, warnings, collisions
+              recommend "task"         recommend plugins for a task (--batch FILE for many)
+              research "task"          capabilities, integration and reliability report
+              plan "task"              generate a workflow
+              runs | run show ID       runs and their steps
+              record ...               record an outcome (--run ID, or an explicit outcome)
+              stats                    global metrics of the pattern library
+              bench recommend|workflows|learning|startup|reliability
+
+            shared options:
+              --catalog PATH           JSONL snapshot file or folder of them (repeatable)
+              --marketplace DIR        marketplace folder with .claude-plugin/marketplace.json (repeatable)
+              --home DIR               data folder (default $META_ORCH_HOME or ~/.meta-orchestrator)
+              --json                   machine-readable output on stdout
+              --limit N                number of results (1 to 100, default 10)
+            Without --catalog/--marketplace (or META_ORCH_MARKETPLACES) the marketplaces Claude Code
+            knows (~/.claude/plugins) are read.""";
+
+    /** Options every command accepts. */
+    public static final Set<String> SHARED = Set.of("catalog", "marketplace", "home", "json", "limit", "help", "no-neo4j");
+
+    private Commands() {
+    }
+
+    static Set<String> shared(String... more) {
+        Set<String> s = new HashSet<>(SHARED);
+        s.addAll(Set.of(more));
+        return s;
+    }
+
+    public static int run(Options opts, Services services, PrintStream out) {
+        services.markReady();
+        switch (opts.command()) {
+            case "catalog" -> {
+                opts.allow(shared("refresh"));
+                Map<String, Object> args = new LinkedHashMap<>();
+                if (opts.flag("refresh")) {
+                    args.put("refresh", true);
+                }
+                int code = tool(services, CatalogStatusTool.NAME, args, opts, out);
+                if (services.catalog().isEmpty()) {
+                    System.err.println(CatalogStatusTool.EMPTY_HINT);
+                }
+                return code;
+            }
+            default -> throw new Options.UsageException("unknown command '" + opts.command() + "'");
+        }
+    }
+
+    /** Runs a tool handler and prints its answer; a tool error goes to stderr with exit status 1. */
+    static int tool(Services services, String name, Map<String, Object> args, Options opts, PrintStream out) {
+        ToolResult r;
+        try {
+            r = Tools.byName(services, name).call(args, ToolContext.NONE);
+        } catch (ToolException e) {
+            r = ToolResult.error(e.getMessage());
+        }
+        if (r.error()) {
+            System.err.println("meta-orchestrator: " + r.text());
+            if (opts.flag("json")) {
+                out.println(Json.write(r.structured()));
+            }
+            return 1;
+        }
+        out.println(opts.flag("json") ? Json.write(r.structured()) : r.text());
+        return 0;
+    }
+}

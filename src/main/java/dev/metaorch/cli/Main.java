@@ -1,0 +1,101 @@
+package dev.metaorch.cli;
+
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.metaorch.Services;
+import dev.metaorch.catalog.CatalogSources;
+import dev.metaorch.config.Settings;
+import dev.metaorch.mcp.Server;
+import dev.metaorch.mcp.ToolException;
+
+/** Entry point: {@code meta-orchestrator <command> [options] [text]} (see CONTRACTS.md). */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        // stdout is reserved: JSON-RPC in serve mode, the command's answer otherwise. Anything printed
+        // by accident through System.out goes to stderr instead.
+        PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        System.setOut(System.err);
+        int code = run(argv, stdout, System.getenv());
+        stdout.flush();
+        System.exit(code);
+    }
+
+    public static int run(String[] argv, PrintStream out, Map<String, String> env) {
+        Options opts;
+        try {
+            opts = Options.parse(argv);
+        } catch (Options.UsageException e) {
+            System.err.println("meta-orchestrator: " + e.getMessage());
+            System.err.println(Commands.USAGE);
+            return 2;
+        }
+        if (opts.flag("help") || opts.command().equals("help")) {
+            out.println(Commands.USAGE);
+            return 0;
+        }
+        if (opts.flag("version") || opts.command().equals("version")) {
+            out.println(Server.NAME + " " + Server.VERSION);
+            return 0;
+        }
+        try {
+            Services services = services(opts, env);
+            services.settings().warnings().forEach(w -> System.err.println("warning: " + w));
+            if (opts.command().equals("serve")) {
+                opts.allow(Commands.SHARED);
+                Server.serve(services, System.in, out);
+                return 0;
+            }
+            return Commands.run(opts, services, out);
+        } catch (Options.UsageException e) {
+            System.err.println("meta-orchestrator: " + e.getMessage());
+            System.err.println("Run 'meta-orchestrator help' for usage.");
+            return 2;
+        } catch (ToolException e) {
+            System.err.println("meta-orchestrator: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /** Wires the services for these options: data folder, settings and catalog sources. */
+    public static Services services(Options opts, Map<String, String> env) {
+        String home = opts.value("home");
+        Path homeDir = home != null ? Path.of(home) : Settings.defaultHome(env);
+        Settings settings = Settings.load(homeDir, env);
+        return new Services(settings, sources(opts, env, settings));
+    }
+
+    static CatalogSources sources(Options opts, Map<String, String> env, Settings settings) {
+        List<Path> snapshots = opts.all("catalog").stream().map(Path::of).toList();
+        List<Path> folders = new ArrayList<>(opts.all("marketplace").stream().map(Path::of).toList());
+        String envFolders = env.get("META_ORCH_MARKETPLACES");
+        if (envFolders != null && !envFolders.isBlank()) {
+            for (String f : envFolders.split(":")) {
+                if (!f.isBlank()) {
+                    folders.add(Path.of(f));
+                }
+            }
+        }
+        String configDir = env.get("CLAUDE_CONFIG_DIR");
+        Path claude = configDir != null && !configDir.isBlank() ? Path.of(configDir)
+                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".claude");
+        boolean named = !snapshots.isEmpty() || !folders.isEmpty();
+        if (!named) {
+            folders.addAll(settings.extraMarketplaces());
+        }
+        return new CatalogSources(snapshots, folders, claude.resolve("plugins"), claude.resolve("settings.json"), !named);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.metaorch.mcp;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.metaorch.Services;
+import dev.metaorch.util.Json;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stdio MCP server: a thin shell that adapts {@link McpTool}s (and resources, prompts) to the SDK.
+ */
+public final class Server {
+
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+    public static final String NAME = "meta-orchestrator";
+    public static final String VERSION = "0.1.0";
+
+    private Server() {
+    }
+
+    public static McpJsonMapper jsonMapper() {
+        return new JacksonMcpJsonMapper(Json.MAPPER);
+    }
+
+    /**
+     * Serves until stdin ends, then closes and returns (the caller exits the JVM: SDK threads would
+     * otherwise keep it alive).
+     */
+    public static void serve(Services services, InputStream in, OutputStream out) throws InterruptedException {
+        McpJsonMapper mapper = jsonMapper();
+        StdioTransport transport = new StdioTransport(mapper, in, out);
+        McpSyncServer server = build(services, transport, mapper);
+        services.warmUp();
+        transport.awaitInputEnd();
+        log.info("stdin closed; shutting down");
+        try {
+            server.closeGracefully();
+        } catch (RuntimeException e) {
+            log.debug("close: {}", e.toString());
+        }
+    }
+
+    public static McpSyncServer build(Services services, StdioTransport transport, McpJsonMapper mapper) {
+        List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>();
+        for (McpTool t : Tools.all(services)) {
+            specs.add(spec(services, t, mapper));
+        }
+        return McpServer.sync(transport)
+                .serverInfo(NAME, VERSION)
+                .jsonMapper(mapper)
+                .requestTimeout(Duration.ofMinutes(10))
+                .instructions("Recommends Claude Code plugins for a task, plans multi-plugin workflows, validates "
+                        + "each step of a run and learns which plugin sequences work. Start with recommend_plugins "
+                        + "or generate_workflow; catalog_status tells which marketplaces are loaded.")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+                .tools(specs)
+                .build();
+    }
+
+    public static McpSchema.Tool toolDefinition(McpTool t, McpJsonMapper mapper) {
+        return McpSchema.Tool.builder()
+                .name(t.name())
+                .description(t.description())
+                .inputSchema(mapper, t.inputSchema())
+                .annotations(new McpSchema.ToolAnnotations(null, t.readOnly(), false, t.readOnly(), false, null))
+                .build();
+    }
+
+    static McpServerFeatures.SyncToolSpecification spec(Services services, McpTool t, McpJsonMapper mapper) {
+        return McpServerFeatures.SyncToolSpecification.builder()
+                .tool(toolDefinition(t, mapper))
+                .callHandler((exchange, request) -> call(services, t, exchange, request))
+                .build();
+    }
+
+    static McpSchema.CallToolResult call(Services services, McpTool t, McpSyncServerExchange exchange,
+                                         McpSchema.CallToolRequest request) {
+        ToolContext ctx = new ExchangeContext(exchange, request.progressToken(), t.name());
+        ToolResult r;
+        try {
+            services.awaitReady(ctx);
+            r = t.call(request.arguments() == null ? Map.of() : request.arguments(), ctx);
+        } catch (ToolException e) {
+            r = ToolResult.error(e.getMessage());
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            log.error("tool {} failed", t.name(), e);
+            r = ToolResult.error(t.name() + " failed with an internal error (" + e.getClass().getSimpleName()
+                    + "); details are in the server log");
+        }
+        return McpSchema.CallToolResult.builder()
+                .addTextContent(r.text())
+                .structuredContent(r.structured())
+                .isError(r.error())
+                .build();
+    }
+
+    /** Sends progress only when the client asked for it, and never lets a notification failure fail the tool. */
+    private record ExchangeContext(McpSyncServerExchange exchange, Object token, String tool) implements ToolContext {
+        @Override
+        public void progress(double progress, Double total, String message) {
+            if (token == null) {
+                return;
+            }
+            try {
+                exchange.progressNotification(new McpSchema.ProgressNotification(token, progress, total, message));
+            } catch (RuntimeException e) {
+                log.debug("progress notification failed: {}", e.toString());
+            }
+        }
+
+        @Override
+        public void log(String level, String message) {
+            McpSchema.LoggingLevel l = switch (level) {
+                case "debug" -> McpSchema.LoggingLevel.DEBUG;
+                case "warning" -> McpSchema.LoggingLevel.WARNING;
+                case "error" -> McpSchema.LoggingLevel.ERROR;
+                default -> McpSchema.LoggingLevel.INFO;
+            };
+            try {
+                exchange.loggingNotification(new McpSchema.LoggingMessageNotification(l, tool, message));
+            } catch (RuntimeException e) {
+                log.debug("log notification failed: {}", e.toString());
+            }
+        }
+    }
+}

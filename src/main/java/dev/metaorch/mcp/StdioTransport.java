@@ -1,0 +1,300 @@
+package dev.metaorch.mcp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.metaorch.util.Json;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransport;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Newline-delimited JSON-RPC over stdin/stdout for one client, replacing the SDK's stdio provider,
+ * whose read loop ends the whole session on the first malformed line.
+ *
+ * <p>Every line is checked before it reaches the SDK session: a line that is not JSON gets a parse error
+ * ({@code -32700}, id null); JSON that is not a JSON-RPC 2.0 message gets {@code -32600} with the id when
+ * one is usable; an over-long line is discarded with {@code -32600}. In every case the session goes on.
+ * Only JSON-RPC is written to the output stream; logs go through SLF4J to stderr.
+ */
+public final class StdioTransport implements McpServerTransportProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(StdioTransport.class);
+
+    /** Longest line accepted; longer lines are drained and answered with an error, never buffered whole. */
+    public static final int MAX_LINE_BYTES = 32 * 1024 * 1024;
+
+    private final McpJsonMapper mapper;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Object writeLock = new Object();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch inputEnded = new CountDownLatch(1);
+    private volatile McpServerSession session;
+
+    public StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out) {
+        this.mapper = mapper;
+        this.in = in;
+        this.out = out;
+    }
+
+    @Override
+    public void setSessionFactory(McpServerSession.Factory factory) {
+        this.session = factory.create(new SessionTransport());
+        Thread reader = new Thread(this::readLoop, "stdio-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Blocks until stdin reaches end of input (or the transport is closed). */
+    public boolean awaitInputEnd(Duration timeout) throws InterruptedException {
+        return inputEnded.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void awaitInputEnd() throws InterruptedException {
+        inputEnded.await();
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+        McpServerSession s = session;
+        return s == null ? Mono.error(new IllegalStateException("no session")) : s.sendNotification(method, params);
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return Mono.fromRunnable(() -> {
+            closing.set(true);
+            inputEnded.countDown();
+        });
+    }
+
+    private void readLoop() {
+        try {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
+            byte[] buf = new byte[64 * 1024];
+            boolean overflow = false;
+            int n;
+            while (!closing.get() && (n = in.read(buf)) >= 0) {
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        if (!overflow) {
+                            line.write(buf, start, i - start);
+                            dispatch(line.toByteArray());
+                        } else {
+                            tooLarge();
+                        }
+                        line.reset();
+                        overflow = false;
+                        start = i + 1;
+                    }
+                }
+                if (!overflow) {
+                    line.write(buf, start, n - start);
+                    if (line.size() > MAX_LINE_BYTES) {
+                        overflow = true;
+                        line = new ByteArrayOutputStream(8192);
+                    }
+                }
+            }
+            if (!overflow && line.size() > 0) {
+                dispatch(line.toByteArray());
+            } else if (overflow) {
+                tooLarge();
+            }
+        } catch (IOException e) {
+            if (!closing.get()) {
+                log.warn("stdin read failed: {}", e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            log.error("stdio reader stopped by an unexpected error", e);
+        } finally {
+            closing.set(true);
+            inputEnded.countDown();
+        }
+    }
+
+    private void tooLarge() {
+        writeError(null, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: message larger than " + MAX_LINE_BYTES + " bytes");
+    }
+
+    private void dispatch(byte[] bytes) {
+        // Broken UTF-8 is replaced rather than rejected, so a message with a usable id still gets an answer.
+        String line;
+        try {
+            line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (IOException e) {
+            writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: undecodable bytes");
+            return;
+        }
+        if (line.endsWith("\r")) {
+            line = line.substring(0, line.length() - 1);
+        }
+        if (line.isBlank()) {
+            return;
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(line);
+        } catch (RuntimeException e) {
+            writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: " + shorten(e.getMessage()));
+            return;
+        }
+        String problem = shapeProblem(node);
+        Object id = node != null && node.isObject() ? usableId(node.get("id")) : null;
+        if (problem != null) {
+            writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + problem);
+            return;
+        }
+        McpSchema.JSONRPCMessage message;
+        try {
+            message = McpSchema.deserializeJsonRpcMessage(mapper, line);
+        } catch (IOException | RuntimeException e) {
+            writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + shorten(e.getMessage()));
+            return;
+        }
+        McpServerSession s = session;
+        try {
+            s.handle(message).subscribe(null, err -> log.warn("message handling failed: {}", shorten(err.getMessage())));
+        } catch (RuntimeException e) {
+            log.warn("message handling failed: {}", shorten(e.getMessage()));
+            if (id != null && node.has("method")) {
+                writeError(id, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error");
+            }
+        }
+    }
+
+    /** Why a parsed JSON value is not a JSON-RPC 2.0 message we accept, or null when it is one. */
+    static String shapeProblem(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            return "empty message";
+        }
+        if (node.isArray()) {
+            return "batches are not supported; send one message per line";
+        }
+        if (!node.isObject()) {
+            return "expected a JSON object";
+        }
+        JsonNode v = node.get("jsonrpc");
+        if (v == null || !v.isString() || !"2.0".equals(v.asString())) {
+            return "\"jsonrpc\" must be \"2.0\"";
+        }
+        JsonNode id = node.get("id");
+        if (id != null && !id.isNull() && usableId(id) == null) {
+            return "\"id\" must be a string or an integer";
+        }
+        JsonNode method = node.get("method");
+        if (method != null) {
+            if (!method.isString() || method.asString().isBlank()) {
+                return "\"method\" must be a non-empty string";
+            }
+            JsonNode params = node.get("params");
+            if (params != null && !params.isNull() && !params.isObject()) {
+                return "\"params\" must be an object";
+            }
+            if (id != null && id.isNull()) {
+                return "\"id\" must not be null";
+            }
+            return null;
+        }
+        if (node.has("result") || node.has("error")) {
+            return id == null || id.isNull() ? "a response needs an id" : null;
+        }
+        return "neither a request, a notification nor a response (no \"method\")";
+    }
+
+    static Object usableId(JsonNode id) {
+        if (id == null) {
+            return null;
+        }
+        if (id.isString()) {
+            return id.asString();
+        }
+        if (id.isIntegralNumber() && id.canConvertToLong()) {
+            return id.asLong();
+        }
+        return null;
+    }
+
+    private static String shorten(String s) {
+        if (s == null) {
+            return "malformed message";
+        }
+        String first = s.lines().findFirst().orElse(s);
+        return first.length() > 200 ? first.substring(0, 200) + "\u2026" : first;
+    }
+
+    /** Error responses built by hand: the SDK's serializer would drop {@code "id": null}. */
+    private void writeError(Object id, int code, String message) {
+        ObjectNode o = Json.object();
+        o.put("jsonrpc", "2.0");
+        if (id instanceof Long l) {
+            o.put("id", l);
+        } else if (id instanceof String s) {
+            o.put("id", s);
+        } else {
+            o.putNull("id");
+        }
+        o.putObject("error").put("code", code).put("message", message);
+        writeLine(o.toString());
+    }
+
+    private void writeLine(String json) {
+        byte[] bytes = (json.replace("\r", "\\r").replace("\n", "\\n") + "\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (writeLock) {
+            try {
+                out.write(bytes);
+                out.flush();
+            } catch (IOException e) {
+                if (!closing.get()) {
+                    log.warn("stdout write failed: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    private final class SessionTransport implements McpServerTransport {
+
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+            return Mono.fromCallable(() -> {
+                writeLine(mapper.writeValueAsString(message));
+                return true;
+            }).then();
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+            return mapper.convertValue(data, typeRef);
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return StdioTransport.this.closeGracefully();
+        }
+
+        @Override
+        public void close() {
+            closing.set(true);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.metaorch.mcp;
+
+import java.util.List;
+
+import dev.metaorch.Services;
+import dev.metaorch.mcp.tools.CatalogStatusTool;
+
+/** Every tool the server offers, in the order clients list them. One line per tool. */
+public final class Tools {
+
+    private Tools() {
+    }
+
+    public static List<McpTool> all(Services services) {
+        return List.of(
+                new CatalogStatusTool(services)
+        );
+    }
+
+    public static McpTool byName(Services services, String name) {
+        return all(services).stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no tool " + name));
+    }
+}
