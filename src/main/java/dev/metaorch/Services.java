@@ -8,7 +8,11 @@ import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.CatalogService;
 import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.config.Settings;
+import dev.metaorch.learn.Evidence;
+import dev.metaorch.learn.KnownIssueSource;
+import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.workflow.WorkflowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +27,33 @@ public final class Services implements AutoCloseable {
 
     private final Settings settings;
     private final CatalogService catalog;
+    private final WorkflowStore workflows;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    // Filled by the pattern store; empty until outcomes are recorded.
+    private volatile PatternLibrary patterns = PatternLibrary.EMPTY;
+    private volatile Evidence evidence = Evidence.NONE;
+    private volatile KnownIssueSource knownIssues = KnownIssueSource.NONE;
 
     public Services(Settings settings, CatalogSources sources) {
         this.settings = settings;
         this.catalog = new CatalogService(sources);
+        this.workflows = new WorkflowStore(settings.home());
+    }
+
+    public WorkflowStore workflows() {
+        return workflows;
+    }
+
+    public PatternLibrary patterns() {
+        return patterns;
+    }
+
+    public Evidence evidence() {
+        return evidence;
+    }
+
+    public KnownIssueSource knownIssues() {
+        return knownIssues;
     }
 
     public Settings settings() {

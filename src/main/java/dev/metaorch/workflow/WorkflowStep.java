@@ -1,0 +1,58 @@
+package dev.metaorch.workflow;
+
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.annotation.JsonNaming;
+import tools.jackson.databind.PropertyNamingStrategies;
+
+/**
+ * One step of a workflow spec (CONTRACTS.md {@code plan --json}).
+ *
+ * @param plugin    {@code name@marketplace}
+ * @param component the component's name exactly as in the catalog (agents: front-matter name)
+ * @param kind      agent, command or skill
+ * @param invoke    how Claude Code invokes it
+ * @param inputs    input name to either a literal value or a reference to an earlier output:
+ *                  {@code {"from_step": 1, "output": "project_path"}}
+ * @param outputs   output name to a description of what it holds
+ * @param flags     problems found while planning, e.g. an input no earlier output satisfies
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record WorkflowStep(int step, String plugin, String component, String kind, String invoke, String purpose,
+                           Map<String, Object> inputs, Map<String, Object> outputs, List<Check> validation,
+                           RetryStrategy retryStrategy, Fallback fallback, List<String> flags) {
+
+    public WorkflowStep {
+        inputs = inputs == null ? Map.of() : inputs;
+        outputs = outputs == null ? Map.of() : outputs;
+        validation = validation == null ? List.of() : List.copyOf(validation);
+        flags = flags == null ? List.of() : List.copyOf(flags);
+    }
+
+    /** Retry policy of a step: exponential backoff with jitter. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RetryStrategy(int maxRetries, long initialDelayMs, double factor, long maxDelayMs, boolean jitter,
+                                List<String> nonRetryable) {
+        /** At most 3 retries after the first attempt, from 1 s doubling to at most 60 s, with jitter. */
+        public static RetryStrategy standard() {
+            return new RetryStrategy(3, 1000, 2.0, 60_000, true,
+                    List.of("permission denied", "not found on the allowlist", "invalid argument", "unauthorized"));
+        }
+    }
+
+    /**
+     * The component to invoke instead when the step keeps failing: a real, different catalog component with the
+     * same role and its similarity, or absent ({@code plugin} null) with the reason.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Fallback(String plugin, String component, String kind, String invoke, Double similarity, String reason) {
+        public static Fallback none(String reason) {
+            return new Fallback(null, null, null, null, null, reason);
+        }
+
+        public boolean present() {
+            return plugin != null;
+        }
+    }
+}
