@@ -517,6 +517,20 @@ public final class MarketplaceFolderLoader {
         }
 
         private void hooks(JsonNode events, String where) {
+            if (events.isArray() && events.size() > 0 && events.get(0).has("event")) {
+                // Some plugins ship a list of registrations that each name their event; Claude Code expects an
+                // event map. The registrations are still listed (as the snapshot catalog does), with a warning.
+                warnings.add(where + ": non-standard hooks file (a list of registrations, not an event map)");
+                for (JsonNode r : events) {
+                    String event = SnapshotLoader.text(r, "event");
+                    if (event == null || event.isBlank()) {
+                        continue;
+                    }
+                    String matcher = SnapshotLoader.text(r, "matcher");
+                    add(Component.of(ComponentKind.HOOK, matcher == null || matcher.isBlank() ? event : event + ":" + matcher, ""));
+                }
+                return;
+            }
             if (!events.isObject()) {
                 warnings.add(where + ": non-standard hooks file (no event map); skipped");
                 return;

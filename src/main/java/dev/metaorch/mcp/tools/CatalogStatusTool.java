@@ -70,11 +70,21 @@ public final class CatalogStatusTool implements McpTool {
                 e.put(k.catalogKey(), m.plugins().stream().mapToLong(p -> p.count(k)).sum());
             }
             List<String> warnings = new ArrayList<>(m.warnings());
+            List<Plugin> remote = new ArrayList<>();
             for (Plugin p : m.plugins()) {
                 p.warnings().forEach(w -> warnings.add(p.name() + ": " + w));
                 if (p.remoteSource() != null) {
-                    warnings.add(p.name() + ": remote source " + remoteLabel(p) + " listed, not resolved");
+                    remote.add(p);
                 }
+            }
+            e.put("remote", remote.size());
+            // Remote sources are normal in some marketplaces (233 in claude-plugins-official): one line, not one per plugin.
+            if (remote.size() == 1) {
+                warnings.add(remote.get(0).name() + ": remote source " + remoteLabel(remote.get(0)) + " listed, not resolved");
+            } else if (remote.size() > 1) {
+                warnings.add(remote.size() + " plugins have remote sources ("
+                        + String.join(", ", remote.stream().map(p -> String.valueOf(p.remoteSource().get("source"))).distinct().sorted().toList())
+                        + "): listed from their marketplace entries, components not resolved");
             }
             e.put("warning_count", warnings.size());
             e.put("warnings", withWarnings ? warnings : List.of());
