@@ -118,9 +118,9 @@ public final class HostileInput {
         long id = id();
         String valid = Json.write(request(id, "tools/call", Map.of("name", "catalog_status", "arguments", Map.of())));
         return switch (random.nextInt(6)) {
-            // truncated after the id: the id is readable, the message is not
-            case 0 -> new Message(valid.substring(0, valid.length() - 1 - random.nextInt(20)).getBytes(StandardCharsets.UTF_8), id, "broken-json");
-            case 1 -> new Message(("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":tools/list}").getBytes(StandardCharsets.UTF_8), id, "broken-json");
+            // truncated after the id: unparseable, so the answer is a parse error with id null
+            case 0 -> new Message(valid.substring(0, valid.length() - 1 - random.nextInt(20)).getBytes(StandardCharsets.UTF_8), null, "broken-json");
+            case 1 -> new Message(("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":tools/list}").getBytes(StandardCharsets.UTF_8), null, "broken-json");
             case 2 -> {
                 byte[] b = new byte[1 + random.nextInt(200)];
                 random.nextBytes(b);
@@ -272,10 +272,13 @@ public final class HostileInput {
 
     private Message deepNesting() {
         long id = id();
-        int depth = 300 + random.nextInt(3000);
+        int depth = random.nextBoolean() ? 20 + random.nextInt(150) : 300 + random.nextInt(3000);
         String prefix = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"catalog_status\",\"arguments\":{\"x\":";
         String body = "[".repeat(depth) + "]".repeat(depth);
-        return new Message((prefix + body + "}}}").getBytes(StandardCharsets.UTF_8), id, "deep-nesting");
+        // Within the parser's nesting limit the id is usable and a tool result is owed; beyond it the
+        // message is refused at parse time and answered with a parse error (id null).
+        Object expect = depth + 4 <= dev.metaorch.util.Json.MAX_NESTING ? id : null;
+        return new Message((prefix + body + "}}}").getBytes(StandardCharsets.UTF_8), expect, "deep-nesting");
     }
 
     private Message invalidUtf8() {

@@ -22,8 +22,6 @@ import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -158,9 +156,8 @@ public final class StdioTransport implements McpServerTransportProvider {
         try {
             node = Json.MAPPER.readTree(line);
         } catch (RuntimeException e) {
-            // JSON-RPC answers a parse error with id null; when the top-level id was readable before the
-            // error we echo it, so a client waiting on that id is not left hanging.
-            writeError(idBeforeError(line), McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: " + shorten(e.getMessage()));
+            // JSON-RPC 2.0: a message that cannot be parsed has no id we may trust, so the answer carries id null.
+            writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: " + shorten(e.getMessage()));
             return;
         }
         String problem = shapeProblem(node);
@@ -224,42 +221,6 @@ public final class StdioTransport implements McpServerTransportProvider {
             return id == null || id.isNull() ? "a response needs an id" : null;
         }
         return "neither a request, a notification nor a response (no \"method\")";
-    }
-
-    /** Streams tokens until the first error and returns the top-level "id" if one was read. */
-    static Object idBeforeError(String line) {
-        Object id = null;
-        try (JsonParser p = Json.MAPPER.createParser(line)) {
-            int depth = 0;
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                switch (t) {
-                    case START_OBJECT, START_ARRAY -> depth++;
-                    case END_OBJECT, END_ARRAY -> depth--;
-                    case PROPERTY_NAME -> {
-                        if (depth == 1 && "id".equals(p.currentName())) {
-                            JsonToken v = p.nextToken();
-                            if (v == JsonToken.VALUE_STRING) {
-                                id = p.getString();
-                            } else if (v == JsonToken.VALUE_NUMBER_INT) {
-                                try {
-                                    id = p.getLongValue();
-                                } catch (RuntimeException overflow) {
-                                    id = null;
-                                }
-                            } else if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
-                                depth++;
-                            }
-                        }
-                    }
-                    default -> {
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            // expected: the line is malformed somewhere after (or before) the id
-        }
-        return id;
     }
 
     static Object usableId(JsonNode id) {
