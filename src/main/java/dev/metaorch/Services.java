@@ -8,6 +8,7 @@ import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.CatalogService;
 import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.config.Settings;
+import dev.metaorch.execute.RunStore;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.PatternLibrary;
@@ -28,6 +29,7 @@ public final class Services implements AutoCloseable {
     private final Settings settings;
     private final CatalogService catalog;
     private final WorkflowStore workflows;
+    private final RunStore runs;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     // Filled by the pattern store; empty until outcomes are recorded.
     private volatile PatternLibrary patterns = PatternLibrary.EMPTY;
@@ -38,10 +40,15 @@ public final class Services implements AutoCloseable {
         this.settings = settings;
         this.catalog = new CatalogService(sources);
         this.workflows = new WorkflowStore(settings.home());
+        this.runs = new RunStore(settings, workflows, this::knownIssues);
     }
 
     public WorkflowStore workflows() {
         return workflows;
+    }
+
+    public RunStore runs() {
+        return runs;
     }
 
     public PatternLibrary patterns() {

@@ -12,6 +12,7 @@ import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
 import dev.metaorch.mcp.tools.CatalogStatusTool;
+import dev.metaorch.mcp.tools.RunStatusTool;
 import dev.metaorch.util.Json;
 
 /**
@@ -69,6 +70,17 @@ public final class Commands {
                     System.err.println(CatalogStatusTool.EMPTY_HINT);
                 }
                 return code;
+            }
+            case "runs" -> {
+                opts.allow(SHARED);
+                return tool(services, RunStatusTool.NAME, new LinkedHashMap<>(), opts, out);
+            }
+            case "run" -> {
+                opts.allow(SHARED);
+                if (opts.positional().size() != 2 || !opts.positional().get(0).equals("show")) {
+                    throw new Options.UsageException("usage: run show ID");
+                }
+                return tool(services, RunStatusTool.NAME, Map.of("run_id", opts.positional().get(1)), opts, out);
             }
             default -> throw new Options.UsageException("unknown command '" + opts.command() + "'");
         }

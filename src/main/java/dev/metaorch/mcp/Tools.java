@@ -4,6 +4,10 @@ import java.util.List;
 
 import dev.metaorch.Services;
 import dev.metaorch.mcp.tools.CatalogStatusTool;
+import dev.metaorch.mcp.tools.ExecuteStepTool;
+import dev.metaorch.mcp.tools.RollbackRunTool;
+import dev.metaorch.mcp.tools.RunStatusTool;
+import dev.metaorch.mcp.tools.StartRunTool;
 
 /** Every tool the server offers, in the order clients list them. One line per tool. */
 public final class Tools {
@@ -13,7 +17,11 @@ public final class Tools {
 
     public static List<McpTool> all(Services services) {
         return List.of(
-                new CatalogStatusTool(services)
+                new CatalogStatusTool(services),
+                new StartRunTool(services),
+                new ExecuteStepTool(services),
+                new RunStatusTool(services),
+                new RollbackRunTool(services)
         );
     }
 
