@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -457,7 +456,7 @@ public final class RunStore {
             return Math.round(base);
         }
         double half = base / 2;
-        return Math.round(half + new Random(seed).nextDouble() * half);
+        return Math.round(half + new java.util.SplittableRandom(seed).nextDouble() * half);
     }
 
     /** Built-in checks that the step reported the outputs later steps take as inputs. */
