@@ -43,7 +43,9 @@ public final class CheckRunner {
     /** Output of a command kept for the regex and the report; the rest is drained and dropped. */
     public static final int MAX_OUTPUT_BYTES = 256 * 1024;
     static final int DEFAULT_COMMAND_TIMEOUT_S = 120;
-    static final int MAX_COMMAND_TIMEOUT_S = 1800;
+    static final int MAX_COMMAND_TIMEOUT_S = 600;
+    /** How often a long command reports that it is still running. */
+    static final long HEARTBEAT_MS = 5_000;
     static final int DEFAULT_HTTP_TIMEOUT_S = 10;
     /** Time a regex may spend on one text (guards against catastrophic backtracking). */
     static final long REGEX_BUDGET_MS = 2_000;
@@ -51,6 +53,19 @@ public final class CheckRunner {
     private final Workspace ws;
     private final List<String> allowedPrograms;
     private final Path configFile;
+    private volatile java.util.function.LongConsumer heartbeat = ms -> { };
+    private long heartbeatMs = HEARTBEAT_MS;
+
+    CheckRunner heartbeatEvery(long ms) {
+        this.heartbeatMs = ms;
+        return this;
+    }
+
+    /** Called every few seconds with the elapsed milliseconds while a command check runs (progress for the client). */
+    public CheckRunner onHeartbeat(java.util.function.LongConsumer heartbeat) {
+        this.heartbeat = heartbeat;
+        return this;
+    }
 
     public CheckRunner(Workspace ws, List<String> allowedPrograms, Path configFile) {
         this.ws = ws;
@@ -254,7 +269,18 @@ public final class CheckRunner {
         t.start();
         boolean finished;
         try {
-            finished = proc.waitFor(timeout, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+            finished = false;
+            while (!finished) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                finished = proc.waitFor(Math.min(left, TimeUnit.MILLISECONDS.toNanos(heartbeatMs)), TimeUnit.NANOSECONDS);
+                if (!finished) {
+                    heartbeat.accept(ms(t0));
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             killTree(proc);

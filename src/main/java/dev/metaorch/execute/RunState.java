@@ -72,7 +72,14 @@ final class RunState {
         RunState s = new RunState();
         s.warnings.addAll(warnings);
         for (Map<String, Object> e : events) {
-            s.apply(e);
+            try {
+                s.apply(e);
+            } catch (RuntimeException ex) {
+                // A line that parses but does not hold what its type promises: stop here, like an unreadable one.
+                s.warnings.add("event " + s.events + " (" + e.get("type") + ") is malformed: " + ex);
+                damaged = true;
+                break;
+            }
         }
         if (s.runId == null) {
             s.status = DAMAGED;

@@ -72,6 +72,24 @@ public final class RunStore {
         return dir;
     }
 
+    private Path dataFolder() {
+        Path home = settings.home().toAbsolutePath().normalize();
+        try {
+            return home.toRealPath();
+        } catch (IOException e) {
+            // Not created yet: its nearest existing parent decides.
+            Path p = home;
+            while (p.getParent() != null && !Files.exists(p)) {
+                p = p.getParent();
+            }
+            try {
+                return p.toRealPath().resolve(p.relativize(home));
+            } catch (IOException ex) {
+                return home;
+            }
+        }
+    }
+
     public Path journal(String runId) {
         return Ids.file(dir, "run_id", runId, ".jsonl");
     }
@@ -84,6 +102,12 @@ public final class RunStore {
         WorkflowSpec spec = workflows.load(workflowId);
         checkSpec(spec);
         Workspace ws = Workspace.open(workspace);
+        Path data = dataFolder();
+        if (data.startsWith(ws.root()) || ws.root().startsWith(data)) {
+            // A rollback would otherwise delete the journals written after the restore point.
+            throw new ToolException("workspace " + ws.root() + " overlaps the meta-orchestrator data folder " + data
+                    + "; choose the project's own folder");
+        }
         String runId = newRunId(workflowId);
         WorkflowStep first = spec.steps().get(0);
         Map<String, Object> restore = new LinkedHashMap<>();
@@ -493,6 +517,11 @@ public final class RunStore {
             report(ctx, what, ++i, total, b);
         }
         for (Check c : checks) {
+            int done = i;
+            String label = c.label();
+            // A long command keeps the client informed (and its request alive) with fractional progress.
+            runner.onHeartbeat(ms -> ctx.progress(done + Math.min(0.9, ms / 600_000.0), (double) total,
+                    what + ": check " + (done + 1) + "/" + total + " " + label + " - still running (" + ms / 1000 + " s)"));
             CheckResult r = runner.run(c);
             results.add(r);
             report(ctx, what, ++i, total, r);

@@ -157,6 +157,16 @@ class CheckRunnerTest {
     }
 
     @Test
+    void longCommandsSendHeartbeats() throws IOException {
+        Workspace ws = ws();
+        List<Long> beats = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CheckRunner r = runner(ws, "sleep").heartbeatEvery(200).onHeartbeat(beats::add);
+        assertTrue(r.run(new Check.Command(List.of("sleep", "1"), null, 10, 0, null, "")).passed());
+        assertTrue(beats.size() >= 2, "heartbeats: " + beats);
+        assertTrue(beats.get(beats.size() - 1) > beats.get(0));
+    }
+
+    @Test
     void httpLoopbackOnly() throws IOException {
         Workspace ws = ws();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

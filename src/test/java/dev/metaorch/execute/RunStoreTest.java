@@ -346,6 +346,36 @@ class RunStoreTest {
     }
 
     @Test
+    void aDamagedJournalIsReportedAndRefusesWrites() throws IOException {
+        RunStore runs = store();
+        String id = (String) runs.start("api-jwt", ws.toString(), ToolContext.NONE).get("run_id");
+        runs.report(id, 1, fail("timeout"), ToolContext.NONE);
+        Path journal = runs.journal(id);
+        List<String> lines = new ArrayList<>(Files.readAllLines(journal));
+        lines.add(1, "{not json");
+        Files.write(journal, lines);
+        byte[] before = Files.readAllBytes(journal);
+        Map<String, Object> s = runs.status(id);
+        assertEquals("damaged", s.get("status"));
+        assertTrue(s.get("warnings").toString().contains("line 2"), s.toString());
+        ToolException e = assertThrows(ToolException.class, () -> runs.report(id, 1, fail("timeout"), ToolContext.NONE));
+        assertTrue(e.getMessage().contains("damaged"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(journal));
+        assertTrue(runs.list().stream().anyMatch(r -> "damaged".equals(r.get("status"))), "listing still works");
+    }
+
+    @Test
+    void aWorkspaceOverlappingTheDataFolderIsRefused() throws IOException {
+        Files.createDirectories(home);
+        RunStore runs = store();
+        ToolException above = assertThrows(ToolException.class, () -> runs.start("api-jwt", tmp.toString(), ToolContext.NONE));
+        assertTrue(above.getMessage().contains("overlaps the meta-orchestrator data folder"), above.getMessage());
+        Path inside = Files.createDirectories(home.resolve("workflows"));
+        assertThrows(ToolException.class, () -> runs.start("api-jwt", inside.toString(), ToolContext.NONE));
+        assertTrue(runs.ids().isEmpty());
+    }
+
+    @Test
     void withoutGitThereAreNoRestorePoints() throws IOException {
         Path plain = Files.createDirectories(tmp.resolve("plain"));
         RunStore runs = store();
