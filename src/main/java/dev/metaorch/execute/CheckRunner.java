@@ -177,15 +177,20 @@ public final class CheckRunner {
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
             return CheckResult.refuse("http", label, "refused: only http(s) URLs with a host are checked (got " + h.url() + ")");
         }
+        // Only "localhost" or a loopback IP literal: a DNS name could resolve to loopback when checked and
+        // elsewhere when connected.
+        String host = uri.getHost();
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        boolean ipLiteral = literal.matches("[0-9.]+") || literal.contains(":");
+        boolean loopback;
         try {
-            for (InetAddress a : InetAddress.getAllByName(uri.getHost())) {
-                if (!a.isLoopbackAddress()) {
-                    return CheckResult.refuse("http", label, "refused: " + uri.getHost()
-                            + " is not a loopback address; HTTP checks only reach this machine (localhost, 127.0.0.1, ::1)");
-                }
-            }
+            loopback = host.equalsIgnoreCase("localhost") || (ipLiteral && InetAddress.getByName(literal).isLoopbackAddress());
         } catch (UnknownHostException e) {
-            return CheckResult.fail("http", label, "unknown host " + uri.getHost(), ms(t0));
+            loopback = false;
+        }
+        if (!loopback) {
+            return CheckResult.refuse("http", label, "refused: " + host
+                    + " is not a loopback address; HTTP checks only reach this machine (localhost, 127.0.0.1, ::1)");
         }
         int timeout = h.timeoutSeconds() <= 0 ? DEFAULT_HTTP_TIMEOUT_S : Math.min(h.timeoutSeconds(), 120);
         // No redirects: a redirect could lead off this machine.

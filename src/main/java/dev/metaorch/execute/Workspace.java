@@ -148,7 +148,10 @@ public final class Workspace {
      */
     public List<Path> glob(String pattern, int limit) {
         lexical(pattern.replace("*", "x").replace("?", "x").replace("[", "x").replace("{", "x"));
-        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        PathMatcher full = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        // "**/x" also matches x at the top, as people expect from shells and .gitignore.
+        PathMatcher top = pattern.startsWith("**/") ? FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(3)) : null;
+        PathMatcher m = p -> full.matches(p) || (top != null && p.getNameCount() == 1 && top.matches(p));
         List<Path> out = new ArrayList<>();
         int[] visits = {0};
         try {

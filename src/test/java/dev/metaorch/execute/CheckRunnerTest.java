@@ -40,6 +40,8 @@ class CheckRunnerTest {
         assertTrue(r.run(new Check.FileExists("src/app", "")).passed());
         assertTrue(r.run(new Check.FileExists("src/**/*.py", "")).passed());
         assertTrue(r.run(new Check.FileExists("**/main.py", "")).passed());
+        Files.writeString(ws.root().resolve("setup.cfg"), "");
+        assertTrue(r.run(new Check.FileExists("**/*.cfg", "")).passed(), "**/ matches at the top too");
         CheckResult missing = r.run(new Check.FileExists("src/app/other.py", ""));
         assertFalse(missing.passed());
         assertFalse(missing.refused());
@@ -189,6 +191,8 @@ class CheckRunnerTest {
         }
         CheckResult remote = runner(ws).run(new Check.HttpEndpoint("http://192.0.2.10/", 200, 1, ""));
         assertTrue(remote.refused(), remote.detail());
+        assertTrue(runner(ws).run(new Check.HttpEndpoint("http://example.com/", 200, 1, "")).refused(), "names other than localhost");
+        assertTrue(runner(ws).run(new Check.HttpEndpoint("http://[::1]:1/", 200, 1, "")).detail().contains("no answer"));
         assertTrue(runner(ws).run(new Check.HttpEndpoint("file:///etc/passwd", 200, 1, "")).refused());
         assertFalse(runner(ws).run(new Check.HttpEndpoint("http://127.0.0.1:1/", 200, 2, "")).passed());
     }
