@@ -70,6 +70,13 @@ public final class Commands {
                 }
                 return code;
             }
+            case "bench" -> {
+                String which = opts.positional().isEmpty() ? null : opts.positional().get(0);
+                if ("workflows".equals(which)) {
+                    return WorkflowCommands.benchWorkflows(opts, services, out);
+                }
+                throw new Options.UsageException("bench needs one of: recommend, workflows, learning, startup, reliability");
+            }
             default -> throw new Options.UsageException("unknown command '" + opts.command() + "'");
         }
     }
