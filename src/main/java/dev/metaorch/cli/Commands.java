@@ -70,6 +70,12 @@ public final class Commands {
                 }
                 return code;
             }
+            case "research" -> {
+                return WorkflowCommands.research(opts, services, out);
+            }
+            case "plan" -> {
+                return WorkflowCommands.plan(opts, services, out);
+            }
             case "bench" -> {
                 String which = opts.positional().isEmpty() ? null : opts.positional().get(0);
                 if ("workflows".equals(which)) {

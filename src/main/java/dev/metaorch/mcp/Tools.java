@@ -4,6 +4,9 @@ import java.util.List;
 
 import dev.metaorch.Services;
 import dev.metaorch.mcp.tools.CatalogStatusTool;
+import dev.metaorch.mcp.tools.GenerateWorkflowTool;
+import dev.metaorch.mcp.tools.MatchPatternsTool;
+import dev.metaorch.mcp.tools.ResearchPluginsTool;
 
 /** Every tool the server offers, in the order clients list them. One line per tool. */
 public final class Tools {
@@ -13,7 +16,10 @@ public final class Tools {
 
     public static List<McpTool> all(Services services) {
         return List.of(
-                new CatalogStatusTool(services)
+                new CatalogStatusTool(services),
+                new ResearchPluginsTool(services),
+                new GenerateWorkflowTool(services),
+                new MatchPatternsTool(services)
         );
     }
 

@@ -231,6 +231,16 @@ public final class Decomposer {
                 }
             }
         }
+        // No agent team covers the task (one command or skill would do it all): split the task into its
+        // capabilities, one component each, ordered by phase and then by the task's own order.
+        List<String> clauses = clauses(task);
+        if (picks.size() <= 1 && clauses.size() >= 2) {
+            Result split = fromSubtasks(task, clauses, c);
+            List<Pick> ordered = new ArrayList<>(split.picks());
+            ordered.sort(Comparator.comparingInt((Pick p) -> p.phase().ordinal()));
+            notes.add("no plugin's agents cover the task; split into " + clauses.size() + " capabilities: " + clauses);
+            return new Result(ordered, "capabilities", null, notes);
+        }
         return new Result(order(picks, mentionRank), "capabilities", null, notes);
     }
 
@@ -394,6 +404,18 @@ public final class Decomposer {
             sorted.set(slots.get(i), named.get(i));
         }
         return sorted;
+    }
+
+    /** The task's capabilities: its clauses split at commas, semicolons, arrows, "and", "with", "then", "plus". */
+    static List<String> clauses(String task) {
+        List<String> out = new ArrayList<>();
+        for (String part : task.split("(?i)\\s*(?:[,;]|->|\u2192|\\band then\\b|\\bthen\\b|\\band\\b|\\bwith\\b|\\bplus\\b)\\s*")) {
+            String t = part.strip();
+            if (Phase.words(t).size() >= 1 && t.length() >= 3) {
+                out.add(t);
+            }
+        }
+        return out.size() > 8 ? out.subList(0, 8) : out;
     }
 
     /** What a component is for, from its description's first sentence. */

@@ -60,8 +60,11 @@ public final class WorkflowGenerator {
         this.issues = issues;
     }
 
+    private static final Map<Services, WorkflowGenerator> SHARED = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** One generator per services object, so the catalog search is built once and shared by every tool. */
     public static WorkflowGenerator of(Services s) {
-        return new WorkflowGenerator(s::catalog, s::patterns, s::evidence, s::knownIssues);
+        return SHARED.computeIfAbsent(s, x -> new WorkflowGenerator(x::catalog, x::patterns, x::evidence, x::knownIssues));
     }
 
     /** The search over the current catalog, rebuilt when the catalog changes. */
