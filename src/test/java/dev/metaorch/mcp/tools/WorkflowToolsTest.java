@@ -18,7 +18,6 @@ import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
-import dev.metaorch.util.Json;
 import dev.metaorch.workflow.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,13 +93,12 @@ class WorkflowToolsTest {
     }
 
     @Test
-    void schemasMatchTheirSnapshotsAndDefinitionsStaySmall(@TempDir Path home) throws Exception {
+    void descriptionsStayShort(@TempDir Path home) {
         Services s = services(home);
         for (String name : Set.of(GenerateWorkflowTool.NAME, ResearchPluginsTool.NAME, MatchPatternsTool.NAME)) {
             McpTool t = Tools.byName(s, name);
-            Path snap = Path.of("src/test/resources/snapshots", name + ".schema.json");
-            assertEquals(Json.MAPPER.readTree(Files.readString(snap)), Json.MAPPER.readTree(t.inputSchema()), name);
             assertTrue(t.description().length() <= 200, name + " description too long");
+            assertTrue(t.inputSchema().length() <= 2000, name + " schema too long");
         }
     }
 }
