@@ -82,6 +82,19 @@ public final class Commands {
                 }
                 return tool(services, RunStatusTool.NAME, Map.of("run_id", opts.positional().get(1)), opts, out);
             }
+            case "research" -> {
+                return WorkflowCommands.research(opts, services, out);
+            }
+            case "plan" -> {
+                return WorkflowCommands.plan(opts, services, out);
+            }
+            case "bench" -> {
+                String which = opts.positional().isEmpty() ? null : opts.positional().get(0);
+                if ("workflows".equals(which)) {
+                    return WorkflowCommands.benchWorkflows(opts, services, out);
+                }
+                throw new Options.UsageException("bench needs one of: recommend, workflows, learning, startup, reliability");
+            }
             default -> throw new Options.UsageException("unknown command '" + opts.command() + "'");
         }
     }

@@ -8,6 +8,9 @@ import dev.metaorch.mcp.tools.ExecuteStepTool;
 import dev.metaorch.mcp.tools.RollbackRunTool;
 import dev.metaorch.mcp.tools.RunStatusTool;
 import dev.metaorch.mcp.tools.StartRunTool;
+import dev.metaorch.mcp.tools.GenerateWorkflowTool;
+import dev.metaorch.mcp.tools.MatchPatternsTool;
+import dev.metaorch.mcp.tools.ResearchPluginsTool;
 
 /** Every tool the server offers, in the order clients list them. One line per tool. */
 public final class Tools {
@@ -21,7 +24,10 @@ public final class Tools {
                 new StartRunTool(services),
                 new ExecuteStepTool(services),
                 new RunStatusTool(services),
-                new RollbackRunTool(services)
+                new RollbackRunTool(services),
+                new ResearchPluginsTool(services),
+                new GenerateWorkflowTool(services),
+                new MatchPatternsTool(services)
         );
     }
 

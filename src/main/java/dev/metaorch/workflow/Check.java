@@ -4,10 +4,12 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * A concrete validation check of a workflow step, run relative to the run's workspace. Each carries
- * the reason it was chosen. Serialized with a {@code "type"} field.
+ * the reason it was chosen. Serialized with a {@code "type"} field and snake_case fields.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -25,6 +27,7 @@ public sealed interface Check {
     String label();
 
     /** A file or folder (glob allowed: {@code *}, {@code **}) must exist under the workspace. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record FileExists(String path, String reason) implements Check {
         @Override
         public String label() {
@@ -33,6 +36,7 @@ public sealed interface Check {
     }
 
     /** An HTTP endpoint (loopback unless config allows more) must answer with the expected status. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record HttpEndpoint(String url, int expectStatus, int timeoutSeconds, String reason) implements Check {
         @Override
         public String label() {
@@ -41,6 +45,7 @@ public sealed interface Check {
     }
 
     /** A regular expression must match in a file under the workspace. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record RegexInFile(String path, String regex, String reason) implements Check {
         @Override
         public String label() {
@@ -53,6 +58,7 @@ public sealed interface Check {
      * of config.yaml, run in {@code cwd} (relative to the workspace), within the timeout; exit code and
      * optional regex on the captured output decide.
      */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Command(List<String> argv, String cwd, int timeoutSeconds, int expectExit, String outputRegex, String reason)
             implements Check {
         public Command {

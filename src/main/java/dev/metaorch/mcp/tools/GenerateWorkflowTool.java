@@ -1,0 +1,106 @@
+package dev.metaorch.mcp.tools;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.metaorch.Services;
+import dev.metaorch.mcp.Args;
+import dev.metaorch.mcp.McpTool;
+import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolException;
+import dev.metaorch.mcp.ToolResult;
+import dev.metaorch.util.Json;
+import dev.metaorch.workflow.Check;
+import dev.metaorch.workflow.Constraints;
+import dev.metaorch.workflow.WorkflowGenerator;
+import dev.metaorch.workflow.WorkflowSpec;
+import dev.metaorch.workflow.WorkflowStep;
+
+/** generate_workflow: a task to a stored, validated, ordered plugin workflow (the Planning Phase). */
+public final class GenerateWorkflowTool implements McpTool {
+
+    public static final String NAME = "generate_workflow";
+    static final Set<String> ARGS = Set.of("task", "subtasks", "required_plugins", "excluded_plugins", "marketplaces",
+            "installed_only", "max_steps", "workspace");
+
+    private final Services services;
+
+    public GenerateWorkflowTool(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Plan a task as an ordered plugin workflow: steps with invocation, data flow, concrete checks, retries, "
+                + "fallbacks, success estimate, Mermaid chart. Stored as workflows/<workflow_id>.yaml.";
+    }
+
+    @Override
+    public boolean readOnly() {
+        return false;
+    }
+
+    @Override
+    public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
+        Args a = Args.of(NAME, arguments, ARGS);
+        String task = a.text("task", 4000);
+        List<String> subtasks = a.strings("subtasks");
+        if (subtasks.size() > 20) {
+            throw new ToolException(NAME + ": at most 20 subtasks");
+        }
+        for (String s : subtasks) {
+            if (s.isBlank() || s.length() > 500) {
+                throw new ToolException(NAME + ": each subtask must be 1 to 500 characters");
+            }
+        }
+        int maxSteps = a.integer("max_steps", 1, 20, Math.max(Constraints.DEFAULT_MAX_STEPS, subtasks.size()));
+        if (!subtasks.isEmpty() && subtasks.size() > maxSteps) {
+            throw new ToolException(NAME + ": " + subtasks.size() + " subtasks but max_steps is " + maxSteps);
+        }
+        String workspace = a.string("workspace", false);
+        services.awaitReady(ctx);
+        ctx.progress(0, 2.0, "planning");
+        WorkflowGenerator gen = WorkflowGenerator.of(services);
+        Constraints c = Constraints.resolve(gen.catalog(), a.strings("required_plugins"), a.strings("excluded_plugins"),
+                a.strings("marketplaces"), a.bool("installed_only", false), maxSteps);
+        WorkflowSpec spec = gen.generate(new WorkflowGenerator.Request(task, subtasks, c, workspace));
+        services.workflows().save(spec);
+        ctx.progress(2, 2.0, "stored " + spec.workflowId());
+        return ToolResult.of(text(spec, services.workflows().dir().resolve(spec.workflowId() + ".yaml").toString()), Json.toMap(spec));
+    }
+
+    static String text(WorkflowSpec s, String path) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("## Workflow ").append(s.workflowId()).append("\n").append(s.task()).append("\n\n");
+        sb.append("Decomposition: ").append(s.decomposition()).append(s.patternId() != null ? " (pattern " + s.patternId() + ")" : "")
+                .append(". Estimated success: ").append(String.format(java.util.Locale.ROOT, "%.2f", s.estimatedSuccessRate()))
+                .append(" (").append(s.estimateBasis()).append("). Stored at ").append(path).append("\n\n");
+        sb.append("| # | plugin | component | invoke | purpose | checks | fallback |\n|---|---|---|---|---|---|---|\n");
+        for (WorkflowStep st : s.steps()) {
+            sb.append("| ").append(st.step()).append(" | ").append(st.plugin()).append(" | ").append(st.component()).append(" | `")
+                    .append(st.invoke().replace("|", "\\|")).append("` | ").append(cell(st.purpose())).append(" | ")
+                    .append(st.validation().stream().map(Check::label).map(GenerateWorkflowTool::cell).reduce((x, y) -> x + "; " + y).orElse(""))
+                    .append(" | ").append(st.fallback() != null && st.fallback().present()
+                            ? st.fallback().plugin() + " " + st.fallback().component() + " (" + st.fallback().similarity() + ")" : "none")
+                    .append(" |\n");
+        }
+        if (!s.warnings().isEmpty()) {
+            sb.append("\nNotes:\n");
+            s.warnings().forEach(w -> sb.append("- ").append(w).append('\n'));
+        }
+        sb.append("\nFinal validation: ").append(s.finalValidation().stream().map(Check::label).toList()).append('\n');
+        sb.append("Rollback: ").append(String.join("; ", s.rollbackProcedure())).append("\n\n");
+        sb.append("```mermaid\n").append(s.mermaid()).append("```\n");
+        return sb.toString();
+    }
+
+    private static String cell(String s) {
+        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+    }
+}

@@ -1,0 +1,444 @@
+package dev.metaorch.workflow;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import dev.metaorch.catalog.ComponentKind;
+import dev.metaorch.catalog.Plugin;
+import dev.metaorch.learn.Pattern;
+import dev.metaorch.recommend.Scored;
+import dev.metaorch.workflow.CatalogSearch.Ref;
+
+/**
+ * Turns a task into an ordered list of catalog components. Three ways, tried in this order by the generator:
+ * the caller's own subtasks (used as given, one component each), a stored pattern's plugin sequence, or a
+ * split by capability: the plugin whose agents best cover the task is chosen first (orchestration work
+ * usually runs several agents of one plugin), its agents become the steps, and the steps are ordered by
+ * phase and by the order in which the plugin's own orchestrating command or agent names them.
+ */
+public final class Decomposer {
+
+    /** Most agents one plugin contributes before relevance has to choose among them. */
+    static final int WHOLE_PLUGIN_MAX = 9;
+    /** Weights of a plugin's score: its own document, its best component, its best three agents together. */
+    static final double W_PLUGIN = 0.4;
+    static final double W_COMPONENT = 0.4;
+    static final double W_TEAM = 0.2;
+    /** Plugins with at most this many agents take part whole; larger ones contribute their relevant agents. */
+    static final int SMALL_TEAM = 6;
+    /** An agent of a large plugin joins when its relevance is at least this share of the plugin's best agent. */
+    static final double TEAM_SHARE = 0.5;
+    /** Relative plugin score a second plugin needs to join the anchor plugin. */
+    static final double SECOND_PLUGIN_MIN = 0.92;
+
+    /**
+     * A chosen component and why.
+     *
+     * @param relevance BM25-based relevance to the task (or subtask), relative to the best hit, in [0, 1]
+     */
+    public record Pick(Ref ref, Phase phase, String purpose, double relevance, String why, List<String> flags) {
+        public Pick {
+            flags = flags == null ? List.of() : List.copyOf(flags);
+        }
+    }
+
+    /** The outcome: the picks in execution order, and how they were found. */
+    public record Result(List<Pick> picks, String method, String patternId, List<String> notes) {
+    }
+
+    private final CatalogSearch search;
+
+    public Decomposer(CatalogSearch search) {
+        this.search = search;
+    }
+
+    // ---------------------------------------------------------------- subtasks
+
+    /** One component per subtask, in the caller's order; components of plugins already chosen are preferred. */
+    public Result fromSubtasks(String task, List<String> subtasks, Constraints c) {
+        List<Pick> picks = new ArrayList<>();
+        Set<String> usedPlugins = new HashSet<>();
+        Set<String> usedKeys = new HashSet<>();
+        Predicate<Ref> ok = r -> c.allows(r.plugin());
+        for (String sub : subtasks) {
+            List<Scored<Ref>> hits = search.components(sub, 60, ok);
+            List<String> flags = new ArrayList<>();
+            if (hits.isEmpty()) {
+                hits = search.components(sub + " " + task, 60, ok);
+                flags.add("no catalog component matches the words of this subtask alone; chosen for the subtask with the task's words");
+            }
+            if (hits.isEmpty()) {
+                throw new dev.metaorch.mcp.ToolException("subtask '" + sub + "': no allowed catalog component matches it");
+            }
+            double max = hits.get(0).score();
+            Ref best = null;
+            double bestScore = -1;
+            double bestRel = 0;
+            for (Scored<Ref> h : hits) {
+                Ref r = h.item();
+                if (usedKeys.contains(r.key())) {
+                    continue;
+                }
+                double s = h.score() / max + (usedPlugins.contains(r.plugin().id()) ? 0.15 : 0)
+                        + (r.component().kind() == ComponentKind.AGENT ? 0.05 : 0)
+                        + (c.required().contains(r.plugin().id()) ? 0.2 : 0);
+                if (s > bestScore) {
+                    bestScore = s;
+                    best = r;
+                    bestRel = h.score() / max;
+                }
+            }
+            if (best == null) {
+                best = hits.get(0).item();
+            }
+            usedKeys.add(best.key());
+            usedPlugins.add(best.plugin().id());
+            picks.add(new Pick(best, best.phase(), sub, bestRel, "best match for the subtask", flags));
+        }
+        return new Result(picks, "subtasks", null, List.of("subtasks used as given, in the caller's order"));
+    }
+
+    // ---------------------------------------------------------------- pattern
+
+    /** The pattern's plugin sequence resolved against the catalog; null when any of its plugins is missing or barred. */
+    public Result fromPattern(String task, Pattern pattern, Constraints c) {
+        List<Pick> picks = new ArrayList<>();
+        for (Pattern.Step s : pattern.pluginSequence()) {
+            Plugin p = resolvePlugin(s.plugin());
+            if (p == null || !c.allows(p)) {
+                return null;
+            }
+            List<Ref> comps = search.components(p);
+            Ref ref = null;
+            if (s.component() != null) {
+                ref = comps.stream().filter(r -> r.component().name().equals(s.component())).findFirst().orElse(null);
+                if (ref == null) {
+                    return null;
+                }
+            } else {
+                String q = (s.purpose() == null ? "" : s.purpose()) + " " + task;
+                ref = search.components(q, 200, r -> r.plugin().id().equals(p.id())).stream().map(Scored::item)
+                        .findFirst().orElse(comps.isEmpty() ? null : comps.get(0));
+                if (ref == null) {
+                    return null;
+                }
+            }
+            String purpose = s.purpose() != null && !s.purpose().isBlank() ? s.purpose() : purposeOf(ref);
+            picks.add(new Pick(ref, ref.phase(), purpose, 1.0, "step " + (picks.size() + 1) + " of pattern " + pattern.id(), List.of()));
+        }
+        if (picks.isEmpty()) {
+            return null;
+        }
+        return new Result(picks, "pattern", pattern.id(), List.of("follows stored pattern " + pattern.id()));
+    }
+
+    private Plugin resolvePlugin(String nameOrId) {
+        if (nameOrId == null) {
+            return null;
+        }
+        return search.catalog().plugin(nameOrId).orElseGet(() -> search.catalog().plugins().stream()
+                .filter(p -> p.name().equals(nameOrId)).findFirst().orElse(null));
+    }
+
+    // ---------------------------------------------------------------- capabilities
+
+    /** Split by capability: anchor plugin(s) first, then their agents ordered by phase and mention order. */
+    public Result fromCapabilities(String task, Constraints c) {
+        Predicate<Ref> ok = r -> c.allows(r.plugin());
+        List<Scored<Ref>> compHits = search.components(task, 400, ok);
+        List<Scored<Plugin>> plugHits = search.plugins(task, 80, p -> c.allows(p) && !search.components(p).isEmpty());
+        if (compHits.isEmpty() && plugHits.isEmpty() && c.required().isEmpty()) {
+            throw new dev.metaorch.mcp.ToolException("no catalog plugin matches the task's words; rephrase it, give subtasks, "
+                    + "or check the catalog (catalog_status)");
+        }
+        double maxC = compHits.isEmpty() ? 1 : compHits.get(0).score();
+        double maxP = plugHits.isEmpty() ? 1 : plugHits.get(0).score();
+        Map<String, Double> compRel = new HashMap<>();
+        Map<String, Double> bestComp = new HashMap<>();
+        for (Scored<Ref> h : compHits) {
+            double r = h.score() / maxC;
+            compRel.put(h.item().key(), r);
+            bestComp.merge(h.item().plugin().id(), r, Math::max);
+        }
+        Map<String, Double> pluginScore = new LinkedHashMap<>();
+        Map<String, Plugin> plugins = new HashMap<>();
+        for (Scored<Plugin> h : plugHits) {
+            pluginScore.put(h.item().id(), 0.5 * h.score() / maxP);
+            plugins.put(h.item().id(), h.item());
+        }
+        for (Scored<Ref> h : compHits) {
+            plugins.putIfAbsent(h.item().plugin().id(), h.item().plugin());
+            pluginScore.putIfAbsent(h.item().plugin().id(), 0.0);
+        }
+        // How well the plugin's agents as a team cover the task: the mean relevance of its best three agents.
+        Map<String, List<Double>> agentRels = new HashMap<>();
+        for (Scored<Ref> h : compHits) {
+            if (h.item().component().kind() == ComponentKind.AGENT && !orchestrator(h.item())) {
+                agentRels.computeIfAbsent(h.item().plugin().id(), k -> new ArrayList<>()).add(h.score() / maxC);
+            }
+        }
+        pluginScore.replaceAll((id, s) -> W_PLUGIN * 2 * s + W_COMPONENT * bestComp.getOrDefault(id, 0.0)
+                + W_TEAM * agentRels.getOrDefault(id, List.of()).stream().limit(3).mapToDouble(Double::doubleValue).sum() / 3);
+        List<String> ranked = pluginScore.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(Map.Entry::getKey).toList();
+
+        List<String> chosen = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (String req : c.required()) {
+            chosen.add(req);
+            plugins.putIfAbsent(req, search.catalog().plugin(req).orElseThrow());
+        }
+        if (!ranked.isEmpty()) {
+            String anchor = ranked.get(0);
+            if (!chosen.contains(anchor)) {
+                chosen.add(0, anchor);
+            }
+            double top = pluginScore.get(anchor);
+            notes.add("anchor plugin " + anchor + " (score " + round(top) + ")");
+        }
+
+        List<Pick> picks = new ArrayList<>();
+        Map<String, Integer> mentionRank = new HashMap<>();
+        for (String id : chosen) {
+            picks.addAll(pluginSteps(task, plugins.get(id), compRel, mentionRank, notes));
+        }
+        // A close runner-up joins only where it complements: with agents for phases the plan does not cover yet.
+        if (!ranked.isEmpty()) {
+            double top = pluginScore.get(ranked.get(0));
+            for (int i = 1; i < Math.min(ranked.size(), 4); i++) {
+                String id = ranked.get(i);
+                if (pluginScore.get(id) < SECOND_PLUGIN_MIN * top || chosen.contains(id) || sameName(plugins.get(id), chosen, plugins)) {
+                    continue;
+                }
+                Set<Phase> covered = new HashSet<>();
+                picks.forEach(p -> covered.add(p.phase()));
+                List<Pick> extra = pluginSteps(task, plugins.get(id), compRel, new HashMap<>(), new ArrayList<>()).stream()
+                        .filter(p -> !covered.contains(p.phase()) && p.relevance() > 0).toList();
+                if (!extra.isEmpty()) {
+                    chosen.add(id);
+                    picks.addAll(extra);
+                    notes.add("also " + id + " (score " + round(pluginScore.get(id)) + ") for the "
+                            + extra.stream().map(p -> p.phase().id()).distinct().toList() + " phase(s) the anchor lacks");
+                }
+            }
+        }
+        // No agent team covers the task (one command or skill would do it all): split the task into its
+        // capabilities, one component each, ordered by phase and then by the task's own order.
+        List<String> clauses = clauses(task);
+        if (picks.size() <= 1 && clauses.size() >= 2) {
+            Result split = fromSubtasks(task, clauses, c);
+            List<Pick> ordered = new ArrayList<>(split.picks());
+            ordered.sort(Comparator.comparingInt((Pick p) -> p.phase().ordinal()));
+            notes.add("no plugin's agents cover the task; split into " + clauses.size() + " capabilities: " + clauses);
+            return new Result(ordered, "capabilities", null, notes);
+        }
+        return new Result(order(picks, mentionRank), "capabilities", null, notes);
+    }
+
+    private static boolean sameName(Plugin p, List<String> chosen, Map<String, Plugin> plugins) {
+        return chosen.stream().anyMatch(id -> plugins.get(id) != null && plugins.get(id).name().equals(p.name()));
+    }
+
+    /** The steps one plugin contributes. */
+    private List<Pick> pluginSteps(String task, Plugin p, Map<String, Double> compRel, Map<String, Integer> mentionRank,
+                                   List<String> notes) {
+        List<Ref> comps = search.components(p);
+        List<Ref> agents = comps.stream().filter(r -> r.component().kind() == ComponentKind.AGENT).toList();
+        List<Ref> workers = agents.stream().filter(r -> !orchestrator(r)).toList();
+        if (workers.isEmpty()) {
+            workers = agents;
+        }
+        List<Pick> out = new ArrayList<>();
+        if (workers.isEmpty()) {
+            // No agents: the plugin's best-matching command or skill is the step.
+            Ref best = comps.stream().max(Comparator.comparingDouble(r -> compRel.getOrDefault(r.key(), 0.0))).orElse(null);
+            if (best != null) {
+                out.add(new Pick(best, best.phase(), purposeOf(best), compRel.getOrDefault(best.key(), 0.0),
+                        "best-matching " + best.component().kind().id() + " of " + p.id(), List.of()));
+            }
+            return out;
+        }
+        // An orchestrating command or agent of the plugin that names its sibling agents tells which run and in what order.
+        List<Ref> named = List.of();
+        Ref namer = null;
+        double namerScore = -1;
+        for (Ref r : comps) {
+            if (r.component().kind() == ComponentKind.SKILL) {
+                continue;
+            }
+            List<Ref> m = mentions(r, workers, p);
+            double s = compRel.getOrDefault(r.key(), 0.0);
+            if (m.size() >= 2 && (s > namerScore)) {
+                named = m;
+                namer = r;
+                namerScore = s;
+            }
+        }
+        if (namer != null) {
+            for (int i = 0; i < named.size(); i++) {
+                mentionRank.putIfAbsent(named.get(i).key(), mentionRank.size());
+            }
+            notes.add(namer.qualified() + " names " + named.size() + " of the plugin's agents; their order follows it");
+        }
+        List<Ref> selected;
+        if (workers.size() <= SMALL_TEAM) {
+            selected = workers;
+        } else {
+            double best = workers.stream().mapToDouble(r -> compRel.getOrDefault(r.key(), 0.0)).max().orElse(0);
+            Set<Ref> sel = new LinkedHashSet<>(named);
+            List<Ref> byRel = workers.stream().sorted(Comparator.comparingDouble((Ref r) -> -compRel.getOrDefault(r.key(), 0.0))).toList();
+            byRel.stream().filter(r -> best > 0 && compRel.getOrDefault(r.key(), 0.0) >= TEAM_SHARE * best)
+                    .limit(WHOLE_PLUGIN_MAX).forEach(sel::add);
+            for (Ref r : byRel) {
+                if (sel.size() >= 2) {
+                    break;
+                }
+                sel.add(r);
+            }
+            selected = new ArrayList<>(sel);
+        }
+        for (Ref r : selected) {
+            String why = mentionRank.containsKey(r.key()) ? "named by " + namer.qualified()
+                    : workers.size() <= SMALL_TEAM ? "agent of " + p.id() + ", the plugin that best covers the task"
+                    : "agent of " + p.id() + " matching the task";
+            out.add(new Pick(r, r.phase(), purposeOf(r), compRel.getOrDefault(r.key(), 0.0), why, List.of()));
+        }
+        return out;
+    }
+
+    /** An agent whose job is to run the others (its name or opening words say so). */
+    static boolean orchestrator(Ref r) {
+        String name = r.component().roleName().toLowerCase(Locale.ROOT) + " " + r.component().name().toLowerCase(Locale.ROOT);
+        String desc = r.component().description().toLowerCase(Locale.ROOT);
+        String opening = desc.length() > 80 ? desc.substring(0, 80) : desc;
+        return name.contains("orchestrator") || name.contains("conductor") || name.contains("coordinator")
+                || opening.contains("coordinat") && opening.contains("agents");
+    }
+
+    /** Sibling agents that {@code r}'s description names, in order of first mention. */
+    static List<Ref> mentions(Ref r, List<Ref> siblings, Plugin p) {
+        List<String> words = Phase.words(r.component().description());
+        if (words.isEmpty()) {
+            return List.of();
+        }
+        Set<String> pluginWords = new HashSet<>(Phase.words(p.name()));
+        Map<Ref, Integer> first = new LinkedHashMap<>();
+        // Distinctive name words of each sibling: its name minus the plugin's own name words.
+        Map<Ref, List<String>> own = new HashMap<>();
+        Map<String, Integer> shared = new HashMap<>();
+        for (Ref s : siblings) {
+            if (s.key().equals(r.key())) {
+                continue;
+            }
+            List<String> w = new ArrayList<>(Phase.words(s.component().roleName()));
+            w.removeAll(pluginWords);
+            if (w.isEmpty()) {
+                w = Phase.words(s.component().roleName());
+            }
+            own.put(s, w);
+            new HashSet<>(w).forEach(x -> shared.merge(x, 1, Integer::sum));
+        }
+        for (Map.Entry<Ref, List<String>> e : own.entrySet()) {
+            List<String> w = e.getValue();
+            int pos = indexOfPhrase(words, w);
+            if (pos < 0) {
+                // A single word unique to this sibling among its siblings also names it ("a11y", "validator").
+                for (String x : w) {
+                    if (shared.get(x) == 1 && x.length() >= 3) {
+                        int i = words.indexOf(x);
+                        if (i >= 0 && (pos < 0 || i < pos)) {
+                            pos = i;
+                        }
+                    }
+                }
+            }
+            if (pos >= 0) {
+                first.put(e.getKey(), pos);
+            }
+        }
+        return first.entrySet().stream().sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
+    }
+
+    private static int indexOfPhrase(List<String> words, List<String> phrase) {
+        if (phrase.isEmpty()) {
+            return -1;
+        }
+        outer:
+        for (int i = 0; i + phrase.size() <= words.size(); i++) {
+            for (int j = 0; j < phrase.size(); j++) {
+                if (!words.get(i + j).equals(phrase.get(j))) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /**
+     * Phase order (stable: more relevant first within a phase); then the components a plugin's orchestrator
+     * names take the slots they occupy, in the order it names them.
+     */
+    static List<Pick> order(List<Pick> picks, Map<String, Integer> mentionRank) {
+        List<Pick> sorted = new ArrayList<>(picks);
+        sorted.sort(Comparator.comparingInt((Pick p) -> p.phase().ordinal()).thenComparingDouble(p -> -p.relevance()));
+        List<Integer> slots = new ArrayList<>();
+        List<Pick> named = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            if (mentionRank.containsKey(sorted.get(i).ref().key())) {
+                slots.add(i);
+                named.add(sorted.get(i));
+            }
+        }
+        named.sort(Comparator.comparingInt(p -> mentionRank.get(p.ref().key())));
+        for (int i = 0; i < slots.size(); i++) {
+            sorted.set(slots.get(i), named.get(i));
+        }
+        return sorted;
+    }
+
+    /** The task's capabilities: its clauses split at commas, semicolons, arrows, "and", "with", "then", "plus". */
+    static List<String> clauses(String task) {
+        List<String> out = new ArrayList<>();
+        for (String part : task.split("(?i)\\s*(?:[,;]|->|\u2192|\\band then\\b|\\bthen\\b|\\band\\b|\\bwith\\b|\\bplus\\b)\\s*")) {
+            String t = part.strip();
+            if (Phase.words(t).size() >= 1 && t.length() >= 3) {
+                out.add(t);
+            }
+        }
+        return out.size() > 8 ? out.subList(0, 8) : out;
+    }
+
+    /** What a component is for, from its description's first sentence. */
+    static String purposeOf(Ref r) {
+        String d = r.component().description().strip();
+        if (d.isEmpty()) {
+            return r.phase().goal() + " (" + r.component().name() + ")";
+        }
+        int cut = d.length();
+        for (String stop : List.of(". ", ".\n", " Use ", " Examples", "<example>")) {
+            int i = d.indexOf(stop);
+            if (i > 20 && i < cut) {
+                cut = i;
+            }
+        }
+        String s = d.substring(0, cut).strip();
+        if (s.length() > 200) {
+            s = s.substring(0, 197).strip() + "...";
+        }
+        return s;
+    }
+
+    private static String round(double d) {
+        return String.format(Locale.ROOT, "%.2f", d);
+    }
+}

@@ -1,0 +1,176 @@
+package dev.metaorch.workflow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The phases a delivery passes through, in the order work flows: understanding comes before design,
+ * design before building, and so on. A component's phase comes from the role words of its name and
+ * description (a general role vocabulary, not tied to any particular plugin or task); the phase fixes
+ * what a step consumes and produces, which validation fits it, and where it goes in the sequence.
+ */
+public enum Phase {
+    DISCOVER("discover", "understand the existing system and the problem",
+            List.of("analy", "assess", "discover", "investigat", "research", "explor", "inventor", "detect", "diagnos",
+                    "scout", "recon", "onboard", "profil", "delta", "requirement", "scien", "legacy", "triag")),
+    DESIGN("design", "decide the approach and write it down",
+            List.of("architect", "design", "plan", "spec=", "specification", "strateg", "orchestrat", "prd=", "schema",
+                    "brief=", "product")),
+    BUILD("build", "make the change",
+            List.of("implement", "~develop", "~dev=", "build", "creat", "generat", "scaffold", "~engineer", "worker",
+                    "migrat", "refactor", "fix", "debug", "program", "~pro=", "train", "fullstack", "frontend", "backend",
+                    "~python", "~react", "~flask")),
+    REVIEW("review", "judge the change against good practice",
+            List.of("review", "critic", "critique", "lint", "quality", "standard", "checker")),
+    SECURE("secure", "find and fix security problems",
+            List.of("secur", "audit", "vulnerab", "owasp", "cve=", "threat", "harden", "secret", "complian", "deps=",
+                    "dependenc")),
+    TEST("test", "prove the change works",
+            List.of("test", "qa=", "validat", "verif", "eval", "e2e=", "playwright", "coverage", "a11y=", "accessib")),
+    DOCUMENT("document", "explain the change to its readers",
+            List.of("docs=", "document", "readme", "explain", "tutorial", "changelog", "teach", "writer")),
+    DEPLOY("deploy", "ship the change to where it runs",
+            List.of("deploy", "release", "ship=", "cicd", "ci/cd", "kubernetes", "k8s=", "docker", "container", "helm=",
+                    "terraform", "infra", "cloud", "caddy", "publish", "export", "promot", "mlops")),
+    OPERATE("operate", "keep it running and watch it",
+            List.of("monitor", "observab", "incident", "services=", "alert", "logging", "tracing", "metric", "sre=",
+                    "oncall", "dashboard", "maintain"));
+
+    private final String id;
+    private final String goal;
+    private final List<String> stems;
+
+    Phase(String id, String goal, List<String> stems) {
+        this.id = id;
+        this.goal = goal;
+        this.stems = stems;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** What work in this phase is for, in a few words. */
+    public String goal() {
+        return goal;
+    }
+
+    /** The role word stems that mark this phase. */
+    public List<String> stems() {
+        return stems;
+    }
+
+    public static Phase parse(String s) {
+        for (Phase p : values()) {
+            if (p.id.equalsIgnoreCase(s) || p.name().equalsIgnoreCase(s)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown phase '" + s + "'");
+    }
+
+    /** Words of a text, lower case, split on anything but letters, digits and '/' (so "ci/cd" stays one word). */
+    static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        if (text == null) {
+            return out;
+        }
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^a-z0-9/]+")) {
+            String t = w.replaceAll("^/+|/+$", "");
+            if (!t.isEmpty()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How strongly words mark this phase. A stem matches a word start; {@code =} at its end asks for the whole
+     * word (or its plural); {@code ~} at its start marks a generic role word that counts half.
+     */
+    private double hits(List<String> words) {
+        double n = 0;
+        for (String w : words) {
+            double best = 0;
+            for (String s : stems) {
+                boolean generic = s.startsWith("~");
+                String stem = generic ? s.substring(1) : s;
+                boolean match;
+                if (stem.endsWith("=")) {
+                    String exact = stem.substring(0, stem.length() - 1);
+                    match = w.equals(exact) || w.equals(exact + "s");
+                } else {
+                    match = w.startsWith(stem);
+                }
+                if (match) {
+                    best = Math.max(best, generic ? 0.5 : 1.0);
+                }
+            }
+            n += best;
+        }
+        return n;
+    }
+
+    /** The strongest match of one word: 1 for a role stem, 0.5 for a generic one, 0 for none. */
+    private double wordHit(String w) {
+        return hits(List.of(w));
+    }
+
+    /**
+     * The phase of a component. Its name says what it is, and in a compound name the last role word is the
+     * head ("architect-review" is a review, "kubernetes-architect" an architect); so the last name word that
+     * marks a phase decides most, other name words less, the description's opening words least. BUILD when
+     * nothing matches: an unlabelled agent does the work.
+     */
+    public static Phase classify(String name, String description) {
+        List<String> nameWords = words(name);
+        List<String> desc = words(description);
+        List<String> opening = desc.subList(0, Math.min(desc.size(), 24));
+        double[] score = new double[values().length];
+        boolean headFound = false;
+        for (int i = nameWords.size() - 1; i >= 0; i--) {
+            String w = nameWords.get(i);
+            for (Phase p : values()) {
+                double h = p.wordHit(w);
+                if (h <= 0) {
+                    continue;
+                }
+                boolean head = !headFound && h >= 1.0;
+                score[p.ordinal()] += head ? 4 : 1.5 * h;
+            }
+            if (!headFound) {
+                for (Phase p : values()) {
+                    if (p.wordHit(w) >= 1.0) {
+                        headFound = true;
+                        break;
+                    }
+                }
+            }
+        }
+        for (Phase p : values()) {
+            score[p.ordinal()] += 0.5 * p.hits(opening);
+        }
+        Phase best = BUILD;
+        double bestScore = 0;
+        for (Phase p : values()) {
+            if (score[p.ordinal()] > bestScore) {
+                best = p;
+                bestScore = score[p.ordinal()];
+            }
+        }
+        return best;
+    }
+
+    /** Phases a task's text asks for, in phase order (empty when it names none). */
+    public static List<Phase> mentioned(String text) {
+        List<String> ws = words(text);
+        List<Phase> out = new ArrayList<>();
+        for (Phase p : values()) {
+            if (p.hits(ws) > 0) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,319 @@
+package dev.metaorch.workflow;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import dev.metaorch.Services;
+import dev.metaorch.catalog.Catalog;
+import dev.metaorch.catalog.Plugin;
+import dev.metaorch.learn.Evidence;
+import dev.metaorch.learn.KnownIssueSource;
+import dev.metaorch.learn.PatternLibrary;
+import dev.metaorch.learn.Posterior;
+import dev.metaorch.mcp.ToolException;
+import dev.metaorch.store.Ids;
+import dev.metaorch.workflow.CatalogSearch.Ref;
+import dev.metaorch.workflow.Decomposer.Pick;
+
+/**
+ * From a task to a workflow spec (the design's Planning Phase): decompose (the caller's subtasks, a stored
+ * pattern, or a split by capability), wire the data flow and flag its gaps, derive each step's checks from
+ * its phase and the workspace, pick a fallback per step, estimate the success rate from recorded outcomes,
+ * and draw the flowchart. Storing the spec is the caller's choice ({@link WorkflowStore#save}).
+ */
+public final class WorkflowGenerator {
+
+    /** Task match a stored pattern needs before the plan follows it instead of a fresh decomposition. */
+    public static final double PATTERN_MIN_TASK_MATCH = 0.5;
+
+    /** What to plan. {@code workspace} may be null; {@code subtasks} empty means decompose. */
+    public record Request(String task, List<String> subtasks, Constraints constraints, String workspace) {
+        public Request {
+            subtasks = subtasks == null ? List.of() : List.copyOf(subtasks);
+            constraints = constraints == null ? Constraints.NONE : constraints;
+        }
+    }
+
+    private final Supplier<Catalog> catalog;
+    private final Supplier<PatternLibrary> patterns;
+    private final Supplier<Evidence> evidence;
+    private final Supplier<KnownIssueSource> issues;
+    private volatile CatalogSearch search;
+
+    public WorkflowGenerator(Supplier<Catalog> catalog, Supplier<PatternLibrary> patterns, Supplier<Evidence> evidence,
+                             Supplier<KnownIssueSource> issues) {
+        this.catalog = catalog;
+        this.patterns = patterns;
+        this.evidence = evidence;
+        this.issues = issues;
+    }
+
+    private static final Map<Services, WorkflowGenerator> SHARED = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** One generator per services object, so the catalog search is built once and shared by every tool. */
+    public static WorkflowGenerator of(Services s) {
+        return SHARED.computeIfAbsent(s, x -> new WorkflowGenerator(x::catalog, x::patterns, x::evidence, x::knownIssues));
+    }
+
+    /** The search over the current catalog, rebuilt when the catalog changes. */
+    public CatalogSearch search() {
+        Catalog c = catalog.get();
+        CatalogSearch s = search;
+        if (s == null || s.catalog() != c) {
+            synchronized (this) {
+                s = search;
+                if (s == null || s.catalog() != c) {
+                    s = new CatalogSearch(c);
+                    search = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    public Catalog catalog() {
+        return catalog.get();
+    }
+
+    public WorkflowSpec generate(Request req) {
+        String task = req.task().strip();
+        if (task.isEmpty()) {
+            throw new ToolException("generate_workflow: 'task' must not be empty");
+        }
+        CatalogSearch cs = search();
+        if (cs.catalog().isEmpty()) {
+            throw new ToolException("the plugin catalog is empty: no plugins to plan with (see catalog_status)");
+        }
+        Constraints c = req.constraints();
+        Workspace ws = req.workspace() != null ? Workspace.inspect(req.workspace()) : Workspace.fromTask(task);
+        Decomposer dec = new Decomposer(cs);
+        Decomposer.Result d = null;
+        List<String> warnings = new ArrayList<>();
+        if (!req.subtasks().isEmpty()) {
+            d = dec.fromSubtasks(task, req.subtasks(), c);
+        } else {
+            for (PatternMatcher.Match m : PatternMatcher.match(patterns.get(), task, 3, Instant.now())) {
+                if (m.parts().get("task_match") >= PATTERN_MIN_TASK_MATCH) {
+                    d = dec.fromPattern(task, m.pattern(), c);
+                    if (d != null) {
+                        break;
+                    }
+                    warnings.add("pattern " + m.pattern().id() + " matches but uses plugins that are missing or barred here");
+                }
+            }
+            if (d == null) {
+                d = dec.fromCapabilities(task, c);
+            }
+        }
+        List<Pick> picks = new ArrayList<>(d.picks());
+        warnings.addAll(d.notes());
+        // Required plugins the decomposition left out get their best-matching component.
+        for (String req0 : c.required()) {
+            if (picks.stream().noneMatch(p -> p.ref().plugin().id().equals(req0))) {
+                Ref r = cs.components(task, 200, x -> x.plugin().id().equals(req0)).stream().map(s -> s.item()).findFirst()
+                        .orElseGet(() -> cs.catalog().plugin(req0).map(cs::components).filter(l -> !l.isEmpty()).map(l -> l.get(0)).orElse(null));
+                if (r == null) {
+                    throw new ToolException("required plugin '" + req0 + "' has no agent, command or skill to run as a step");
+                }
+                picks.add(new Pick(r, r.phase(), Decomposer.purposeOf(r), 0, "required by the caller", List.of()));
+                if (req.subtasks().isEmpty()) {
+                    picks = Decomposer.order(picks, Map.of());
+                }
+            }
+        }
+        if (picks.size() > c.maxSteps()) {
+            List<Pick> keep = new ArrayList<>(picks);
+            keep.sort((a, b) -> {
+                int ra = c.required().contains(a.ref().plugin().id()) ? 1 : 0;
+                int rb = c.required().contains(b.ref().plugin().id()) ? 1 : 0;
+                return ra != rb ? rb - ra : Double.compare(b.relevance(), a.relevance());
+            });
+            Set<Pick> kept = new HashSet<>(keep.subList(0, c.maxSteps()));
+            warnings.add("max_steps " + c.maxSteps() + ": kept the " + c.maxSteps() + " most relevant of " + picks.size() + " steps");
+            picks = picks.stream().filter(kept::contains).toList();
+        }
+
+        String id = workflowId(task);
+        List<Phase> phases = picks.stream().map(Pick::phase).toList();
+        List<String> reports = new ArrayList<>();
+        for (int i = 0; i < picks.size(); i++) {
+            reports.add(CheckPlanner.reportPath(id, i + 1, picks.get(i).ref().component().name()));
+        }
+        List<DataFlow.Flow> flows = DataFlow.wire(task, phases, reports, ws);
+        Set<String> planKeys = new HashSet<>();
+        picks.forEach(p -> planKeys.add(p.ref().key()));
+        Predicate<Ref> allowed = r -> c.allows(r.plugin());
+        List<WorkflowStep> steps = new ArrayList<>();
+        for (int i = 0; i < picks.size(); i++) {
+            Pick p = picks.get(i);
+            Ref r = p.ref();
+            List<String> flags = new ArrayList<>(p.flags());
+            flags.addAll(flows.get(i).flags());
+            List<Check> checks = CheckPlanner.forStep(p.phase(), r.component().name(), r.component().description(),
+                    reports.get(i), ws, id);
+            Map<String, Object> inputs = new LinkedHashMap<>(flows.get(i).inputs());
+            inputs.put("phase", p.phase().id());
+            steps.add(new WorkflowStep(i + 1, r.plugin().id(), r.component().name(), r.component().kind().id(),
+                    r.component().invoke(r.plugin().name()), p.purpose(), inputs, flows.get(i).outputs(), checks,
+                    WorkflowStep.RetryStrategy.standard(), Fallbacks.find(cs, r, planKeys, allowed), flags));
+        }
+        for (WorkflowStep s : steps) {
+            for (String f : s.flags()) {
+                warnings.add("step " + s.step() + " (" + s.component() + "): " + f);
+            }
+        }
+        for (String pid : new LinkedHashSet<>(steps.stream().map(WorkflowStep::plugin).toList())) {
+            issues.get().issues(pid).stream().limit(3).forEach(i -> warnings.add("known issue of " + pid + " (seen "
+                    + i.frequency() + "x): " + i.errorPattern() + (i.fix() != null ? " -> fix: " + i.fix() : "")));
+        }
+        double[] est = new double[1];
+        String basis = estimate(steps, d, est);
+        String created = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0));
+        return new WorkflowSpec(id, task, created, d.method(), d.patternId(), steps, environment(steps, ws, phases),
+                dependencies(steps, ws), CheckPlanner.finalChecks(phases, ws, reports), rollback(ws, phases, id),
+                est[0], basis, Mermaid.flowchart(task, steps), warnings, c.asMap());
+    }
+
+    static String workflowId(String task) {
+        String slug = Ids.slug(task, 40);
+        if (slug == null || slug.isBlank()) {
+            slug = "workflow";
+        }
+        return slug + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The pattern's record when the plan follows one; else the product over steps with outcomes; else the prior. */
+    private String estimate(List<WorkflowStep> steps, Decomposer.Result d, double[] out) {
+        if (d.patternId() != null) {
+            var p = patterns.get().pattern(d.patternId()).orElse(null);
+            if (p != null && p.metrics().totalExecutions() > 0) {
+                var m = p.metrics();
+                out[0] = round(Posterior.mean(m.successfulExecutions(), m.totalExecutions()));
+                return "pattern " + p.id() + ": " + m.successfulExecutions() + " of " + m.totalExecutions()
+                        + " runs succeeded; Beta(1,1) posterior mean";
+            }
+        }
+        double prod = 1;
+        List<String> parts = new ArrayList<>();
+        int without = 0;
+        Set<String> seen = new HashSet<>();
+        for (WorkflowStep s : steps) {
+            Evidence.PluginEvidence e = evidence.get().plugin(s.plugin());
+            if (e.uses() > 0) {
+                prod *= Posterior.mean(e.successes(), e.uses());
+                if (seen.add(s.plugin())) {
+                    parts.add(s.plugin() + " " + e.successes() + "/" + e.uses());
+                }
+            } else {
+                without++;
+            }
+        }
+        if (parts.isEmpty()) {
+            out[0] = Posterior.PRIOR_MEAN;
+            return "no recorded outcomes for these plugins: neutral prior (Beta(1,1) mean " + Posterior.PRIOR_MEAN + ")";
+        }
+        out[0] = round(prod);
+        return "product of per-step Beta(1,1) posterior means from recorded outcomes (" + String.join(", ", parts) + ")"
+                + (without > 0 ? "; " + without + " step(s) without outcomes not counted" : "");
+    }
+
+    private static List<String> environment(List<WorkflowStep> steps, Workspace ws, List<Phase> phases) {
+        List<String> out = new ArrayList<>();
+        out.add("Claude Code with these plugins enabled: " + String.join(", ", new LinkedHashSet<>(steps.stream().map(WorkflowStep::plugin).toList())));
+        for (Workspace.Build b : ws.builds()) {
+            out.add(b.tools() + " (" + b.file() + ")");
+        }
+        if (ws.dockerfile() && phases.contains(Phase.DEPLOY)) {
+            out.add("Docker (Dockerfile builds the image)");
+        }
+        if (ws.k8sDir() != null && phases.contains(Phase.DEPLOY)) {
+            out.add("kubectl with access to the target cluster (" + ws.k8sDir() + "/)");
+        }
+        if (ws.helmChart() != null && phases.contains(Phase.DEPLOY)) {
+            out.add("helm (chart in " + ws.helmChart() + ")");
+        }
+        if (ws.port() != null) {
+            out.add("port " + ws.port() + " free on 127.0.0.1 for the app" + (ws.framework() != null ? " (" + ws.framework() + ")" : ""));
+        }
+        for (String v : ws.envVars()) {
+            out.add(v + " set (named in the workspace's example env file)");
+        }
+        out.add("validation commands on the allowlist of config.yaml (validation.allowed_programs): "
+                + String.join(", ", programs(steps)));
+        return out;
+    }
+
+    private static List<String> programs(List<WorkflowStep> steps) {
+        Set<String> p = new LinkedHashSet<>();
+        for (WorkflowStep s : steps) {
+            for (Check c : s.validation()) {
+                if (c instanceof Check.Command cmd) {
+                    p.add(cmd.argv().get(0));
+                }
+            }
+        }
+        return p.isEmpty() ? List.of("(none needed)") : new ArrayList<>(p);
+    }
+
+    private List<String> dependencies(List<WorkflowStep> steps, Workspace ws) {
+        List<String> out = new ArrayList<>();
+        Catalog c = catalog.get();
+        for (String pid : new LinkedHashSet<>(steps.stream().map(WorkflowStep::plugin).toList())) {
+            Plugin p = c.plugin(pid).orElse(null);
+            boolean installed = p != null && p.install().installed();
+            out.add("plugin " + pid + (p != null && p.version() != null ? " " + p.version() : "")
+                    + (installed ? " (installed)" : " (not installed: claude plugin install " + pid + ")"));
+        }
+        for (Workspace.Build b : ws.builds()) {
+            if (ws.given()) {
+                out.add(b.name() + " dependencies declared in " + b.file());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> rollback(Workspace ws, List<Phase> phases, String id) {
+        List<String> out = new ArrayList<>();
+        if (ws.given() && ws.git()) {
+            out.add("before step 1 record the commit: git rev-parse HEAD (and git stash push -u if the tree is dirty)");
+            out.add("on an unrecoverable failure: git reset --hard <recorded commit>, then git clean -fd to drop files the run created");
+        } else if (ws.given()) {
+            out.add("before step 1 copy the workspace " + ws.root() + " aside (it is not under version control)");
+            out.add("on an unrecoverable failure: restore that copy over the workspace");
+        } else {
+            out.add("run in a git working tree; before step 1 record git rev-parse HEAD");
+            out.add("on an unrecoverable failure: git reset --hard <recorded commit> and git clean -fd");
+        }
+        if (phases.contains(Phase.DEPLOY)) {
+            if (ws.k8sDir() != null) {
+                out.add("undo a rollout that already happened: kubectl rollout undo for each deployment applied from " + ws.k8sDir() + "/");
+            } else if (ws.helmChart() != null) {
+                out.add("undo a release that already happened: helm rollback <release>");
+            } else {
+                out.add("redeploy the previous release if the deploy step already shipped");
+            }
+        }
+        out.add("remove the run's reports: .meta-orchestrator/" + id + "/");
+        return out;
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 1000) / 1000.0;
+    }
+
+    static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.2f", d);
+    }
+}
