@@ -12,6 +12,9 @@ import dev.metaorch.execute.RunStore;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.PatternLibrary;
+import dev.metaorch.learn.RunOutcomes;
+import dev.metaorch.store.PatternStore;
+import dev.metaorch.store.ShippedPatterns;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.workflow.WorkflowStore;
 import org.slf4j.Logger;
@@ -35,12 +38,45 @@ public final class Services implements AutoCloseable {
     private volatile PatternLibrary patterns = PatternLibrary.EMPTY;
     private volatile Evidence evidence = Evidence.NONE;
     private volatile KnownIssueSource knownIssues = KnownIssueSource.NONE;
+    private final PatternStore patternStore;
+    // Set by the execution engine; until then every run id is unknown to record_outcome.
+    private volatile RunOutcomes runOutcomes = RunOutcomes.NONE;
 
     public Services(Settings settings, CatalogSources sources) {
         this.settings = settings;
         this.catalog = new CatalogService(sources);
         this.workflows = new WorkflowStore(settings.home());
+        this.patternStore = new PatternStore(settings.home(), new PatternStore.Config(ShippedPatterns.locate(), true,
+                null, this::domainOf));
+        this.patterns = patternStore;
+        this.evidence = patternStore;
+        this.knownIssues = patternStore;
         this.runs = new RunStore(settings, workflows, this::knownIssues);
+        this.runOutcomes = runId -> java.util.Optional.of(runs.outcome(runId)); // unknown or unfinished: a clear ToolException
+    }
+
+    public PatternStore patternStore() {
+        return patternStore;
+    }
+
+    public RunOutcomes runOutcomes() {
+        return runOutcomes;
+    }
+
+    public void useRunOutcomes(RunOutcomes runOutcomes) {
+        this.runOutcomes = runOutcomes;
+    }
+
+    /** The most common catalog category of a plugin sequence: the domain of a pattern recorded without one. */
+    private String domainOf(java.util.List<String> pluginIds) {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        Catalog c = catalog();
+        for (String id : pluginIds) {
+            c.plugin(id).map(p -> p.category()).filter(x -> x != null && !x.isBlank())
+                    .ifPresent(cat -> counts.merge(cat, 1, Integer::sum));
+        }
+        return counts.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).map(java.util.Map.Entry::getKey)
+                .orElse(null);
     }
 
     public WorkflowStore workflows() {

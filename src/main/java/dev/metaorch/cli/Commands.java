@@ -13,6 +13,8 @@ import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
 import dev.metaorch.mcp.tools.CatalogStatusTool;
 import dev.metaorch.mcp.tools.RunStatusTool;
+import dev.metaorch.mcp.tools.PatternStatsTool;
+import dev.metaorch.mcp.tools.RecordOutcomeTool;
 import dev.metaorch.util.Json;
 
 /**
@@ -71,6 +73,17 @@ public final class Commands {
                 }
                 return code;
             }
+            case "record" -> {
+                return record(opts, services, out);
+            }
+            case "stats" -> {
+                opts.allow(shared());
+                Map<String, Object> args = new LinkedHashMap<>();
+                if (opts.value("limit") != null) {
+                    args.put("limit", opts.intValue("limit", 1, 100, 10));
+                }
+                return tool(services, PatternStatsTool.NAME, args, opts, out);
+            }
             case "runs" -> {
                 opts.allow(SHARED);
                 return tool(services, RunStatusTool.NAME, new LinkedHashMap<>(), opts, out);
@@ -93,9 +106,75 @@ public final class Commands {
                 if ("workflows".equals(which)) {
                     return WorkflowCommands.benchWorkflows(opts, services, out);
                 }
+                if ("learning".equals(which)) {
+                    opts.allow(shared("rounds", "seed"));
+                    return dev.metaorch.bench.LearningBench.run(opts.intValue("rounds", 200, 1_000_000, 5000),
+                            opts.intValue("seed", 0, Integer.MAX_VALUE, 42), opts.flag("json"), out);
+                }
                 throw new Options.UsageException("bench needs one of: recommend, workflows, learning, startup, reliability");
             }
             default -> throw new Options.UsageException("unknown command '" + opts.command() + "'");
+        }
+    }
+
+    /**
+     * {@code record}: {@code --run ID}, or an explicit outcome: {@code --status success|failure}, the task as text,
+     * {@code --plugin ID} per step in order (or {@code --pattern ID}), {@code --duration SECONDS},
+     * {@code --execution-id ID}, {@code --error TEXT} (repeatable), {@code --fix TEXT}, {@code --domain D},
+     * {@code --tag T}; or {@code --outcome FILE}: a JSON or YAML object with record_outcome's arguments.
+     */
+    static int record(Options opts, Services services, PrintStream out) {
+        opts.allow(shared("run", "outcome", "pattern", "execution-id", "status", "duration", "plugin", "error", "fix",
+                "domain", "subdomain", "tag", "env"));
+        Map<String, Object> args = new LinkedHashMap<>();
+        String file = opts.value("outcome");
+        if (file != null) {
+            try {
+                Object parsed = dev.metaorch.util.Json.YAML.readValue(java.nio.file.Files.readString(java.nio.file.Path.of(file)), Object.class);
+                if (!(parsed instanceof Map<?, ?> m)) {
+                    throw new Options.UsageException("--outcome " + file + ": expected an object of record_outcome arguments");
+                }
+                m.forEach((k, v) -> args.put(String.valueOf(k), v));
+            } catch (java.io.IOException | RuntimeException e) {
+                if (e instanceof Options.UsageException u) {
+                    throw u;
+                }
+                throw new Options.UsageException("--outcome " + file + ": " + e.getMessage().lines().findFirst().orElse("unreadable"));
+            }
+        }
+        putIf(args, "run_id", opts.value("run"));
+        putIf(args, "pattern_id", opts.value("pattern"));
+        putIf(args, "execution_id", opts.value("execution-id"));
+        putIf(args, "status", opts.value("status"));
+        putIf(args, "task", opts.text());
+        putIf(args, "fix", opts.value("fix"));
+        putIf(args, "domain", opts.value("domain"));
+        putIf(args, "subdomain", opts.value("subdomain"));
+        if (opts.value("duration") != null) {
+            try {
+                args.put("duration_seconds", Double.parseDouble(opts.value("duration")));
+            } catch (NumberFormatException e) {
+                throw new Options.UsageException("--duration must be a number of seconds (got '" + opts.value("duration") + "')");
+            }
+        }
+        if (!opts.all("plugin").isEmpty()) {
+            args.put("plugin_sequence", opts.all("plugin"));
+        }
+        if (!opts.all("error").isEmpty()) {
+            args.put("errors", opts.all("error"));
+        }
+        if (!opts.all("tag").isEmpty()) {
+            args.put("tags", opts.all("tag"));
+        }
+        if (!opts.all("env").isEmpty()) {
+            args.put("environment_requirements", opts.all("env"));
+        }
+        return tool(services, RecordOutcomeTool.NAME, args, opts, out);
+    }
+
+    private static void putIf(Map<String, Object> args, String key, Object value) {
+        if (value != null) {
+            args.put(key, value);
         }
     }
 

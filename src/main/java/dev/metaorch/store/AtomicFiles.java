@@ -25,6 +25,14 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] content) throws IOException {
+        write(target, content, true);
+    }
+
+    /**
+     * @param sync false skips the fsyncs (the rename stays atomic, so readers still see whole files; only a
+     *             power loss could lose the write). For scratch folders such as a benchmark's.
+     */
+    public static void write(Path target, byte[] content, boolean sync) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -34,14 +42,18 @@ public final class AtomicFiles {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                ch.force(true);
+                if (sync) {
+                    ch.force(true);
+                }
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            fsyncDir(dir);
+            if (sync) {
+                fsyncDir(dir);
+            }
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -57,16 +69,37 @@ public final class AtomicFiles {
 
     /** Appends a line and fsyncs it before returning (journals, CSV logs). */
     public static void appendLine(Path file, String line) throws IOException {
+        appendLine(file, line, true);
+    }
+
+    /** Appends a line in one write; {@code sync} false skips the fsync (scratch folders). */
+    public static void appendLine(Path file, String line, boolean sync) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         boolean created = !Files.exists(file);
+        // A torn tail (a writer killed mid-line) stays on its own line, so the new line is whole.
+        String prefix = "";
+        if (!created) {
+            try (FileChannel r = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = r.size();
+                if (size > 0) {
+                    ByteBuffer last = ByteBuffer.allocate(1);
+                    r.read(last, size - 1);
+                    if (last.get(0) != '\n') {
+                        prefix = "\n";
+                    }
+                }
+            }
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ByteBuffer buf = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+            ByteBuffer buf = ByteBuffer.wrap((prefix + line + "\n").getBytes(StandardCharsets.UTF_8));
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
+            if (sync) {
+                ch.force(true);
+            }
         }
-        if (created) {
+        if (created && sync) {
             fsyncDir(file.toAbsolutePath().getParent());
         }
     }

@@ -1,0 +1,409 @@
+package dev.metaorch.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import dev.metaorch.learn.Outcome;
+import dev.metaorch.learn.Pattern;
+import dev.metaorch.learn.PatternScore;
+import dev.metaorch.learn.Posterior;
+import dev.metaorch.learn.RecordResult;
+import dev.metaorch.learn.Recording;
+import dev.metaorch.learn.TaskClass;
+import dev.metaorch.store.PatternStore;
+import dev.metaorch.util.Json;
+
+/**
+ * {@code bench learning}: a simulated market of plugin sequences. 20 task classes with 5 candidate
+ * sequences each; every sequence has a true success probability drawn from U[0.3, 0.95] (seeded); tasks
+ * arrive uniformly at random. Both rankers see the same task stream and the same pre-drawn outcome for
+ * every (class, sequence, round), so only their choices differ. Every outcome is recorded through the
+ * pattern store exactly as record_outcome records it (one scratch data folder per ranker), and each
+ * ranker reads its evidence back from that store.
+ * <ul>
+ *   <li><b>ours</b>: Bayes-UCB on the store's Beta(1, 1) posterior of each candidate's pattern: the
+ *       candidate with the highest posterior quantile 1 - 1/(t + 1), t the candidates' runs so far (a
+ *       sequence never tried has the prior). Thompson sampling on the same posterior is shown beside it.</li>
+ *   <li><b>design</b>: the design's score 0.4 keyword match + 0.3 raw success rate + 0.2 min(runs/100, 1)
+ *       + 0.1 recency, highest first; a sequence never tried has no pattern yet and scores its keyword
+ *       match only; ties are broken at random.</li>
+ * </ul>
+ * Regret is the expected (pseudo-)regret against the oracle that always picks the truly best sequence:
+ * the sum over rounds of p(best) - p(chosen). The realized count of successes is printed beside it.
+ */
+public final class LearningBench {
+
+    static final int CLASSES = 20;
+    static final int SEQUENCES = 5;
+    static final int STEPS = 3;
+    static final double P_MIN = 0.3;
+    static final double P_MAX = 0.95;
+    static final int[] CHECKPOINTS = {200, 1_000, 5_000};
+
+    private LearningBench() {
+    }
+
+    /** A clock the bench advances: one simulated minute per round. */
+    static final class SimClock extends Clock {
+        volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** The market: true probabilities, the task stream and every pre-drawn outcome. */
+    record Market(double[][] p, int[] task, boolean[][] outcome) {
+        static Market draw(int rounds, long seed) {
+            Random r = new Random(seed);
+            double[][] p = new double[CLASSES][SEQUENCES];
+            for (int c = 0; c < CLASSES; c++) {
+                for (int k = 0; k < SEQUENCES; k++) {
+                    p[c][k] = P_MIN + (P_MAX - P_MIN) * r.nextDouble();
+                }
+            }
+            int[] task = new int[rounds];
+            boolean[][] outcome = new boolean[rounds][SEQUENCES];
+            for (int t = 0; t < rounds; t++) {
+                task[t] = r.nextInt(CLASSES);
+                for (int k = 0; k < SEQUENCES; k++) {
+                    outcome[t][k] = r.nextDouble() < p[task[t]][k];
+                }
+            }
+            return new Market(p, task, outcome);
+        }
+
+        double best(int c) {
+            double b = 0;
+            for (double x : p[c]) {
+                b = Math.max(b, x);
+            }
+            return b;
+        }
+    }
+
+    /** One ranker with its own scratch store. */
+    abstract static class Ranker {
+        final String name;
+        final PatternStore store;
+        final SimClock clock = new SimClock();
+        final Random random;
+        double regret;
+        int successes;
+        final List<String> badPromotions = new ArrayList<>();
+        final Map<Integer, double[]> atCheckpoint = new LinkedHashMap<>();
+
+        Ranker(String name, Path home, long seed) {
+            this.name = name;
+            this.random = new Random(seed);
+            this.store = new PatternStore(home, new PatternStore.Config(List.of(), false, clock, ids -> null));
+        }
+
+        /** The candidate's pattern evidence, keyed by sequence index; absent when never tried. */
+        Map<Integer, Pattern> candidates(int c) {
+            Map<Integer, Pattern> out = new HashMap<>();
+            Map<String, Integer> keys = new HashMap<>();
+            for (int k = 0; k < SEQUENCES; k++) {
+                keys.put(PatternStore.sequenceKey(sequence(c, k)), k);
+            }
+            for (Pattern p : store.patterns()) {
+                Integer k = keys.get(PatternStore.sequenceKey(p.pluginSequence()));
+                if (k != null) {
+                    out.put(k, p);
+                }
+            }
+            return out;
+        }
+
+        abstract int choose(int c, String task);
+    }
+
+    /** Ours: Bayes-UCB, the upper posterior quantile 1 - 1/(t + 1) of each candidate (the same Beta posterior). */
+    static final class Ours extends Ranker {
+        Ours(Path home, long seed) {
+            super("ours (Bayes-UCB on the posterior)", home, seed);
+        }
+
+        @Override
+        int choose(int c, String task) {
+            Map<Integer, Pattern> cand = candidates(c);
+            int total = cand.values().stream().mapToInt(p -> p.metrics().totalExecutions()).sum();
+            double best = -1;
+            List<Integer> ties = new ArrayList<>();
+            for (int k = 0; k < SEQUENCES; k++) {
+                Pattern p = cand.get(k);
+                PatternScore s = p == null ? PatternScore.NONE : PatternScore.of(p);
+                double index = Posterior.upperIndex(s.successes(), s.trials(), total);
+                if (index > best + 1e-12) {
+                    best = index;
+                    ties.clear();
+                    ties.add(k);
+                } else if (Math.abs(index - best) <= 1e-12) {
+                    ties.add(k);
+                }
+            }
+            return ties.get(random.nextInt(ties.size()));
+        }
+    }
+
+    /** Thompson sampling on the same posterior, shown for comparison. */
+    static final class Thompson extends Ranker {
+        Thompson(Path home, long seed) {
+            super("Thompson sampling on the posterior (for comparison)", home, seed);
+        }
+
+        @Override
+        int choose(int c, String task) {
+            Map<Integer, Pattern> cand = candidates(c);
+            int best = 0;
+            double bestDraw = -1;
+            for (int k = 0; k < SEQUENCES; k++) {
+                Pattern p = cand.get(k);
+                PatternScore s = p == null ? PatternScore.NONE : PatternScore.of(p);
+                double draw = Posterior.sample(s.successes(), s.trials(), random);
+                if (draw > bestDraw) {
+                    bestDraw = draw;
+                    best = k;
+                }
+            }
+            return best;
+        }
+    }
+
+    static final class Design extends Ranker {
+        Design(Path home, long seed) {
+            super("design (0.4 keywords + 0.3 raw rate + 0.2 usage + 0.1 recency)", home, seed);
+        }
+
+        @Override
+        int choose(int c, String task) {
+            Map<Integer, Pattern> cand = candidates(c);
+            List<String> words = TaskClass.keywords(task);
+            double bestScore = -1;
+            List<Integer> ties = new ArrayList<>();
+            for (int k = 0; k < SEQUENCES; k++) {
+                Pattern p = cand.get(k);
+                double score;
+                if (p == null) {
+                    score = 0.4; // proposed for this task: full keyword match, no evidence yet
+                } else {
+                    long overlap = p.taskKeywords().stream().filter(words::contains).count();
+                    double kw = p.taskKeywords().isEmpty() ? 0 : (double) overlap / p.taskKeywords().size();
+                    double ageDays = Duration.between(Instant.parse(p.lastUpdated()), clock.instant()).toMinutes() / 1440.0;
+                    score = 0.4 * kw + 0.3 * p.metrics().successRate()
+                            + 0.2 * Math.min(p.metrics().totalExecutions() / 100.0, 1) + 0.1 / (1 + ageDays);
+                }
+                if (score > bestScore + 1e-12) {
+                    bestScore = score;
+                    ties.clear();
+                    ties.add(k);
+                } else if (Math.abs(score - bestScore) <= 1e-12) {
+                    ties.add(k);
+                }
+            }
+            return ties.get(random.nextInt(ties.size()));
+        }
+    }
+
+    static List<Pattern.Step> sequence(int c, int k) {
+        List<Pattern.Step> out = new ArrayList<>();
+        for (int i = 1; i <= STEPS; i++) {
+            out.add(new Pattern.Step(String.format(Locale.ROOT, "sim-c%02d-s%d-step%d@bench", c, k, i), null, null, null, null));
+        }
+        return out;
+    }
+
+    /** Each class has its own three content words; the phrasing varies from round to round. */
+    static String task(int c, Random r) {
+        String[] w = {"alpha" + (char) ('a' + c), "beta" + (char) ('a' + c), "gamma" + (char) ('a' + c)};
+        String[] templates = {"Build %s with %s and %s", "%s plus %s for the %s", "Set up %s, %s and %s"};
+        for (int i = w.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            String x = w[i];
+            w[i] = w[j];
+            w[j] = x;
+        }
+        return String.format(Locale.ROOT, templates[r.nextInt(templates.length)], (Object[]) w);
+    }
+
+    public static int run(int rounds, int seed, boolean json, PrintStream out) {
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory("bench-learning-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long t0 = System.nanoTime();
+        try {
+            Market m = Market.draw(rounds, seed);
+            List<Ranker> rankers = List.of(new Ours(tmp.resolve("ours"), seed + 1L), new Design(tmp.resolve("design"), seed + 1L),
+                    new Thompson(tmp.resolve("thompson"), seed + 1L));
+            Random phrasing = new Random(seed + 2L);
+            double oracleSuccesses = 0;
+            Map<Integer, Integer> oracleAt = new LinkedHashMap<>();
+            for (int t = 0; t < rounds; t++) {
+                int c = m.task()[t];
+                String task = task(c, phrasing);
+                int bestK = 0;
+                for (int k = 1; k < SEQUENCES; k++) {
+                    if (m.p()[c][k] > m.p()[c][bestK]) {
+                        bestK = k;
+                    }
+                }
+                oracleSuccesses += m.outcome()[t][bestK] ? 1 : 0;
+                for (Ranker r : rankers) {
+                    r.clock.now = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(60L * t);
+                    int k = r.choose(c, task);
+                    boolean ok = m.outcome()[t][k];
+                    r.regret += m.best(c) - m.p()[c][k];
+                    r.successes += ok ? 1 : 0;
+                    Outcome o = new Outcome("round-" + t, null, null, task, ok ? "success" : "failure", 60_000, null, null,
+                            List.of());
+                    RecordResult res = r.store.record(new Recording(o, sequence(c, k), "simulated", null, List.of(),
+                            List.of(), ok ? List.of() : List.of("step failed: simulated failure"), null));
+                    if (res.promoted() && m.p()[c][k] < 0.6) {
+                        r.badPromotions.add(String.format(Locale.ROOT, "round %d: %s (class %d, sequence %d, true p %.3f) %s -> %s at %d/%d",
+                                t + 1, res.pattern().id(), c, k, m.p()[c][k], res.previousStatus(), res.status(),
+                                res.score().successes(), res.score().trials()));
+                    }
+                }
+                for (int cp : CHECKPOINTS) {
+                    if (t + 1 == cp) {
+                        oracleAt.put(cp, (int) oracleSuccesses);
+                        for (Ranker r : rankers) {
+                            r.atCheckpoint.put(cp, new double[]{r.regret, r.successes});
+                        }
+                    }
+                }
+            }
+            if (!oracleAt.containsKey(rounds)) {
+                oracleAt.put(rounds, (int) oracleSuccesses);
+                for (Ranker r : rankers) {
+                    r.atCheckpoint.put(rounds, new double[]{r.regret, r.successes});
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            report(m, rankers, oracleAt, rounds, seed, seconds, json, out);
+            Ranker ours = rankers.get(0);
+            Ranker design = rankers.get(1);
+            double[] o1 = ours.atCheckpoint.get(Math.min(1000, rounds));
+            double[] d1 = design.atCheckpoint.get(Math.min(1000, rounds));
+            return o1 != null && d1 != null && o1[0] <= 0.5 * d1[0] && ours.badPromotions.isEmpty() ? 0 : 3;
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static void report(Market m, List<Ranker> rankers, Map<Integer, Integer> oracleAt, int rounds, int seed,
+                               double seconds, boolean json, PrintStream out) {
+        Ranker ours = rankers.get(0);
+        Ranker design = rankers.get(1);
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("rounds", rounds);
+            o.put("seed", seed);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            oracleAt.forEach((cp, os) -> {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("rounds", cp);
+                row.put("oracle_successes", os);
+                row.put("ours_regret", round(ours.atCheckpoint.get(cp)[0]));
+                row.put("ours_successes", (int) ours.atCheckpoint.get(cp)[1]);
+                row.put("design_regret", round(design.atCheckpoint.get(cp)[0]));
+                row.put("design_successes", (int) design.atCheckpoint.get(cp)[1]);
+                row.put("ratio", round(ours.atCheckpoint.get(cp)[0] / design.atCheckpoint.get(cp)[0]));
+                row.put("thompson_regret", round(rankers.get(2).atCheckpoint.get(cp)[0]));
+                rows.add(row);
+            });
+            o.put("checkpoints", rows);
+            o.put("ours_promotions_below_0_6", ours.badPromotions);
+            o.put("design_promotions_below_0_6", design.badPromotions);
+            o.put("thompson_promotions_below_0_6", rankers.get(2).badPromotions);
+            o.put("ours_status_counts", statusCounts(ours));
+            o.put("design_status_counts", statusCounts(design));
+            o.put("seconds", round(seconds));
+            out.println(Json.write(o));
+            return;
+        }
+        out.printf(Locale.ROOT, "bench learning: %d task classes x %d sequences, true p ~ U[%.2f, %.2f], seed %d, %d rounds%n",
+                CLASSES, SEQUENCES, P_MIN, P_MAX, seed, rounds);
+        out.println("Both rankers: same task stream, same pre-drawn outcome per (class, sequence, round); every outcome "
+                + "recorded through the pattern store (record_outcome's path).");
+        out.println("Regret = sum of p(best) - p(chosen) against the oracle (lower is better).");
+        out.println();
+        Ranker ts = rankers.get(2);
+        out.println("| rounds | oracle successes | ours: regret | ours: successes | design: regret | design: successes "
+                + "| ours / design | Thompson: regret |");
+        out.println("|---|---|---|---|---|---|---|---|");
+        oracleAt.forEach((cp, os) -> {
+            double[] o = ours.atCheckpoint.get(cp);
+            double[] d = design.atCheckpoint.get(cp);
+            out.printf(Locale.ROOT, "| %d | %d | %.1f | %d | %.1f | %d | %.2f | %.1f |%n", cp, os, o[0], (int) o[1], d[0],
+                    (int) d[1], o[0] / d[0], ts.atCheckpoint.get(cp)[0]);
+        });
+        out.println();
+        for (Ranker r : rankers) {
+            out.println(r.name + ": final statuses " + statusCounts(r));
+            if (r.badPromotions.isEmpty()) {
+                out.println("  promotions of patterns whose true p < 0.6: none");
+            } else {
+                out.println("  promotions of patterns whose true p < 0.6: " + r.badPromotions.size());
+                r.badPromotions.forEach(x -> out.println("  - " + x));
+            }
+        }
+        out.printf(Locale.ROOT, "%n(%.1f s for %d recorded outcomes)%n", seconds, rankers.size() * rounds);
+    }
+
+    private static Map<String, Integer> statusCounts(Ranker r) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        Pattern.STATUSES.forEach(s -> m.put(s, 0));
+        r.store.patterns().forEach(p -> m.merge(p.status(), 1, Integer::sum));
+        return m;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort for a scratch folder
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
