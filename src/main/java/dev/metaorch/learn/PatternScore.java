@@ -4,7 +4,7 @@ package dev.metaorch.learn;
  * The evidence about one pattern or plugin as every ranking reads it: counts, the Beta(1, 1) posterior
  * mean and the Wilson bounds at {@link Lifecycle#Z}. Rank by {@link #mean()} (or {@link #lower()} when
  * caution matters), never by the raw rate: 1 success in 1 run scores 0.67 / lower 0.13, 95 in 100
- * scores 0.94 / lower 0.87.
+ * scores 0.94 / lower 0.86.
  */
 public record PatternScore(int successes, int trials, double raw, double mean, double lower, double upper) {
 

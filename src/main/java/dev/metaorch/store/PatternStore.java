@@ -406,7 +406,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
                 return new Parsed(attrs, null, "file name is not a valid pattern id");
             }
             byte[] bytes = BoundedFiles.read(f, root, MAX_PATTERN_BYTES);
-            Pattern p = Json.YAML.readValue(bytes, Pattern.class);
+            Pattern p = SafeYaml.read(bytes, Pattern.class);
             String problem = problem(p, stem);
             return problem == null ? new Parsed(attrs, p, null) : new Parsed(attrs, null, problem);
         } catch (IOException | RuntimeException | StackOverflowError e) {
@@ -458,7 +458,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
     private Parsed parsePlugins(String attrs) {
         try {
             byte[] bytes = BoundedFiles.read(pluginsFile, home, MAX_METRICS_BYTES);
-            PluginsFile pf = Json.YAML.readValue(bytes, PluginsFile.class);
+            PluginsFile pf = SafeYaml.read(bytes, PluginsFile.class);
             Map<String, PluginStats> out = new TreeMap<>();
             if (pf != null && pf.plugins() != null) {
                 pf.plugins().forEach((id, s) -> {
@@ -586,7 +586,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         if (!"success".equals(o.status()) && !"failure".equals(o.status())) {
             throw new ToolException("record_outcome: status must be 'success' or 'failure' (got '" + Ids.printable(o.status()) + "')");
         }
-        String execId = o.executionId() == null || o.executionId().isBlank()
+        String execId = o.executionId() == null
                 ? "x-" + UUID.randomUUID() : Ids.check("execution_id", o.executionId());
         if (o.patternId() != null) {
             Ids.check("pattern_id", o.patternId());
