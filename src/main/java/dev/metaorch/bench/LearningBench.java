@@ -127,17 +127,17 @@ public final class LearningBench {
             this.store = new PatternStore(home, new PatternStore.Config(List.of(), false, clock, ids -> null));
         }
 
-        /** The candidate's pattern evidence, keyed by sequence index; absent when never tried. */
+        /** Which pattern each (class, sequence) became, as record_outcome reported it. */
+        final Map<Integer, String> patternOf = new HashMap<>();
+
+        /** The candidate's pattern as the store has it now, keyed by sequence index; absent when never tried. */
         Map<Integer, Pattern> candidates(int c) {
             Map<Integer, Pattern> out = new HashMap<>();
-            Map<String, Integer> keys = new HashMap<>();
             for (int k = 0; k < SEQUENCES; k++) {
-                keys.put(PatternStore.sequenceKey(sequence(c, k)), k);
-            }
-            for (Pattern p : store.patterns()) {
-                Integer k = keys.get(PatternStore.sequenceKey(p.pluginSequence()));
-                if (k != null) {
-                    out.put(k, p);
+                String id = patternOf.get(c * SEQUENCES + k);
+                if (id != null) {
+                    int seq = k;
+                    store.pattern(id).ifPresent(p -> out.put(seq, p));
                 }
             }
             return out;
@@ -257,7 +257,10 @@ public final class LearningBench {
     public static int run(int rounds, int seed, boolean json, PrintStream out) {
         Path tmp;
         try {
-            tmp = Files.createTempDirectory("bench-learning-");
+            // A memory-backed scratch folder when there is one: the store's renames then cost no disk flushes.
+            Path shm = Path.of("/dev/shm");
+            tmp = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "bench-learning-")
+                    : Files.createTempDirectory("bench-learning-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -289,6 +292,7 @@ public final class LearningBench {
                             List.of());
                     RecordResult res = r.store.record(new Recording(o, sequence(c, k), "simulated", null, List.of(),
                             List.of(), ok ? List.of() : List.of("step failed: simulated failure"), null));
+                    r.patternOf.put(c * SEQUENCES + k, res.pattern().id());
                     if (res.promoted() && m.p()[c][k] < 0.6) {
                         r.badPromotions.add(String.format(Locale.ROOT, "round %d: %s (class %d, sequence %d, true p %.3f) %s -> %s at %d/%d",
                                 t + 1, res.pattern().id(), c, k, m.p()[c][k], res.previousStatus(), res.status(),

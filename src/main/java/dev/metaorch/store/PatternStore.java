@@ -641,7 +641,16 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
             writeReadme(all, now);
             bumpGeneration();
             synchronized (readLock) {
-                reload();
+                // What changed is known exactly: swap it into the snapshot instead of re-listing the folders.
+                Map<String, Entry> patterns = new TreeMap<>(snap.patterns());
+                patterns.put(after.id(), all.get(after.id()));
+                Parsed pluginsNow = parsed.get(pluginsFile);
+                @SuppressWarnings("unchecked")
+                Map<String, PluginStats> plugins = pluginsNow != null && pluginsNow.warning() == null
+                        ? (Map<String, PluginStats>) pluginsNow.value() : snap.plugins();
+                List<String> warnings = snap.warnings().stream().filter(w -> !w.startsWith(pluginsFile.toString())).toList();
+                snap = new Snapshot(stamp(), Map.copyOf(patterns), plugins, warnings);
+                checkedAt = System.nanoTime();
             }
             synchronized (indexLock) {
                 readIndex();
