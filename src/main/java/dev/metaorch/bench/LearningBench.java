@@ -42,8 +42,8 @@ import dev.metaorch.util.Json;
  *       candidate with the highest posterior quantile 1 - 1/(t + 1), t the candidates' runs so far (a
  *       sequence never tried has the prior). Thompson sampling on the same posterior is shown beside it.</li>
  *   <li><b>design</b>: the design's score 0.4 keyword match + 0.3 raw success rate + 0.2 min(runs/100, 1)
- *       + 0.1 recency, highest first; a sequence never tried has no pattern yet and scores its keyword
- *       match only; ties are broken at random.</li>
+ *       + 0.1 recency (1 / (1 + days since the pattern was last used)), highest first; a sequence never
+ *       tried has no pattern yet and scores its keyword match only; ties are broken at random.</li>
  * </ul>
  * Regret is the expected (pseudo-)regret against the oracle that always picks the truly best sequence:
  * the sum over rounds of p(best) - p(chosen). The realized count of successes is printed beside it.

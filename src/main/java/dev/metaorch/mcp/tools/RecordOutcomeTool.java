@@ -274,7 +274,7 @@ public final class RecordOutcomeTool implements McpTool {
         }
         sb.append('.');
         if (!p.knownIssues().isEmpty()) {
-            sb.append("\nKnown issues: ");
+            sb.append("\nKnown issues:");
             p.knownIssues().stream().limit(3).forEach(k -> sb.append("\n- ").append(k.issue()).append(" (x")
                     .append(k.frequency()).append(k.fix() == null ? "" : "; fix: " + k.fix()).append(')'));
         }
