@@ -130,6 +130,37 @@ class LearningToolsTest {
         assertEquals(2, Main.run(concat(new String[]{"record", "--status", "success", "--duration", "soon"}, base), out, Map.of()));
     }
 
+    @Test
+    void aFinishedRunIsRecordedFromItsJournalOnce(@TempDir Path ws) throws Exception {
+        dev.metaorch.workflow.WorkflowStep step = new dev.metaorch.workflow.WorkflowStep(1, "scaffold@demo", "api-scaffolder",
+                "agent", "Task(subagent_type=\"api-scaffolder\")", "Create the project", Map.of(), Map.of(),
+                List.of(new dev.metaorch.workflow.Check.FileExists("app/main.py", "the entry point exists")),
+                new dev.metaorch.workflow.WorkflowStep.RetryStrategy(1, 1000, 2.0, 60_000, true,
+                        dev.metaorch.workflow.WorkflowStep.RetryStrategy.standard().nonRetryable()),
+                dev.metaorch.workflow.WorkflowStep.Fallback.none("none"), List.of());
+        services.workflows().save(new dev.metaorch.workflow.WorkflowSpec("wf-learn-1", "Scaffold a small API",
+                "2026-11-24T00:00:00Z", "subtasks", null, List.of(step), List.of(), List.of(), List.of(), List.of(), 0.8,
+                "neutral prior", null, List.of(), Map.of()));
+        String runId = (String) services.runs().start("wf-learn-1", ws.toString(), ToolContext.NONE).get("run_id");
+        ToolException early = assertThrows(ToolException.class, () -> call(RecordOutcomeTool.NAME, Map.of("run_id", runId)));
+        assertTrue(early.getMessage().contains("only a completed or escalated run"), early.getMessage());
+        Files.createDirectories(ws.resolve("app"));
+        Files.writeString(ws.resolve("app/main.py"), "print('hi')\n");
+        services.runs().report(runId, 1, new dev.metaorch.execute.StepReport("success", Map.of(), null, 1500, null), ToolContext.NONE);
+
+        ToolResult r = call(RecordOutcomeTool.NAME, Map.of("run_id", runId, "domain", "web-development"));
+        assertFalse(r.error(), r.text());
+        assertEquals(runId, r.structured().get("execution_id"));
+        String id = (String) r.structured().get("pattern_id");
+        var p = services.patternStore().pattern(id).orElseThrow();
+        assertEquals("scaffold@demo", p.pluginSequence().get(0).plugin());
+        assertEquals("api-scaffolder", p.pluginSequence().get(0).component());
+        assertEquals(1, p.metrics().successfulExecutions());
+        assertEquals(1, services.evidence().plugin("scaffold@demo").successes());
+        assertEquals(true, call(RecordOutcomeTool.NAME, Map.of("run_id", runId)).structured().get("duplicate"));
+        assertEquals(1, services.patternStore().stats().workflowsExecuted());
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = new String[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
