@@ -914,13 +914,18 @@ public final class RunStore {
                     lastError = String.valueOf(err);
                 }
             }
-            steps.add(new Outcome.StepResult(st.step, String.valueOf(last.get("plugin")), String.valueOf(last.get("component")),
+            // A missing value stays null: the text "null" would become part of the pattern's sequence identity.
+            steps.add(new Outcome.StepResult(st.step, stringOrNull(last.get("plugin")), stringOrNull(last.get("component")),
                     ok ? "success" : "failure", st.reportedMs(), lastError,
                     ok ? fix : null));
         }
         long ms = r.completedAt != null ? Duration.between(Instant.parse(r.startedAt), Instant.parse(r.completedAt)).toMillis() : 0;
         String status = "success".equals(r.result.get("status")) ? "success" : "failure";
         return new Outcome(r.runId, r.patternId, r.workflowId, r.task, status, ms, r.startedAt, r.completedAt, steps);
+    }
+
+    private static String stringOrNull(Object o) {
+        return o == null ? null : String.valueOf(o);
     }
 
     public Optional<Path> workspaceOf(String runId) {
