@@ -71,6 +71,10 @@ public final class Commands {
                 }
                 return code;
             }
+            case "recommend" -> {
+                opts.allow(shared("batch", "category", "only-marketplace", "installed-only", "min-success-rate"));
+                return RecommendCommand.run(opts, services, out);
+            }
             case "runs" -> {
                 opts.allow(SHARED);
                 return tool(services, RunStatusTool.NAME, new LinkedHashMap<>(), opts, out);
@@ -93,7 +97,7 @@ public final class Commands {
                 if ("workflows".equals(which)) {
                     return WorkflowCommands.benchWorkflows(opts, services, out);
                 }
-                throw new Options.UsageException("bench needs one of: recommend, workflows, learning, startup, reliability");
+                return dev.metaorch.bench.BenchCommand.run(opts, out);
             }
             default -> throw new Options.UsageException("unknown command '" + opts.command() + "'");
         }

@@ -11,6 +11,7 @@ import dev.metaorch.mcp.tools.StartRunTool;
 import dev.metaorch.mcp.tools.GenerateWorkflowTool;
 import dev.metaorch.mcp.tools.MatchPatternsTool;
 import dev.metaorch.mcp.tools.ResearchPluginsTool;
+import dev.metaorch.mcp.tools.RecommendPluginsTool;
 
 /** Every tool the server offers, in the order clients list them. One line per tool. */
 public final class Tools {
@@ -27,7 +28,8 @@ public final class Tools {
                 new RollbackRunTool(services),
                 new ResearchPluginsTool(services),
                 new GenerateWorkflowTool(services),
-                new MatchPatternsTool(services)
+                new MatchPatternsTool(services),
+                new RecommendPluginsTool(services)
         );
     }
 

@@ -21,7 +21,9 @@ import dev.metaorch.catalog.Component;
 import dev.metaorch.catalog.ComponentKind;
 import dev.metaorch.catalog.Plugin;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.core.WhitespaceAnalyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
@@ -46,6 +48,8 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.search.similarities.LMDirichletSimilarity;
+import org.apache.lucene.search.similarities.Similarity;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.util.BytesRef;
 
@@ -60,25 +64,75 @@ public final class RelevanceIndex {
 
     /**
      * The knobs of the model. {@link #DEFAULT} is what recommend_plugins uses; the benchmark can compare
-     * others on the dev set.
+     * others on the dev set ({@link #parse}).
      *
+     * @param allWeight        boost of the single field holding the whole plugin text
      * @param nameWeight       boost of plugin-name matches
      * @param descWeight       boost of plugin-description matches
      * @param keywordWeight    boost of keyword and category matches
      * @param componentWeight  boost of matches in the plugin's concatenated component texts
-     * @param componentRanker  fuse the component-document ranking (aggregated per plugin)
-     * @param expansion        fuse an RM3-style expanded plugin ranking
+     * @param pluginK1         BM25 k1 of plugin documents
+     * @param pluginB          BM25 b of plugin documents
+     * @param componentB       BM25 b of component documents
+     * @param componentRanker  weight of the component-document ranking (aggregated per plugin) in the fusion; 0: off
+     * @param componentRest    share of the further matching components' scores added to the best one's
+     * @param expansion        weight of the RM3-style expanded plugin ranking in the fusion; 0: off
      * @param feedbackDocs     documents read for expansion terms
      * @param expansionTerms   terms added to the query
      * @param expansionWeight  weight of the added terms against the original query's
-     * @param rrfK             reciprocal-rank-fusion constant
+     * @param rrfK             reciprocal-rank-fusion constant; 0: fuse max-normalized scores instead
      * @param pool             candidates each ranker contributes to the fusion
+     * @param componentNameWeight boost of component-name matches in component documents
+     * @param pluginMu         when positive, plugin documents are scored by a Dirichlet-smoothed language model
+     *                         with this mu instead of BM25
+     * @param componentMu      the same for component documents
+     * @param bigramWeight     boost of adjacent-word pairs of the query found in the plugin text (word order evidence)
+     * @param componentBigramWeight the same in component texts
      */
-    public record Config(float nameWeight, float descWeight, float keywordWeight, float componentWeight,
-                         boolean componentRanker, boolean expansion, int feedbackDocs, int expansionTerms,
-                         float expansionWeight, int rrfK, int pool) {
+    public record Config(float allWeight, float nameWeight, float descWeight, float keywordWeight,
+                         float componentWeight, float pluginK1, float pluginB, float componentB,
+                         float componentRanker, float componentRest, float expansion, int feedbackDocs,
+                         int expansionTerms, float expansionWeight, int rrfK, int pool, float componentNameWeight,
+                         float pluginMu, float componentMu, float bigramWeight, float componentBigramWeight) {
 
-        public static final Config DEFAULT = new Config(2.0f, 1.5f, 1.5f, 1.0f, true, true, 8, 12, 0.5f, 60, 100);
+        public static final Config DEFAULT = new Config(1f, 0f, 0f, 0f, 0f, 1.2f, 0.5f, 0.75f,
+                1f, 0.1f, 1f, 8, 12, 0.5f, 60, 100, 1f, 0f, 0f, 1f, 0f);
+
+        /** DEFAULT with {@code name=value} overrides separated by commas (component names as above). */
+        public static Config parse(String overrides) {
+            java.util.Map<String, String> kv = new java.util.HashMap<>();
+            if (overrides != null && !overrides.isBlank()) {
+                for (String part : overrides.split(",")) {
+                    String[] p = part.split("=", 2);
+                    if (p.length != 2) {
+                        throw new IllegalArgumentException("expected name=value, got '" + part + "'");
+                    }
+                    kv.put(p[0].trim(), p[1].trim());
+                }
+            }
+            java.lang.reflect.RecordComponent[] rc = Config.class.getRecordComponents();
+            Object[] values = new Object[rc.length];
+            java.util.Set<String> known = new java.util.HashSet<>();
+            try {
+                for (int i = 0; i < rc.length; i++) {
+                    known.add(rc[i].getName());
+                    Object dflt = rc[i].getAccessor().invoke(DEFAULT);
+                    String v = kv.get(rc[i].getName());
+                    values[i] = v == null ? dflt : rc[i].getType() == int.class ? (Object) Integer.parseInt(v)
+                            : (Object) Float.parseFloat(v);
+                }
+                for (String k : kv.keySet()) {
+                    if (!known.contains(k)) {
+                        throw new IllegalArgumentException("unknown setting '" + k + "' (known: " + known + ")");
+                    }
+                }
+                Class<?>[] types = java.util.Arrays.stream(rc).map(java.lang.reflect.RecordComponent::getType)
+                        .toArray(Class<?>[]::new);
+                return Config.class.getDeclaredConstructor(types).newInstance(values);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static final Cache<Catalog, RelevanceIndex> CACHE = Caffeine.newBuilder().weakKeys().maximumSize(4).build();
@@ -88,12 +142,15 @@ public final class RelevanceIndex {
     static final String NAME = "name";
     static final String DESC = "desc";
     static final String KEYWORDS = "kw";
+    static final String CATEGORY = "cat";
     static final String COMPONENTS = "comp";
     static final String ALL = "all";
+    static final String BIGRAMS = "bi";
     // component document fields
     static final String KIND = "kind";
     static final String CNAME = "cname";
     static final String CDESC = "cdesc";
+    static final String CBIGRAMS = "cbi";
 
     private static final FieldType WITH_VECTORS = new FieldType(TextField.TYPE_NOT_STORED);
 
@@ -141,7 +198,10 @@ public final class RelevanceIndex {
     }
 
     public static RelevanceIndex build(Catalog catalog, Config config) {
-        Analyzer analyzer = new EnglishAnalyzer();
+        Analyzer english = new EnglishAnalyzer();
+        // pair fields hold pre-joined word pairs: split on spaces only
+        Analyzer analyzer = new PerFieldAnalyzerWrapper(english,
+                Map.of(BIGRAMS, new WhitespaceAnalyzer(), CBIGRAMS, new WhitespaceAnalyzer()));
         List<Plugin> plugins = catalog.plugins();
         ByteBuffersDirectory pdir = new ByteBuffersDirectory();
         ByteBuffersDirectory cdir = new ByteBuffersDirectory();
@@ -153,11 +213,17 @@ public final class RelevanceIndex {
                 Plugin p = plugins.get(ord);
                 Document d = new Document();
                 d.add(new IntField(ORD, ord, Field.Store.NO));
-                d.add(new TextField(NAME, p.name(), Field.Store.NO));
-                d.add(new TextField(DESC, p.description(), Field.Store.NO));
-                d.add(new TextField(KEYWORDS, keywordText(p), Field.Store.NO));
-                d.add(new TextField(COMPONENTS, componentsText(p), Field.Store.NO));
-                d.add(new Field(ALL, PluginText.document(p), WITH_VECTORS));
+                // per-field vectors tell, without re-reading the text, which words matched where (the reason)
+                d.add(new Field(NAME, p.name(), WITH_VECTORS));
+                d.add(new Field(DESC, p.description(), WITH_VECTORS));
+                d.add(new Field(KEYWORDS, keywordText(p), WITH_VECTORS));
+                d.add(new Field(CATEGORY, p.category() == null ? "" : p.category(), WITH_VECTORS));
+                d.add(new Field(COMPONENTS, componentsText(p), WITH_VECTORS));
+                String all = PluginText.document(p);
+                d.add(new Field(ALL, all, WITH_VECTORS));
+                if (config.bigramWeight() > 0) {
+                    d.add(new TextField(BIGRAMS, bigrams(analyzer, all), Field.Store.NO));
+                }
                 pw.addDocument(d);
                 List<Component> comps = p.components();
                 for (int i = 0; i < comps.size(); i++) {
@@ -165,9 +231,12 @@ public final class RelevanceIndex {
                     Document cd = new Document();
                     cd.add(new IntField(ORD, ord, Field.Store.NO));
                     cd.add(new StringField(KIND, c.kind().id(), Field.Store.NO));
-                    cd.add(new TextField(CNAME, c.file() != null && !c.file().equals(c.name())
-                            ? c.name() + " " + c.file() : c.name(), Field.Store.NO));
-                    cd.add(new TextField(CDESC, c.description(), Field.Store.NO));
+                    cd.add(new Field(CNAME, c.file() != null && !c.file().equals(c.name())
+                            ? c.name() + " " + c.file() : c.name(), WITH_VECTORS));
+                    cd.add(new Field(CDESC, c.description(), WITH_VECTORS));
+                    if (config.componentBigramWeight() > 0) {
+                        cd.add(new TextField(CBIGRAMS, bigrams(analyzer, PluginText.component(c)), Field.Store.NO));
+                    }
                     cw.addDocument(cd);
                     cp.add(ord);
                     ci.add(i);
@@ -180,8 +249,11 @@ public final class RelevanceIndex {
             throw new UncheckedIOException(e);
         }
         try {
-            return new RelevanceIndex(catalog, config, analyzer, searcher(DirectoryReader.open(pdir)),
-                    searcher(DirectoryReader.open(cdir)), cp.stream().mapToInt(Integer::intValue).toArray(),
+            return new RelevanceIndex(catalog, config, analyzer,
+                    searcher(DirectoryReader.open(pdir), config.pluginMu() > 0
+                            ? new LMDirichletSimilarity(config.pluginMu()) : new BM25Similarity(config.pluginK1(), config.pluginB())),
+                    searcher(DirectoryReader.open(cdir), config.componentMu() > 0
+                            ? new LMDirichletSimilarity(config.componentMu()) : new BM25Similarity(1.2f, config.componentB())), cp.stream().mapToInt(Integer::intValue).toArray(),
                     ci.stream().mapToInt(Integer::intValue).toArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -193,15 +265,26 @@ public final class RelevanceIndex {
                 .setMergePolicy(new LogDocMergePolicy()).setCommitOnClose(true);
     }
 
-    private static IndexSearcher searcher(IndexReader reader) {
+    private static IndexSearcher searcher(IndexReader reader, Similarity similarity) {
         IndexSearcher s = new IndexSearcher(reader);
-        s.setSimilarity(new BM25Similarity());
+        // norms do not depend on k1 and b, so the search-time similarity alone sets them
+        s.setSimilarity(similarity);
         s.setQueryCache(null);
         return s;
     }
 
+    /** Adjacent analyzed words (stop words dropped) joined by '_', separated by spaces. */
+    static String bigrams(Analyzer analyzer, String text) {
+        List<String> t = QueryTerms.tokens(analyzer, ALL, text);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < t.size(); i++) {
+            sb.append(t.get(i - 1)).append('_').append(t.get(i)).append(' ');
+        }
+        return sb.toString();
+    }
+
     static String keywordText(Plugin p) {
-        return String.join(" ", p.keywords()) + (p.category() == null ? "" : "\n" + p.category());
+        return String.join(" ", p.keywords());
     }
 
     static String componentsText(Plugin p) {
@@ -227,6 +310,14 @@ public final class RelevanceIndex {
      * first, each with its matching components. Empty when no word of the query is in the catalog.
      */
     public List<PluginHit> searchPlugins(String query, Predicate<Plugin> filter, int limit) {
+        return hits(query, rankPlugins(query, filter, limit));
+    }
+
+    /**
+     * The ranking alone (no components, no explanations): the best {@code limit} plugins {@code filter} accepts
+     * (null: all) with their fused scores, best first. Cheap; {@link #hits} adds the details for the ones kept.
+     */
+    public List<Scored<Plugin>> rankPlugins(String query, Predicate<Plugin> filter, int limit) {
         Map<String, Integer> terms = QueryTerms.counts(analyzer, ALL, query == null ? "" : query);
         if (terms.isEmpty() || limit <= 0) {
             return List.of();
@@ -235,42 +326,64 @@ public final class RelevanceIndex {
         if (allowed == NOTHING) {
             return List.of();
         }
-        List<int[]> rankings = new ArrayList<>();
-        List<Scored<Integer>> first = pluginRanking(terms, Map.of(), allowed, config.pool());
-        rankings.add(ords(first));
-        if (config.componentRanker()) {
-            rankings.add(ords(componentAggregate(terms, allowed, config.pool())));
+        List<String> pairs = queryPairs(query);
+        List<List<Scored<Integer>>> rankings = new ArrayList<>();
+        List<Float> weights = new ArrayList<>();
+        int pool = Math.max(config.pool(), limit);
+        List<Scored<Integer>> first = pluginRanking(terms, pairs, Map.of(), allowed, pool);
+        rankings.add(first);
+        weights.add(1f);
+        if (config.componentRanker() > 0) {
+            rankings.add(componentAggregate(terms, pairs, allowed, pool));
+            weights.add(config.componentRanker());
         }
-        if (config.expansion() && !first.isEmpty()) {
+        if (config.expansion() > 0 && !first.isEmpty()) {
             Map<String, Float> extra = expansionTerms(first, terms.keySet());
             if (!extra.isEmpty()) {
-                rankings.add(ords(pluginRanking(terms, extra, allowed, config.pool())));
+                rankings.add(pluginRanking(terms, pairs, extra, allowed, pool));
+                weights.add(config.expansion());
             }
         }
-        List<Scored<Integer>> fused = rankings.size() == 1 ? first : rrf(rankings, config.rrfK());
-        if (fused.isEmpty()) {
-            return List.of();
-        }
-        List<Scored<Integer>> top = fused.subList(0, Math.min(limit, fused.size()));
-        double best = top.get(0).score();
-        Map<Integer, List<ComponentHit>> comps = componentsOf(terms, top.stream().map(Scored::item).toList());
-        Set<String> qterms = terms.keySet();
-        List<PluginHit> out = new ArrayList<>(top.size());
-        for (Scored<Integer> s : top) {
-            Plugin p = plugins.get(s.item());
-            out.add(new PluginHit(p, s.score(), best > 0 ? s.score() / best : 0,
-                    comps.getOrDefault(s.item(), List.of()), matches(p, qterms)));
+        List<Scored<Integer>> fused = rankings.size() == 1 ? first : fuse(rankings, weights, config.rrfK());
+        List<Scored<Plugin>> out = new ArrayList<>(Math.min(limit, fused.size()));
+        for (int i = 0; i < fused.size() && i < limit; i++) {
+            out.add(new Scored<>(plugins.get(fused.get(i).item()), fused.get(i).score()));
         }
         return out;
     }
 
-    /** Plugin ordinals of the plugins, in ranking order: the fused rank list used by the benchmark. */
-    private static int[] ords(List<Scored<Integer>> ranking) {
-        return ranking.stream().mapToInt(Scored::item).toArray();
+    /**
+     * Details for ranked plugins of this index: their matching components (best first) and which query words
+     * matched which fields; relevance is each score over the best score of the list.
+     */
+    public List<PluginHit> hits(String query, List<Scored<Plugin>> ranked) {
+        if (ranked.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Integer> terms = QueryTerms.counts(analyzer, ALL, query == null ? "" : query);
+        double best = ranked.stream().mapToDouble(Scored::score).max().orElse(0);
+        List<Integer> ords = new ArrayList<>();
+        for (Scored<Plugin> s : ranked) {
+            int ord = ordinal(s.item().id());
+            if (ord < 0 || plugins.get(ord) != s.item()) {
+                throw new IllegalArgumentException(s.item().id() + " is not a plugin of this index's catalog");
+            }
+            ords.add(ord);
+        }
+        Map<Integer, List<ComponentHit>> comps = componentsOf(query, terms, ords);
+        Set<String> qterms = terms.keySet();
+        Map<String, String> words = QueryTerms.surface(analyzer, ALL, query);
+        List<PluginHit> out = new ArrayList<>(ranked.size());
+        for (int i = 0; i < ranked.size(); i++) {
+            Scored<Plugin> s = ranked.get(i);
+            out.add(new PluginHit(s.item(), s.score(), best > 0 ? s.score() / best : 0,
+                    comps.getOrDefault(ords.get(i), List.of()), matches(ords.get(i), qterms, words)));
+        }
+        return out;
     }
 
-    private List<Scored<Integer>> pluginRanking(Map<String, Integer> terms, Map<String, Float> extra, Query allowed,
-                                                int n) {
+    private List<Scored<Integer>> pluginRanking(Map<String, Integer> terms, List<String> pairs,
+                                                Map<String, Float> extra, Query allowed, int n) {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         float extraTotal = 0;
         for (float w : extra.values()) {
@@ -278,6 +391,9 @@ public final class RelevanceIndex {
         }
         for (Map.Entry<String, Integer> e : terms.entrySet()) {
             addFields(b, e.getKey(), e.getValue());
+        }
+        for (String pair : pairs) {
+            should(b, BIGRAMS, pair, config.bigramWeight());
         }
         for (Map.Entry<String, Float> e : extra.entrySet()) {
             // expansion terms share a fixed fraction of the original query's weight
@@ -288,10 +404,18 @@ public final class RelevanceIndex {
     }
 
     private void addFields(BooleanQuery.Builder b, String term, float weight) {
-        b.add(boost(new TermQuery(new Term(NAME, term)), weight * config.nameWeight()), BooleanClause.Occur.SHOULD);
-        b.add(boost(new TermQuery(new Term(DESC, term)), weight * config.descWeight()), BooleanClause.Occur.SHOULD);
-        b.add(boost(new TermQuery(new Term(KEYWORDS, term)), weight * config.keywordWeight()), BooleanClause.Occur.SHOULD);
-        b.add(boost(new TermQuery(new Term(COMPONENTS, term)), weight * config.componentWeight()), BooleanClause.Occur.SHOULD);
+        should(b, ALL, term, weight * config.allWeight());
+        should(b, NAME, term, weight * config.nameWeight());
+        should(b, DESC, term, weight * config.descWeight());
+        should(b, KEYWORDS, term, weight * config.keywordWeight());
+        should(b, CATEGORY, term, weight * config.keywordWeight());
+        should(b, COMPONENTS, term, weight * config.componentWeight());
+    }
+
+    private static void should(BooleanQuery.Builder b, String field, String term, float weight) {
+        if (weight > 0) {
+            b.add(boost(new TermQuery(new Term(field, term)), weight), BooleanClause.Occur.SHOULD);
+        }
     }
 
     private static Query boost(Query q, float w) {
@@ -299,8 +423,9 @@ public final class RelevanceIndex {
     }
 
     /** Each plugin scored by its best matching component, plus a little for further matching ones. */
-    private List<Scored<Integer>> componentAggregate(Map<String, Integer> terms, Query allowed, int n) {
-        Query q = componentQuery(terms, null);
+    private List<Scored<Integer>> componentAggregate(Map<String, Integer> terms, List<String> pairs, Query allowed,
+                                                     int n) {
+        Query q = componentQuery(terms, pairs, null);
         List<Scored<Integer>> docs = run(componentSearcher, withFilter(q, allowed), n * 4, false);
         Map<Integer, double[]> agg = new LinkedHashMap<>();
         for (Scored<Integer> d : docs) {
@@ -312,17 +437,20 @@ public final class RelevanceIndex {
             }
         }
         List<Scored<Integer>> out = new ArrayList<>(agg.size());
-        agg.forEach((ord, a) -> out.add(new Scored<>(ord, a[0] + 0.1 * a[1])));
+        agg.forEach((ord, a) -> out.add(new Scored<>(ord, a[0] + config.componentRest() * a[1])));
         out.sort(Comparator.comparingDouble((Scored<Integer> s) -> s.score()).reversed());
         return out.size() > n ? out.subList(0, n) : out;
     }
 
-    private Query componentQuery(Map<String, Integer> terms, Set<ComponentKind> kinds) {
+    private Query componentQuery(Map<String, Integer> terms, List<String> pairs, Set<ComponentKind> kinds) {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
+        for (String pair : pairs) {
+            should(b, CBIGRAMS, pair, config.componentBigramWeight());
+        }
         for (Map.Entry<String, Integer> e : terms.entrySet()) {
             float w = e.getValue();
-            b.add(boost(new TermQuery(new Term(CNAME, e.getKey())), w * config.nameWeight()), BooleanClause.Occur.SHOULD);
-            b.add(boost(new TermQuery(new Term(CDESC, e.getKey())), w), BooleanClause.Occur.SHOULD);
+            should(b, CNAME, e.getKey(), w * config.componentNameWeight());
+            should(b, CDESC, e.getKey(), w);
         }
         Query q = b.build();
         if (kinds != null && !kinds.containsAll(EnumSet.allOf(ComponentKind.class))) {
@@ -388,20 +516,27 @@ public final class RelevanceIndex {
         }
     }
 
-    static List<Scored<Integer>> rrf(List<int[]> rankings, int k) {
+    /**
+     * Weighted fusion: reciprocal rank ({@code k > 0}) or, with {@code k == 0}, the sum of each ranking's scores
+     * divided by its best score. Ties keep the first ranking's order, then catalog order.
+     */
+    static List<Scored<Integer>> fuse(List<List<Scored<Integer>>> rankings, List<Float> weights, int k) {
         Map<Integer, Double> score = new HashMap<>();
-        for (int[] r : rankings) {
-            for (int i = 0; i < r.length; i++) {
-                score.merge(r[i], 1.0 / (k + i + 1), Double::sum);
+        for (int r = 0; r < rankings.size(); r++) {
+            List<Scored<Integer>> l = rankings.get(r);
+            double w = weights.get(r);
+            double best = l.isEmpty() ? 1 : l.get(0).score();
+            for (int i = 0; i < l.size(); i++) {
+                double s = k > 0 ? 1.0 / (k + i + 1) : (best > 0 ? l.get(i).score() / best : 0);
+                score.merge(l.get(i).item(), w * s, Double::sum);
             }
         }
         List<Scored<Integer>> out = new ArrayList<>(score.size());
         score.forEach((o, s) -> out.add(new Scored<>(o, s)));
-        // ties: the first ranker's order, then catalog order
         Map<Integer, Integer> firstRank = new HashMap<>();
-        int[] r0 = rankings.get(0);
-        for (int i = 0; i < r0.length; i++) {
-            firstRank.put(r0[i], i);
+        List<Scored<Integer>> r0 = rankings.get(0);
+        for (int i = 0; i < r0.size(); i++) {
+            firstRank.put(r0.get(i).item(), i);
         }
         out.sort(Comparator.comparingDouble((Scored<Integer> s) -> s.score()).reversed()
                 .thenComparingInt(s -> firstRank.getOrDefault(s.item(), Integer.MAX_VALUE))
@@ -410,9 +545,9 @@ public final class RelevanceIndex {
     }
 
     /** The matching components of the given plugins, best first per plugin. */
-    private Map<Integer, List<ComponentHit>> componentsOf(Map<String, Integer> terms, List<Integer> ords) {
+    private Map<Integer, List<ComponentHit>> componentsOf(String query, Map<String, Integer> terms, List<Integer> ords) {
         int[] arr = ords.stream().mapToInt(Integer::intValue).toArray();
-        Query q = withFilter(componentQuery(terms, null), IntField.newSetQuery(ORD, arr));
+        Query q = withFilter(componentQuery(terms, queryPairs(query), null), IntField.newSetQuery(ORD, arr));
         List<Scored<Integer>> docs = run(componentSearcher, q, 10 * arr.length + 50, false);
         Map<Integer, List<ComponentHit>> out = new HashMap<>();
         Set<String> qterms = terms.keySet();
@@ -422,7 +557,7 @@ public final class RelevanceIndex {
             if (l.size() < 10) {
                 Plugin p = plugins.get(ord);
                 Component c = p.components().get(compIndex[d.item()]);
-                l.add(new ComponentHit(p, c, d.score(), matchedTerms(PluginText.component(c), qterms)));
+                l.add(new ComponentHit(p, c, d.score(), vectorTerms(componentSearcher, d.item(), qterms, CNAME, CDESC)));
             }
         }
         return out;
@@ -444,12 +579,12 @@ public final class RelevanceIndex {
         if (allowed == NOTHING) {
             return List.of();
         }
-        Query q = withFilter(componentQuery(terms, kinds == null || kinds.isEmpty() ? null : kinds), allowed);
+        Query q = withFilter(componentQuery(terms, queryPairs(query), kinds == null || kinds.isEmpty() ? null : kinds), allowed);
         List<ComponentHit> out = new ArrayList<>();
         for (Scored<Integer> d : run(componentSearcher, q, limit, false)) {
             Plugin p = plugins.get(compPlugin[d.item()]);
             Component c = p.components().get(compIndex[d.item()]);
-            out.add(new ComponentHit(p, c, d.score(), matchedTerms(PluginText.component(c), terms.keySet())));
+            out.add(new ComponentHit(p, c, d.score(), vectorTerms(componentSearcher, d.item(), terms.keySet(), CNAME, CDESC)));
         }
         return out;
     }
@@ -499,34 +634,60 @@ public final class RelevanceIndex {
         }
     }
 
-    private List<String> matchedTerms(String text, Set<String> qterms) {
-        Set<String> present = new HashSet<>(QueryTerms.tokens(analyzer, ALL, text));
-        return qterms.stream().filter(present::contains).toList();
-    }
-
-    /** Which query terms occur in which plugin field (for the one-line reason). */
-    private List<PluginHit.Match> matches(Plugin p, Set<String> qterms) {
-        List<PluginHit.Match> out = new ArrayList<>();
-        addMatch(out, "name", p.name(), qterms);
-        addMatch(out, "description", p.description(), qterms);
-        addMatch(out, "keywords", String.join(" ", p.keywords()), qterms);
-        addMatch(out, "category", p.category() == null ? "" : p.category(), qterms);
-        addMatch(out, "components", componentsText(p), qterms);
-        return out;
-    }
-
-    private void addMatch(List<PluginHit.Match> out, String field, String text, Set<String> qterms) {
-        List<String> m = matchedTerms(text, qterms);
-        if (!m.isEmpty()) {
-            out.add(new PluginHit.Match(field, m));
+    /** The query's adjacent word pairs, as indexed in the pair fields (none when pairs are off). */
+    private List<String> queryPairs(String query) {
+        if (config.bigramWeight() <= 0 && config.componentBigramWeight() <= 0) {
+            return List.of();
         }
+        String joined = bigrams(analyzer, query);
+        return joined.isBlank() ? List.of() : new ArrayList<>(new java.util.LinkedHashSet<>(List.of(joined.trim().split(" "))));
+    }
+
+    /** The query terms found in the given fields of a document (from its term vectors), in query order. */
+    private static List<String> vectorTerms(IndexSearcher s, int doc, Set<String> qterms, String... fields) {
+        try {
+            org.apache.lucene.index.Fields vectors = s.getIndexReader().termVectors().get(doc);
+            if (vectors == null) {
+                return List.of();
+            }
+            Set<String> found = new HashSet<>();
+            for (String f : fields) {
+                Terms t = vectors.terms(f);
+                if (t == null) {
+                    continue;
+                }
+                TermsEnum te = t.iterator();
+                for (String q : qterms) {
+                    if (!found.contains(q) && te.seekExact(new BytesRef(q))) {
+                        found.add(q);
+                    }
+                }
+            }
+            return qterms.stream().filter(found::contains).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Which query words occur in which plugin field (for the one-line reason). */
+    private List<PluginHit.Match> matches(int ord, Set<String> qterms, Map<String, String> words) {
+        List<PluginHit.Match> out = new ArrayList<>();
+        String[][] fields = {{"name", NAME}, {"description", DESC}, {"keywords", KEYWORDS}, {"category", CATEGORY},
+                {"components", COMPONENTS}};
+        for (String[] f : fields) {
+            List<String> m = vectorTerms(pluginSearcher, ord, qterms, f[1]);
+            if (!m.isEmpty()) {
+                out.add(new PluginHit.Match(f[0], m.stream().map(t -> words.getOrDefault(t, t)).toList()));
+            }
+        }
+        return out;
     }
 
     /**
      * The fused plugin ranking as plugin ids, for the benchmark (no component lookup or explanations).
      */
     public List<String> rankIds(String query, int limit) {
-        return searchPlugins(query, null, limit).stream().map(h -> h.plugin().id()).toList();
+        return rankPlugins(query, null, limit).stream().map(h -> h.item().id()).toList();
     }
 
     /** The plugin ordinal of an id, or -1. */
