@@ -151,6 +151,8 @@ public final class RelevanceIndex {
     static final String CNAME = "cname";
     static final String CDESC = "cdesc";
     static final String CBIGRAMS = "cbi";
+    /** The kind of the stand-in document of a plugin without described components. */
+    static final String SELF = "plugin";
 
     private static final FieldType WITH_VECTORS = new FieldType(TextField.TYPE_NOT_STORED);
 
@@ -226,6 +228,21 @@ public final class RelevanceIndex {
                 }
                 pw.addDocument(d);
                 List<Component> comps = p.components();
+                if (comps.stream().allMatch(c -> c.description().isBlank())) {
+                    // A plugin without described components (remote sources list none) stands in the component
+                    // ranking with its own text, or fusion would count its missing vote against it.
+                    Document cd = new Document();
+                    cd.add(new IntField(ORD, ord, Field.Store.NO));
+                    cd.add(new StringField(KIND, SELF, Field.Store.NO));
+                    cd.add(new Field(CNAME, p.name(), WITH_VECTORS));
+                    cd.add(new Field(CDESC, p.description(), WITH_VECTORS));
+                    if (config.componentBigramWeight() > 0) {
+                        cd.add(new TextField(CBIGRAMS, bigrams(analyzer, p.name() + "\n" + p.description()), Field.Store.NO));
+                    }
+                    cw.addDocument(cd);
+                    cp.add(ord);
+                    ci.add(-1);
+                }
                 for (int i = 0; i < comps.size(); i++) {
                     Component c = comps.get(i);
                     Document cd = new Document();
@@ -443,6 +460,12 @@ public final class RelevanceIndex {
     }
 
     private Query componentQuery(Map<String, Integer> terms, List<String> pairs, Set<ComponentKind> kinds) {
+        return componentQuery(terms, pairs, kinds, false);
+    }
+
+    /** With {@code onlyComponents}, plugin stand-in documents are left out. */
+    private Query componentQuery(Map<String, Integer> terms, List<String> pairs, Set<ComponentKind> kinds,
+                                 boolean onlyComponents) {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         for (String pair : pairs) {
             should(b, CBIGRAMS, pair, config.componentBigramWeight());
@@ -453,7 +476,7 @@ public final class RelevanceIndex {
             should(b, CDESC, e.getKey(), w);
         }
         Query q = b.build();
-        if (kinds != null && !kinds.containsAll(EnumSet.allOf(ComponentKind.class))) {
+        if (kinds != null && (onlyComponents || !kinds.containsAll(EnumSet.allOf(ComponentKind.class)))) {
             List<BytesRef> ks = kinds.stream().map(k -> new BytesRef(k.id())).toList();
             q = new BooleanQuery.Builder().add(q, BooleanClause.Occur.MUST)
                     .add(new TermInSetQuery(KIND, ks), BooleanClause.Occur.FILTER).build();
@@ -553,6 +576,9 @@ public final class RelevanceIndex {
         Set<String> qterms = terms.keySet();
         for (Scored<Integer> d : docs) {
             int ord = compPlugin[d.item()];
+            if (compIndex[d.item()] < 0) {
+                continue;
+            }
             List<ComponentHit> l = out.computeIfAbsent(ord, k -> new ArrayList<>());
             if (l.size() < 10) {
                 Plugin p = plugins.get(ord);
@@ -579,7 +605,8 @@ public final class RelevanceIndex {
         if (allowed == NOTHING) {
             return List.of();
         }
-        Query q = withFilter(componentQuery(terms, queryPairs(query), kinds == null || kinds.isEmpty() ? null : kinds), allowed);
+        Set<ComponentKind> ks = kinds == null || kinds.isEmpty() ? EnumSet.allOf(ComponentKind.class) : kinds;
+        Query q = withFilter(componentQuery(terms, queryPairs(query), ks, true), allowed);
         List<ComponentHit> out = new ArrayList<>();
         for (Scored<Integer> d : run(componentSearcher, q, limit, false)) {
             Plugin p = plugins.get(compPlugin[d.item()]);
