@@ -172,9 +172,12 @@ public final class RelevanceIndex {
     /** Component document id -> plugin ordinal and component position in that plugin. */
     private final int[] compPlugin;
     private final int[] compIndex;
+    /** Feedback terms per plugin ordinal (empty when expansion is off). */
+    private final Signature[] signatures;
 
     private RelevanceIndex(Catalog catalog, Config config, Analyzer analyzer, IndexSearcher pluginSearcher,
-                           IndexSearcher componentSearcher, int[] compPlugin, int[] compIndex) {
+                           IndexSearcher componentSearcher, int[] compPlugin, int[] compIndex,
+                           Signature[] signatures) {
         this.catalog = catalog;
         this.config = config;
         this.analyzer = analyzer;
@@ -183,6 +186,7 @@ public final class RelevanceIndex {
         this.componentSearcher = componentSearcher;
         this.compPlugin = compPlugin;
         this.compIndex = compIndex;
+        this.signatures = signatures;
         Map<String, Integer> ords = new HashMap<>();
         for (int i = 0; i < plugins.size(); i++) {
             ords.put(plugins.get(i).id(), i);
@@ -215,12 +219,11 @@ public final class RelevanceIndex {
                 Plugin p = plugins.get(ord);
                 Document d = new Document();
                 d.add(new IntField(ORD, ord, Field.Store.NO));
-                // per-field vectors tell, without re-reading the text, which words matched where (the reason)
-                d.add(new Field(NAME, p.name(), WITH_VECTORS));
-                d.add(new Field(DESC, p.description(), WITH_VECTORS));
-                d.add(new Field(KEYWORDS, keywordText(p), WITH_VECTORS));
-                d.add(new Field(CATEGORY, p.category() == null ? "" : p.category(), WITH_VECTORS));
-                d.add(new Field(COMPONENTS, componentsText(p), WITH_VECTORS));
+                d.add(new TextField(NAME, p.name(), Field.Store.NO));
+                d.add(new TextField(DESC, p.description(), Field.Store.NO));
+                d.add(new TextField(KEYWORDS, keywordText(p), Field.Store.NO));
+                d.add(new TextField(CATEGORY, p.category() == null ? "" : p.category(), Field.Store.NO));
+                d.add(new TextField(COMPONENTS, componentsText(p), Field.Store.NO));
                 String all = PluginText.document(p);
                 d.add(new Field(ALL, all, WITH_VECTORS));
                 if (config.bigramWeight() > 0) {
@@ -234,8 +237,8 @@ public final class RelevanceIndex {
                     Document cd = new Document();
                     cd.add(new IntField(ORD, ord, Field.Store.NO));
                     cd.add(new StringField(KIND, SELF, Field.Store.NO));
-                    cd.add(new Field(CNAME, p.name(), WITH_VECTORS));
-                    cd.add(new Field(CDESC, p.description(), WITH_VECTORS));
+                    cd.add(new TextField(CNAME, p.name(), Field.Store.NO));
+                    cd.add(new TextField(CDESC, p.description(), Field.Store.NO));
                     if (config.componentBigramWeight() > 0) {
                         cd.add(new TextField(CBIGRAMS, bigrams(analyzer, p.name() + "\n" + p.description()), Field.Store.NO));
                     }
@@ -248,9 +251,9 @@ public final class RelevanceIndex {
                     Document cd = new Document();
                     cd.add(new IntField(ORD, ord, Field.Store.NO));
                     cd.add(new StringField(KIND, c.kind().id(), Field.Store.NO));
-                    cd.add(new Field(CNAME, c.file() != null && !c.file().equals(c.name())
-                            ? c.name() + " " + c.file() : c.name(), WITH_VECTORS));
-                    cd.add(new Field(CDESC, c.description(), WITH_VECTORS));
+                    cd.add(new TextField(CNAME, c.file() != null && !c.file().equals(c.name())
+                            ? c.name() + " " + c.file() : c.name(), Field.Store.NO));
+                    cd.add(new TextField(CDESC, c.description(), Field.Store.NO));
                     if (config.componentBigramWeight() > 0) {
                         cd.add(new TextField(CBIGRAMS, bigrams(analyzer, PluginText.component(c)), Field.Store.NO));
                     }
@@ -266,12 +269,13 @@ public final class RelevanceIndex {
             throw new UncheckedIOException(e);
         }
         try {
-            return new RelevanceIndex(catalog, config, analyzer,
-                    searcher(DirectoryReader.open(pdir), config.pluginMu() > 0
-                            ? new LMDirichletSimilarity(config.pluginMu()) : new BM25Similarity(config.pluginK1(), config.pluginB())),
-                    searcher(DirectoryReader.open(cdir), config.componentMu() > 0
-                            ? new LMDirichletSimilarity(config.componentMu()) : new BM25Similarity(1.2f, config.componentB())), cp.stream().mapToInt(Integer::intValue).toArray(),
-                    ci.stream().mapToInt(Integer::intValue).toArray());
+            IndexSearcher ps = searcher(DirectoryReader.open(pdir), config.pluginMu() > 0
+                    ? new LMDirichletSimilarity(config.pluginMu()) : new BM25Similarity(config.pluginK1(), config.pluginB()));
+            IndexSearcher cs = searcher(DirectoryReader.open(cdir), config.componentMu() > 0
+                    ? new LMDirichletSimilarity(config.componentMu()) : new BM25Similarity(1.2f, config.componentB()));
+            Signature[] sigs = config.expansion() > 0 ? signatures(ps.getIndexReader(), plugins.size()) : new Signature[0];
+            return new RelevanceIndex(catalog, config, analyzer, ps, cs, cp.stream().mapToInt(Integer::intValue).toArray(),
+                    ci.stream().mapToInt(Integer::intValue).toArray(), sigs);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -390,11 +394,12 @@ public final class RelevanceIndex {
         Map<Integer, List<ComponentHit>> comps = componentsOf(query, terms, ords);
         Set<String> qterms = terms.keySet();
         Map<String, String> words = QueryTerms.surface(analyzer, ALL, query);
+        Map<Integer, List<PluginHit.Match>> matched = matches(ords, qterms, words);
         List<PluginHit> out = new ArrayList<>(ranked.size());
         for (int i = 0; i < ranked.size(); i++) {
             Scored<Plugin> s = ranked.get(i);
             out.add(new PluginHit(s.item(), s.score(), best > 0 ? s.score() / best : 0,
-                    comps.getOrDefault(ords.get(i), List.of()), matches(ords.get(i), qterms, words)));
+                    comps.getOrDefault(ords.get(i), List.of()), matched.getOrDefault(ords.get(i), List.of())));
         }
         return out;
     }
@@ -484,9 +489,69 @@ public final class RelevanceIndex {
         return q;
     }
 
+    /** Terms kept per plugin for feedback: its most characteristic ones. */
+    static final int SIGNATURE_TERMS = 48;
+
     /**
-     * RM3-style feedback: terms weighted by how much of each top document they make up, times the
-     * document's score share and the term's rarity; the query's own terms excluded.
+     * Each plugin's most characteristic terms (share of its text times rarity; terms of a single plugin
+     * left out, they cannot generalize), computed once at build so feedback costs microseconds per query.
+     */
+    private static Signature[] signatures(IndexReader reader, int plugins) throws IOException {
+        Signature[] out = new Signature[plugins];
+        int n = reader.numDocs();
+        org.apache.lucene.index.TermVectors vectors = reader.termVectors();
+        Map<String, Double> idfCache = new HashMap<>();
+        for (int doc = 0; doc < plugins; doc++) {
+            Terms tv = vectors.get(doc, ALL);
+            if (tv == null) {
+                out[doc] = new Signature(new String[0], new float[0]);
+                continue;
+            }
+            List<String> ts = new ArrayList<>();
+            List<Integer> fs = new ArrayList<>();
+            long len = 0;
+            TermsEnum te = tv.iterator();
+            BytesRef t;
+            while ((t = te.next()) != null) {
+                int f = (int) te.totalTermFreq();
+                ts.add(t.utf8ToString());
+                fs.add(f);
+                len += f;
+            }
+            List<Scored<String>> scored = new ArrayList<>(ts.size());
+            for (int i = 0; i < ts.size(); i++) {
+                String term = ts.get(i);
+                double idf = idfCache.computeIfAbsent(term, k -> {
+                    try {
+                        int df = reader.docFreq(new Term(ALL, k));
+                        return df < 2 ? 0.0 : Math.log(1 + (double) n / df);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                if (idf > 0) {
+                    scored.add(new Scored<>(term, (double) fs.get(i) / len * idf));
+                }
+            }
+            scored.sort(Comparator.comparingDouble((Scored<String> x) -> x.score()).reversed());
+            int k = Math.min(SIGNATURE_TERMS, scored.size());
+            String[] terms = new String[k];
+            float[] weights = new float[k];
+            for (int i = 0; i < k; i++) {
+                terms[i] = scored.get(i).item();
+                weights[i] = (float) scored.get(i).score();
+            }
+            out[doc] = new Signature(terms, weights);
+        }
+        return out;
+    }
+
+    record Signature(String[] terms, float[] weights) {
+    }
+
+    /**
+     * RM3-style feedback: terms weighted by how much of each top document they make up times their rarity,
+     * times the document's share of the top scores; the query's own terms excluded.
      */
     private Map<String, Float> expansionTerms(List<Scored<Integer>> first, Set<String> queryTerms) {
         int docs = Math.min(config.feedbackDocs(), first.size());
@@ -495,48 +560,20 @@ public final class RelevanceIndex {
             total += first.get(i).score();
         }
         Map<String, Double> weights = new HashMap<>();
-        IndexReader reader = pluginSearcher.getIndexReader();
-        int n = reader.numDocs();
-        try {
-            for (int i = 0; i < docs; i++) {
-                int doc = first.get(i).item(); // plugin ordinal == plugin document id
-                Terms tv = reader.termVectors().get(doc, ALL);
-                if (tv == null) {
-                    continue;
-                }
-                Map<String, Integer> tf = new HashMap<>();
-                long len = 0;
-                TermsEnum te = tv.iterator();
-                BytesRef t;
-                while ((t = te.next()) != null) {
-                    int f = (int) te.totalTermFreq();
-                    tf.put(t.utf8ToString(), f);
-                    len += f;
-                }
-                double docWeight = first.get(i).score() / total;
-                for (Map.Entry<String, Integer> e : tf.entrySet()) {
-                    if (queryTerms.contains(e.getKey())) {
-                        continue;
-                    }
-                    weights.merge(e.getKey(), docWeight * e.getValue() / len, Double::sum);
+        for (int i = 0; i < docs; i++) {
+            Signature sig = signatures[first.get(i).item()]; // plugin ordinal == plugin document id
+            double docWeight = first.get(i).score() / total;
+            for (int j = 0; j < sig.terms().length; j++) {
+                if (!queryTerms.contains(sig.terms()[j])) {
+                    weights.merge(sig.terms()[j], docWeight * sig.weights()[j], Double::sum);
                 }
             }
-            // rarity: a term in most documents says nothing about this query
-            Map<String, Double> scored = new HashMap<>();
-            for (Map.Entry<String, Double> e : weights.entrySet()) {
-                int df = reader.docFreq(new Term(ALL, e.getKey()));
-                if (df < 2) {
-                    continue; // a word of one document cannot generalize
-                }
-                scored.put(e.getKey(), e.getValue() * Math.log(1 + (double) n / df));
-            }
-            Map<String, Float> out = new LinkedHashMap<>();
-            scored.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .limit(config.expansionTerms()).forEach(e -> out.put(e.getKey(), e.getValue().floatValue()));
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        Map<String, Float> out = new LinkedHashMap<>();
+        weights.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(config.expansionTerms()).forEach(e -> out.put(e.getKey(), e.getValue().floatValue()));
+        return out;
     }
 
     /**
@@ -574,17 +611,20 @@ public final class RelevanceIndex {
         List<Scored<Integer>> docs = run(componentSearcher, q, 10 * arr.length + 50, false);
         Map<Integer, List<ComponentHit>> out = new HashMap<>();
         Set<String> qterms = terms.keySet();
+        List<Scored<Integer>> kept = new ArrayList<>();
+        Map<Integer, Integer> perPlugin = new HashMap<>();
         for (Scored<Integer> d : docs) {
+            if (compIndex[d.item()] >= 0 && perPlugin.merge(compPlugin[d.item()], 1, Integer::sum) <= 10) {
+                kept.add(d);
+            }
+        }
+        Map<Integer, List<String>> in = termsIn(componentSearcher, kept.stream().map(Scored::item).toList(), qterms,
+                CNAME, CDESC);
+        for (Scored<Integer> d : kept) {
             int ord = compPlugin[d.item()];
-            if (compIndex[d.item()] < 0) {
-                continue;
-            }
-            List<ComponentHit> l = out.computeIfAbsent(ord, k -> new ArrayList<>());
-            if (l.size() < 10) {
-                Plugin p = plugins.get(ord);
-                Component c = p.components().get(compIndex[d.item()]);
-                l.add(new ComponentHit(p, c, d.score(), vectorTerms(componentSearcher, d.item(), qterms, CNAME, CDESC)));
-            }
+            Plugin p = plugins.get(ord);
+            Component c = p.components().get(compIndex[d.item()]);
+            out.computeIfAbsent(ord, k -> new ArrayList<>()).add(new ComponentHit(p, c, d.score(), in.get(d.item())));
         }
         return out;
     }
@@ -608,10 +648,13 @@ public final class RelevanceIndex {
         Set<ComponentKind> ks = kinds == null || kinds.isEmpty() ? EnumSet.allOf(ComponentKind.class) : kinds;
         Query q = withFilter(componentQuery(terms, queryPairs(query), ks, true), allowed);
         List<ComponentHit> out = new ArrayList<>();
-        for (Scored<Integer> d : run(componentSearcher, q, limit, false)) {
+        List<Scored<Integer>> docs = run(componentSearcher, q, limit, false);
+        Map<Integer, List<String>> in = termsIn(componentSearcher, docs.stream().map(Scored::item).toList(),
+                terms.keySet(), CNAME, CDESC);
+        for (Scored<Integer> d : docs) {
             Plugin p = plugins.get(compPlugin[d.item()]);
             Component c = p.components().get(compIndex[d.item()]);
-            out.add(new ComponentHit(p, c, d.score(), vectorTerms(componentSearcher, d.item(), terms.keySet(), CNAME, CDESC)));
+            out.add(new ComponentHit(p, c, d.score(), in.get(d.item())));
         }
         return out;
     }
@@ -670,41 +713,63 @@ public final class RelevanceIndex {
         return joined.isBlank() ? List.of() : new ArrayList<>(new java.util.LinkedHashSet<>(List.of(joined.trim().split(" "))));
     }
 
-    /** The query terms found in the given fields of a document (from its term vectors), in query order. */
-    private static List<String> vectorTerms(IndexSearcher s, int doc, Set<String> qterms, String... fields) {
+    /**
+     * For each of the given documents, the query terms that occur in any of the fields, in query order: one
+     * walk over each term's postings (cheaper than decoding stored vectors per document).
+     */
+    private static Map<Integer, List<String>> termsIn(IndexSearcher s, Collection<Integer> docs, Set<String> qterms,
+                                                      String... fields) {
+        int[] sorted = docs.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
+        Map<Integer, Set<String>> found = new HashMap<>();
         try {
-            org.apache.lucene.index.Fields vectors = s.getIndexReader().termVectors().get(doc);
-            if (vectors == null) {
-                return List.of();
-            }
-            Set<String> found = new HashSet<>();
+            // one segment (see build): document ids are global
+            org.apache.lucene.index.LeafReader leaf = s.getIndexReader().leaves().get(0).reader();
             for (String f : fields) {
-                Terms t = vectors.terms(f);
-                if (t == null) {
+                Terms terms = leaf.terms(f);
+                if (terms == null) {
                     continue;
                 }
-                TermsEnum te = t.iterator();
+                TermsEnum te = terms.iterator();
                 for (String q : qterms) {
-                    if (!found.contains(q) && te.seekExact(new BytesRef(q))) {
-                        found.add(q);
+                    if (!te.seekExact(new BytesRef(q))) {
+                        continue;
+                    }
+                    org.apache.lucene.index.PostingsEnum pe = te.postings(null, org.apache.lucene.index.PostingsEnum.NONE);
+                    for (int doc : sorted) {
+                        int at = pe.docID() >= doc ? pe.docID() : pe.advance(doc);
+                        if (at == org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS) {
+                            break;
+                        }
+                        if (at == doc) {
+                            found.computeIfAbsent(doc, k -> new HashSet<>()).add(q);
+                        }
                     }
                 }
             }
-            return qterms.stream().filter(found::contains).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Map<Integer, List<String>> out = new HashMap<>();
+        for (int doc : sorted) {
+            Set<String> f = found.getOrDefault(doc, Set.of());
+            out.put(doc, qterms.stream().filter(f::contains).toList());
+        }
+        return out;
     }
 
-    /** Which query words occur in which plugin field (for the one-line reason). */
-    private List<PluginHit.Match> matches(int ord, Set<String> qterms, Map<String, String> words) {
-        List<PluginHit.Match> out = new ArrayList<>();
+    /** Which query words occur in which plugin field (for the one-line reason), per plugin ordinal. */
+    private Map<Integer, List<PluginHit.Match>> matches(List<Integer> ords, Set<String> qterms, Map<String, String> words) {
+        Map<Integer, List<PluginHit.Match>> out = new HashMap<>();
         String[][] fields = {{"name", NAME}, {"description", DESC}, {"keywords", KEYWORDS}, {"category", CATEGORY},
                 {"components", COMPONENTS}};
         for (String[] f : fields) {
-            List<String> m = vectorTerms(pluginSearcher, ord, qterms, f[1]);
-            if (!m.isEmpty()) {
-                out.add(new PluginHit.Match(f[0], m.stream().map(t -> words.getOrDefault(t, t)).toList()));
+            Map<Integer, List<String>> in = termsIn(pluginSearcher, ords, qterms, f[1]);
+            for (int ord : ords) {
+                List<String> m = in.getOrDefault(ord, List.of());
+                if (!m.isEmpty()) {
+                    out.computeIfAbsent(ord, k -> new ArrayList<>())
+                            .add(new PluginHit.Match(f[0], m.stream().map(t -> words.getOrDefault(t, t)).toList()));
+                }
             }
         }
         return out;
