@@ -21,7 +21,12 @@ public final class BenchCommand {
         }
         String name = opts.positional().get(0);
         return switch (name) {
-            case "recommend" -> RecommendBench.run(opts, out);
+            case "recommend" -> {
+                java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.cli.Commands.SHARED);
+                known.addAll(java.util.Set.of("queries", "synthetic", "runs"));
+                opts.allow(known);
+                yield RecommendBench.run(opts, out);
+            }
             default -> throw new Options.UsageException("unknown benchmark '" + name + "' (expected " + NAMES + ")");
         };
     }
