@@ -119,6 +119,7 @@ public final class Services implements AutoCloseable {
                 Catalog c = catalog.current();
                 log.info("catalog ready: {} plugins in {} marketplaces ({} ms)", c.size(), c.marketplaces().size(),
                         (System.nanoTime() - t0) / 1_000_000);
+                dev.metaorch.recommend.RelevanceIndex.of(c); // the first recommendation should not pay for the index
                 ready.complete(null);
             } catch (Throwable e) {
                 log.error("warm-up failed", e);

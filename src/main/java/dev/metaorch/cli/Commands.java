@@ -84,6 +84,10 @@ public final class Commands {
                 }
                 return tool(services, PatternStatsTool.NAME, args, opts, out);
             }
+            case "recommend" -> {
+                opts.allow(shared("batch", "category", "only-marketplace", "installed-only", "min-success-rate"));
+                return RecommendCommand.run(opts, services, out);
+            }
             case "runs" -> {
                 opts.allow(SHARED);
                 return tool(services, RunStatusTool.NAME, new LinkedHashMap<>(), opts, out);
@@ -111,7 +115,7 @@ public final class Commands {
                     return dev.metaorch.bench.LearningBench.run(opts.intValue("rounds", 200, 1_000_000, 5000),
                             opts.intValue("seed", 0, Integer.MAX_VALUE, 42), opts.flag("json"), out);
                 }
-                throw new Options.UsageException("bench needs one of: recommend, workflows, learning, startup, reliability");
+                return dev.metaorch.bench.BenchCommand.run(opts, out);
             }
             default -> throw new Options.UsageException("unknown command '" + opts.command() + "'");
         }

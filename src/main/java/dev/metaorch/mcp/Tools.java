@@ -13,6 +13,7 @@ import dev.metaorch.mcp.tools.MatchPatternsTool;
 import dev.metaorch.mcp.tools.ResearchPluginsTool;
 import dev.metaorch.mcp.tools.PatternStatsTool;
 import dev.metaorch.mcp.tools.RecordOutcomeTool;
+import dev.metaorch.mcp.tools.RecommendPluginsTool;
 
 /** Every tool the server offers, in the order clients list them. One line per tool. */
 public final class Tools {
@@ -22,14 +23,15 @@ public final class Tools {
 
     public static List<McpTool> all(Services services) {
         return List.of(
+                new RecommendPluginsTool(services),
                 new CatalogStatusTool(services),
+                new ResearchPluginsTool(services),
+                new GenerateWorkflowTool(services),
+                new MatchPatternsTool(services),
                 new StartRunTool(services),
                 new ExecuteStepTool(services),
                 new RunStatusTool(services),
                 new RollbackRunTool(services),
-                new ResearchPluginsTool(services),
-                new GenerateWorkflowTool(services),
-                new MatchPatternsTool(services),
                 new RecordOutcomeTool(services),
                 new PatternStatsTool(services)
         );

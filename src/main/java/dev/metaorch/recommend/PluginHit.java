@@ -20,7 +20,10 @@ public record PluginHit(Plugin plugin, double score, double relevance, List<Comp
         matched = List.copyOf(matched);
     }
 
-    /** A plugin field ("name", "description", "keywords", "category", "components") and the query terms found in it. */
+    /**
+     * A plugin field ("name", "description", "keywords", "category", "components") and the words of the query
+     * found in it (as the query wrote them; matching is on word stems).
+     */
     public record Match(String field, List<String> terms) {
         public Match {
             terms = List.copyOf(terms);

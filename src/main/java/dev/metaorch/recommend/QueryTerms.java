@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -33,6 +34,23 @@ final class QueryTerms {
             ts.reset();
             while (ts.incrementToken()) {
                 out.add(term.toString());
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** Each analyzed term of {@code text} mapped to the word it came from (first occurrence), for explanations. */
+    static Map<String, String> surface(Analyzer analyzer, String field, String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (TokenStream ts = analyzer.tokenStream(field, text)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            OffsetAttribute off = ts.addAttribute(OffsetAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                out.putIfAbsent(term.toString(), text.substring(off.startOffset(), off.endOffset()).toLowerCase(java.util.Locale.ROOT));
             }
             ts.end();
         } catch (IOException e) {

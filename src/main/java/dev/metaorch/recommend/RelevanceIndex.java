@@ -21,7 +21,9 @@ import dev.metaorch.catalog.Component;
 import dev.metaorch.catalog.ComponentKind;
 import dev.metaorch.catalog.Plugin;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.core.WhitespaceAnalyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
@@ -46,6 +48,8 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.search.similarities.LMDirichletSimilarity;
+import org.apache.lucene.search.similarities.Similarity;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.util.BytesRef;
 
@@ -60,25 +64,75 @@ public final class RelevanceIndex {
 
     /**
      * The knobs of the model. {@link #DEFAULT} is what recommend_plugins uses; the benchmark can compare
-     * others on the dev set.
+     * others on the dev set ({@link #parse}).
      *
+     * @param allWeight        boost of the single field holding the whole plugin text
      * @param nameWeight       boost of plugin-name matches
      * @param descWeight       boost of plugin-description matches
      * @param keywordWeight    boost of keyword and category matches
      * @param componentWeight  boost of matches in the plugin's concatenated component texts
-     * @param componentRanker  fuse the component-document ranking (aggregated per plugin)
-     * @param expansion        fuse an RM3-style expanded plugin ranking
+     * @param pluginK1         BM25 k1 of plugin documents
+     * @param pluginB          BM25 b of plugin documents
+     * @param componentB       BM25 b of component documents
+     * @param componentRanker  weight of the component-document ranking (aggregated per plugin) in the fusion; 0: off
+     * @param componentRest    share of the further matching components' scores added to the best one's
+     * @param expansion        weight of the RM3-style expanded plugin ranking in the fusion; 0: off
      * @param feedbackDocs     documents read for expansion terms
      * @param expansionTerms   terms added to the query
      * @param expansionWeight  weight of the added terms against the original query's
-     * @param rrfK             reciprocal-rank-fusion constant
+     * @param rrfK             reciprocal-rank-fusion constant; 0: fuse max-normalized scores instead
      * @param pool             candidates each ranker contributes to the fusion
+     * @param componentNameWeight boost of component-name matches in component documents
+     * @param pluginMu         when positive, plugin documents are scored by a Dirichlet-smoothed language model
+     *                         with this mu instead of BM25
+     * @param componentMu      the same for component documents
+     * @param bigramWeight     boost of adjacent-word pairs of the query found in the plugin text (word order evidence)
+     * @param componentBigramWeight the same in component texts
      */
-    public record Config(float nameWeight, float descWeight, float keywordWeight, float componentWeight,
-                         boolean componentRanker, boolean expansion, int feedbackDocs, int expansionTerms,
-                         float expansionWeight, int rrfK, int pool) {
+    public record Config(float allWeight, float nameWeight, float descWeight, float keywordWeight,
+                         float componentWeight, float pluginK1, float pluginB, float componentB,
+                         float componentRanker, float componentRest, float expansion, int feedbackDocs,
+                         int expansionTerms, float expansionWeight, int rrfK, int pool, float componentNameWeight,
+                         float pluginMu, float componentMu, float bigramWeight, float componentBigramWeight) {
 
-        public static final Config DEFAULT = new Config(2.0f, 1.5f, 1.5f, 1.0f, true, true, 8, 12, 0.5f, 60, 100);
+        public static final Config DEFAULT = new Config(1f, 0f, 0f, 0f, 0f, 1.2f, 0.5f, 0.75f,
+                1f, 0.1f, 1f, 8, 12, 0.5f, 60, 100, 1f, 0f, 0f, 1f, 0f);
+
+        /** DEFAULT with {@code name=value} overrides separated by commas (component names as above). */
+        public static Config parse(String overrides) {
+            java.util.Map<String, String> kv = new java.util.HashMap<>();
+            if (overrides != null && !overrides.isBlank()) {
+                for (String part : overrides.split(",")) {
+                    String[] p = part.split("=", 2);
+                    if (p.length != 2) {
+                        throw new IllegalArgumentException("expected name=value, got '" + part + "'");
+                    }
+                    kv.put(p[0].trim(), p[1].trim());
+                }
+            }
+            java.lang.reflect.RecordComponent[] rc = Config.class.getRecordComponents();
+            Object[] values = new Object[rc.length];
+            java.util.Set<String> known = new java.util.HashSet<>();
+            try {
+                for (int i = 0; i < rc.length; i++) {
+                    known.add(rc[i].getName());
+                    Object dflt = rc[i].getAccessor().invoke(DEFAULT);
+                    String v = kv.get(rc[i].getName());
+                    values[i] = v == null ? dflt : rc[i].getType() == int.class ? (Object) Integer.parseInt(v)
+                            : (Object) Float.parseFloat(v);
+                }
+                for (String k : kv.keySet()) {
+                    if (!known.contains(k)) {
+                        throw new IllegalArgumentException("unknown setting '" + k + "' (known: " + known + ")");
+                    }
+                }
+                Class<?>[] types = java.util.Arrays.stream(rc).map(java.lang.reflect.RecordComponent::getType)
+                        .toArray(Class<?>[]::new);
+                return Config.class.getDeclaredConstructor(types).newInstance(values);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static final Cache<Catalog, RelevanceIndex> CACHE = Caffeine.newBuilder().weakKeys().maximumSize(4).build();
@@ -88,12 +142,17 @@ public final class RelevanceIndex {
     static final String NAME = "name";
     static final String DESC = "desc";
     static final String KEYWORDS = "kw";
+    static final String CATEGORY = "cat";
     static final String COMPONENTS = "comp";
     static final String ALL = "all";
+    static final String BIGRAMS = "bi";
     // component document fields
     static final String KIND = "kind";
     static final String CNAME = "cname";
     static final String CDESC = "cdesc";
+    static final String CBIGRAMS = "cbi";
+    /** The kind of the stand-in document of a plugin without described components. */
+    static final String SELF = "plugin";
 
     private static final FieldType WITH_VECTORS = new FieldType(TextField.TYPE_NOT_STORED);
 
@@ -113,9 +172,12 @@ public final class RelevanceIndex {
     /** Component document id -> plugin ordinal and component position in that plugin. */
     private final int[] compPlugin;
     private final int[] compIndex;
+    /** Feedback terms per plugin ordinal (empty when expansion is off). */
+    private final Signature[] signatures;
 
     private RelevanceIndex(Catalog catalog, Config config, Analyzer analyzer, IndexSearcher pluginSearcher,
-                           IndexSearcher componentSearcher, int[] compPlugin, int[] compIndex) {
+                           IndexSearcher componentSearcher, int[] compPlugin, int[] compIndex,
+                           Signature[] signatures) {
         this.catalog = catalog;
         this.config = config;
         this.analyzer = analyzer;
@@ -124,6 +186,7 @@ public final class RelevanceIndex {
         this.componentSearcher = componentSearcher;
         this.compPlugin = compPlugin;
         this.compIndex = compIndex;
+        this.signatures = signatures;
         Map<String, Integer> ords = new HashMap<>();
         for (int i = 0; i < plugins.size(); i++) {
             ords.put(plugins.get(i).id(), i);
@@ -141,7 +204,10 @@ public final class RelevanceIndex {
     }
 
     public static RelevanceIndex build(Catalog catalog, Config config) {
-        Analyzer analyzer = new EnglishAnalyzer();
+        Analyzer english = new EnglishAnalyzer();
+        // pair fields hold pre-joined word pairs: split on spaces only
+        Analyzer analyzer = new PerFieldAnalyzerWrapper(english,
+                Map.of(BIGRAMS, new WhitespaceAnalyzer(), CBIGRAMS, new WhitespaceAnalyzer()));
         List<Plugin> plugins = catalog.plugins();
         ByteBuffersDirectory pdir = new ByteBuffersDirectory();
         ByteBuffersDirectory cdir = new ByteBuffersDirectory();
@@ -156,10 +222,30 @@ public final class RelevanceIndex {
                 d.add(new TextField(NAME, p.name(), Field.Store.NO));
                 d.add(new TextField(DESC, p.description(), Field.Store.NO));
                 d.add(new TextField(KEYWORDS, keywordText(p), Field.Store.NO));
+                d.add(new TextField(CATEGORY, p.category() == null ? "" : p.category(), Field.Store.NO));
                 d.add(new TextField(COMPONENTS, componentsText(p), Field.Store.NO));
-                d.add(new Field(ALL, PluginText.document(p), WITH_VECTORS));
+                String all = PluginText.document(p);
+                d.add(new Field(ALL, all, WITH_VECTORS));
+                if (config.bigramWeight() > 0) {
+                    d.add(new TextField(BIGRAMS, bigrams(analyzer, all), Field.Store.NO));
+                }
                 pw.addDocument(d);
                 List<Component> comps = p.components();
+                if (comps.stream().allMatch(c -> c.description().isBlank())) {
+                    // A plugin without described components (remote sources list none) stands in the component
+                    // ranking with its own text, or fusion would count its missing vote against it.
+                    Document cd = new Document();
+                    cd.add(new IntField(ORD, ord, Field.Store.NO));
+                    cd.add(new StringField(KIND, SELF, Field.Store.NO));
+                    cd.add(new TextField(CNAME, p.name(), Field.Store.NO));
+                    cd.add(new TextField(CDESC, p.description(), Field.Store.NO));
+                    if (config.componentBigramWeight() > 0) {
+                        cd.add(new TextField(CBIGRAMS, bigrams(analyzer, p.name() + "\n" + p.description()), Field.Store.NO));
+                    }
+                    cw.addDocument(cd);
+                    cp.add(ord);
+                    ci.add(-1);
+                }
                 for (int i = 0; i < comps.size(); i++) {
                     Component c = comps.get(i);
                     Document cd = new Document();
@@ -168,6 +254,9 @@ public final class RelevanceIndex {
                     cd.add(new TextField(CNAME, c.file() != null && !c.file().equals(c.name())
                             ? c.name() + " " + c.file() : c.name(), Field.Store.NO));
                     cd.add(new TextField(CDESC, c.description(), Field.Store.NO));
+                    if (config.componentBigramWeight() > 0) {
+                        cd.add(new TextField(CBIGRAMS, bigrams(analyzer, PluginText.component(c)), Field.Store.NO));
+                    }
                     cw.addDocument(cd);
                     cp.add(ord);
                     ci.add(i);
@@ -180,9 +269,13 @@ public final class RelevanceIndex {
             throw new UncheckedIOException(e);
         }
         try {
-            return new RelevanceIndex(catalog, config, analyzer, searcher(DirectoryReader.open(pdir)),
-                    searcher(DirectoryReader.open(cdir)), cp.stream().mapToInt(Integer::intValue).toArray(),
-                    ci.stream().mapToInt(Integer::intValue).toArray());
+            IndexSearcher ps = searcher(DirectoryReader.open(pdir), config.pluginMu() > 0
+                    ? new LMDirichletSimilarity(config.pluginMu()) : new BM25Similarity(config.pluginK1(), config.pluginB()));
+            IndexSearcher cs = searcher(DirectoryReader.open(cdir), config.componentMu() > 0
+                    ? new LMDirichletSimilarity(config.componentMu()) : new BM25Similarity(1.2f, config.componentB()));
+            Signature[] sigs = config.expansion() > 0 ? signatures(ps.getIndexReader(), plugins.size()) : new Signature[0];
+            return new RelevanceIndex(catalog, config, analyzer, ps, cs, cp.stream().mapToInt(Integer::intValue).toArray(),
+                    ci.stream().mapToInt(Integer::intValue).toArray(), sigs);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -193,15 +286,26 @@ public final class RelevanceIndex {
                 .setMergePolicy(new LogDocMergePolicy()).setCommitOnClose(true);
     }
 
-    private static IndexSearcher searcher(IndexReader reader) {
+    private static IndexSearcher searcher(IndexReader reader, Similarity similarity) {
         IndexSearcher s = new IndexSearcher(reader);
-        s.setSimilarity(new BM25Similarity());
+        // norms do not depend on k1 and b, so the search-time similarity alone sets them
+        s.setSimilarity(similarity);
         s.setQueryCache(null);
         return s;
     }
 
+    /** Adjacent analyzed words (stop words dropped) joined by '_', separated by spaces. */
+    static String bigrams(Analyzer analyzer, String text) {
+        List<String> t = QueryTerms.tokens(analyzer, ALL, text);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < t.size(); i++) {
+            sb.append(t.get(i - 1)).append('_').append(t.get(i)).append(' ');
+        }
+        return sb.toString();
+    }
+
     static String keywordText(Plugin p) {
-        return String.join(" ", p.keywords()) + (p.category() == null ? "" : "\n" + p.category());
+        return String.join(" ", p.keywords());
     }
 
     static String componentsText(Plugin p) {
@@ -227,6 +331,14 @@ public final class RelevanceIndex {
      * first, each with its matching components. Empty when no word of the query is in the catalog.
      */
     public List<PluginHit> searchPlugins(String query, Predicate<Plugin> filter, int limit) {
+        return hits(query, rankPlugins(query, filter, limit));
+    }
+
+    /**
+     * The ranking alone (no components, no explanations): the best {@code limit} plugins {@code filter} accepts
+     * (null: all) with their fused scores, best first. Cheap; {@link #hits} adds the details for the ones kept.
+     */
+    public List<Scored<Plugin>> rankPlugins(String query, Predicate<Plugin> filter, int limit) {
         Map<String, Integer> terms = QueryTerms.counts(analyzer, ALL, query == null ? "" : query);
         if (terms.isEmpty() || limit <= 0) {
             return List.of();
@@ -235,42 +347,65 @@ public final class RelevanceIndex {
         if (allowed == NOTHING) {
             return List.of();
         }
-        List<int[]> rankings = new ArrayList<>();
-        List<Scored<Integer>> first = pluginRanking(terms, Map.of(), allowed, config.pool());
-        rankings.add(ords(first));
-        if (config.componentRanker()) {
-            rankings.add(ords(componentAggregate(terms, allowed, config.pool())));
+        List<String> pairs = queryPairs(query);
+        List<List<Scored<Integer>>> rankings = new ArrayList<>();
+        List<Float> weights = new ArrayList<>();
+        int pool = Math.max(config.pool(), limit);
+        List<Scored<Integer>> first = pluginRanking(terms, pairs, Map.of(), allowed, pool);
+        rankings.add(first);
+        weights.add(1f);
+        if (config.componentRanker() > 0) {
+            rankings.add(componentAggregate(terms, pairs, allowed, pool));
+            weights.add(config.componentRanker());
         }
-        if (config.expansion() && !first.isEmpty()) {
+        if (config.expansion() > 0 && !first.isEmpty()) {
             Map<String, Float> extra = expansionTerms(first, terms.keySet());
             if (!extra.isEmpty()) {
-                rankings.add(ords(pluginRanking(terms, extra, allowed, config.pool())));
+                rankings.add(pluginRanking(terms, pairs, extra, allowed, pool));
+                weights.add(config.expansion());
             }
         }
-        List<Scored<Integer>> fused = rankings.size() == 1 ? first : rrf(rankings, config.rrfK());
-        if (fused.isEmpty()) {
-            return List.of();
-        }
-        List<Scored<Integer>> top = fused.subList(0, Math.min(limit, fused.size()));
-        double best = top.get(0).score();
-        Map<Integer, List<ComponentHit>> comps = componentsOf(terms, top.stream().map(Scored::item).toList());
-        Set<String> qterms = terms.keySet();
-        List<PluginHit> out = new ArrayList<>(top.size());
-        for (Scored<Integer> s : top) {
-            Plugin p = plugins.get(s.item());
-            out.add(new PluginHit(p, s.score(), best > 0 ? s.score() / best : 0,
-                    comps.getOrDefault(s.item(), List.of()), matches(p, qterms)));
+        List<Scored<Integer>> fused = rankings.size() == 1 ? first : fuse(rankings, weights, config.rrfK());
+        List<Scored<Plugin>> out = new ArrayList<>(Math.min(limit, fused.size()));
+        for (int i = 0; i < fused.size() && i < limit; i++) {
+            out.add(new Scored<>(plugins.get(fused.get(i).item()), fused.get(i).score()));
         }
         return out;
     }
 
-    /** Plugin ordinals of the plugins, in ranking order: the fused rank list used by the benchmark. */
-    private static int[] ords(List<Scored<Integer>> ranking) {
-        return ranking.stream().mapToInt(Scored::item).toArray();
+    /**
+     * Details for ranked plugins of this index: their matching components (best first) and which query words
+     * matched which fields; relevance is each score over the best score of the list.
+     */
+    public List<PluginHit> hits(String query, List<Scored<Plugin>> ranked) {
+        if (ranked.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Integer> terms = QueryTerms.counts(analyzer, ALL, query == null ? "" : query);
+        double best = ranked.stream().mapToDouble(Scored::score).max().orElse(0);
+        List<Integer> ords = new ArrayList<>();
+        for (Scored<Plugin> s : ranked) {
+            int ord = ordinal(s.item().id());
+            if (ord < 0 || plugins.get(ord) != s.item()) {
+                throw new IllegalArgumentException(s.item().id() + " is not a plugin of this index's catalog");
+            }
+            ords.add(ord);
+        }
+        Map<Integer, List<ComponentHit>> comps = componentsOf(query, terms, ords);
+        Set<String> qterms = terms.keySet();
+        Map<String, String> words = QueryTerms.surface(analyzer, ALL, query);
+        Map<Integer, List<PluginHit.Match>> matched = matches(ords, qterms, words);
+        List<PluginHit> out = new ArrayList<>(ranked.size());
+        for (int i = 0; i < ranked.size(); i++) {
+            Scored<Plugin> s = ranked.get(i);
+            out.add(new PluginHit(s.item(), s.score(), best > 0 ? s.score() / best : 0,
+                    comps.getOrDefault(ords.get(i), List.of()), matched.getOrDefault(ords.get(i), List.of())));
+        }
+        return out;
     }
 
-    private List<Scored<Integer>> pluginRanking(Map<String, Integer> terms, Map<String, Float> extra, Query allowed,
-                                                int n) {
+    private List<Scored<Integer>> pluginRanking(Map<String, Integer> terms, List<String> pairs,
+                                                Map<String, Float> extra, Query allowed, int n) {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         float extraTotal = 0;
         for (float w : extra.values()) {
@@ -278,6 +413,9 @@ public final class RelevanceIndex {
         }
         for (Map.Entry<String, Integer> e : terms.entrySet()) {
             addFields(b, e.getKey(), e.getValue());
+        }
+        for (String pair : pairs) {
+            should(b, BIGRAMS, pair, config.bigramWeight());
         }
         for (Map.Entry<String, Float> e : extra.entrySet()) {
             // expansion terms share a fixed fraction of the original query's weight
@@ -288,10 +426,18 @@ public final class RelevanceIndex {
     }
 
     private void addFields(BooleanQuery.Builder b, String term, float weight) {
-        b.add(boost(new TermQuery(new Term(NAME, term)), weight * config.nameWeight()), BooleanClause.Occur.SHOULD);
-        b.add(boost(new TermQuery(new Term(DESC, term)), weight * config.descWeight()), BooleanClause.Occur.SHOULD);
-        b.add(boost(new TermQuery(new Term(KEYWORDS, term)), weight * config.keywordWeight()), BooleanClause.Occur.SHOULD);
-        b.add(boost(new TermQuery(new Term(COMPONENTS, term)), weight * config.componentWeight()), BooleanClause.Occur.SHOULD);
+        should(b, ALL, term, weight * config.allWeight());
+        should(b, NAME, term, weight * config.nameWeight());
+        should(b, DESC, term, weight * config.descWeight());
+        should(b, KEYWORDS, term, weight * config.keywordWeight());
+        should(b, CATEGORY, term, weight * config.keywordWeight());
+        should(b, COMPONENTS, term, weight * config.componentWeight());
+    }
+
+    private static void should(BooleanQuery.Builder b, String field, String term, float weight) {
+        if (weight > 0) {
+            b.add(boost(new TermQuery(new Term(field, term)), weight), BooleanClause.Occur.SHOULD);
+        }
     }
 
     private static Query boost(Query q, float w) {
@@ -299,8 +445,9 @@ public final class RelevanceIndex {
     }
 
     /** Each plugin scored by its best matching component, plus a little for further matching ones. */
-    private List<Scored<Integer>> componentAggregate(Map<String, Integer> terms, Query allowed, int n) {
-        Query q = componentQuery(terms, null);
+    private List<Scored<Integer>> componentAggregate(Map<String, Integer> terms, List<String> pairs, Query allowed,
+                                                     int n) {
+        Query q = componentQuery(terms, pairs, null);
         List<Scored<Integer>> docs = run(componentSearcher, withFilter(q, allowed), n * 4, false);
         Map<Integer, double[]> agg = new LinkedHashMap<>();
         for (Scored<Integer> d : docs) {
@@ -312,20 +459,29 @@ public final class RelevanceIndex {
             }
         }
         List<Scored<Integer>> out = new ArrayList<>(agg.size());
-        agg.forEach((ord, a) -> out.add(new Scored<>(ord, a[0] + 0.1 * a[1])));
+        agg.forEach((ord, a) -> out.add(new Scored<>(ord, a[0] + config.componentRest() * a[1])));
         out.sort(Comparator.comparingDouble((Scored<Integer> s) -> s.score()).reversed());
         return out.size() > n ? out.subList(0, n) : out;
     }
 
-    private Query componentQuery(Map<String, Integer> terms, Set<ComponentKind> kinds) {
+    private Query componentQuery(Map<String, Integer> terms, List<String> pairs, Set<ComponentKind> kinds) {
+        return componentQuery(terms, pairs, kinds, false);
+    }
+
+    /** With {@code onlyComponents}, plugin stand-in documents are left out. */
+    private Query componentQuery(Map<String, Integer> terms, List<String> pairs, Set<ComponentKind> kinds,
+                                 boolean onlyComponents) {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
+        for (String pair : pairs) {
+            should(b, CBIGRAMS, pair, config.componentBigramWeight());
+        }
         for (Map.Entry<String, Integer> e : terms.entrySet()) {
             float w = e.getValue();
-            b.add(boost(new TermQuery(new Term(CNAME, e.getKey())), w * config.nameWeight()), BooleanClause.Occur.SHOULD);
-            b.add(boost(new TermQuery(new Term(CDESC, e.getKey())), w), BooleanClause.Occur.SHOULD);
+            should(b, CNAME, e.getKey(), w * config.componentNameWeight());
+            should(b, CDESC, e.getKey(), w);
         }
         Query q = b.build();
-        if (kinds != null && !kinds.containsAll(EnumSet.allOf(ComponentKind.class))) {
+        if (kinds != null && (onlyComponents || !kinds.containsAll(EnumSet.allOf(ComponentKind.class)))) {
             List<BytesRef> ks = kinds.stream().map(k -> new BytesRef(k.id())).toList();
             q = new BooleanQuery.Builder().add(q, BooleanClause.Occur.MUST)
                     .add(new TermInSetQuery(KIND, ks), BooleanClause.Occur.FILTER).build();
@@ -333,9 +489,69 @@ public final class RelevanceIndex {
         return q;
     }
 
+    /** Terms kept per plugin for feedback: its most characteristic ones. */
+    static final int SIGNATURE_TERMS = 48;
+
     /**
-     * RM3-style feedback: terms weighted by how much of each top document they make up, times the
-     * document's score share and the term's rarity; the query's own terms excluded.
+     * Each plugin's most characteristic terms (share of its text times rarity; terms of a single plugin
+     * left out, they cannot generalize), computed once at build so feedback costs microseconds per query.
+     */
+    private static Signature[] signatures(IndexReader reader, int plugins) throws IOException {
+        Signature[] out = new Signature[plugins];
+        int n = reader.numDocs();
+        org.apache.lucene.index.TermVectors vectors = reader.termVectors();
+        Map<String, Double> idfCache = new HashMap<>();
+        for (int doc = 0; doc < plugins; doc++) {
+            Terms tv = vectors.get(doc, ALL);
+            if (tv == null) {
+                out[doc] = new Signature(new String[0], new float[0]);
+                continue;
+            }
+            List<String> ts = new ArrayList<>();
+            List<Integer> fs = new ArrayList<>();
+            long len = 0;
+            TermsEnum te = tv.iterator();
+            BytesRef t;
+            while ((t = te.next()) != null) {
+                int f = (int) te.totalTermFreq();
+                ts.add(t.utf8ToString());
+                fs.add(f);
+                len += f;
+            }
+            List<Scored<String>> scored = new ArrayList<>(ts.size());
+            for (int i = 0; i < ts.size(); i++) {
+                String term = ts.get(i);
+                double idf = idfCache.computeIfAbsent(term, k -> {
+                    try {
+                        int df = reader.docFreq(new Term(ALL, k));
+                        return df < 2 ? 0.0 : Math.log(1 + (double) n / df);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                if (idf > 0) {
+                    scored.add(new Scored<>(term, (double) fs.get(i) / len * idf));
+                }
+            }
+            scored.sort(Comparator.comparingDouble((Scored<String> x) -> x.score()).reversed());
+            int k = Math.min(SIGNATURE_TERMS, scored.size());
+            String[] terms = new String[k];
+            float[] weights = new float[k];
+            for (int i = 0; i < k; i++) {
+                terms[i] = scored.get(i).item();
+                weights[i] = (float) scored.get(i).score();
+            }
+            out[doc] = new Signature(terms, weights);
+        }
+        return out;
+    }
+
+    record Signature(String[] terms, float[] weights) {
+    }
+
+    /**
+     * RM3-style feedback: terms weighted by how much of each top document they make up times their rarity,
+     * times the document's share of the top scores; the query's own terms excluded.
      */
     private Map<String, Float> expansionTerms(List<Scored<Integer>> first, Set<String> queryTerms) {
         int docs = Math.min(config.feedbackDocs(), first.size());
@@ -344,64 +560,43 @@ public final class RelevanceIndex {
             total += first.get(i).score();
         }
         Map<String, Double> weights = new HashMap<>();
-        IndexReader reader = pluginSearcher.getIndexReader();
-        int n = reader.numDocs();
-        try {
-            for (int i = 0; i < docs; i++) {
-                int doc = first.get(i).item(); // plugin ordinal == plugin document id
-                Terms tv = reader.termVectors().get(doc, ALL);
-                if (tv == null) {
-                    continue;
-                }
-                Map<String, Integer> tf = new HashMap<>();
-                long len = 0;
-                TermsEnum te = tv.iterator();
-                BytesRef t;
-                while ((t = te.next()) != null) {
-                    int f = (int) te.totalTermFreq();
-                    tf.put(t.utf8ToString(), f);
-                    len += f;
-                }
-                double docWeight = first.get(i).score() / total;
-                for (Map.Entry<String, Integer> e : tf.entrySet()) {
-                    if (queryTerms.contains(e.getKey())) {
-                        continue;
-                    }
-                    weights.merge(e.getKey(), docWeight * e.getValue() / len, Double::sum);
+        for (int i = 0; i < docs; i++) {
+            Signature sig = signatures[first.get(i).item()]; // plugin ordinal == plugin document id
+            double docWeight = first.get(i).score() / total;
+            for (int j = 0; j < sig.terms().length; j++) {
+                if (!queryTerms.contains(sig.terms()[j])) {
+                    weights.merge(sig.terms()[j], docWeight * sig.weights()[j], Double::sum);
                 }
             }
-            // rarity: a term in most documents says nothing about this query
-            Map<String, Double> scored = new HashMap<>();
-            for (Map.Entry<String, Double> e : weights.entrySet()) {
-                int df = reader.docFreq(new Term(ALL, e.getKey()));
-                if (df < 2) {
-                    continue; // a word of one document cannot generalize
-                }
-                scored.put(e.getKey(), e.getValue() * Math.log(1 + (double) n / df));
-            }
-            Map<String, Float> out = new LinkedHashMap<>();
-            scored.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .limit(config.expansionTerms()).forEach(e -> out.put(e.getKey(), e.getValue().floatValue()));
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        Map<String, Float> out = new LinkedHashMap<>();
+        weights.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(config.expansionTerms()).forEach(e -> out.put(e.getKey(), e.getValue().floatValue()));
+        return out;
     }
 
-    static List<Scored<Integer>> rrf(List<int[]> rankings, int k) {
+    /**
+     * Weighted fusion: reciprocal rank ({@code k > 0}) or, with {@code k == 0}, the sum of each ranking's scores
+     * divided by its best score. Ties keep the first ranking's order, then catalog order.
+     */
+    static List<Scored<Integer>> fuse(List<List<Scored<Integer>>> rankings, List<Float> weights, int k) {
         Map<Integer, Double> score = new HashMap<>();
-        for (int[] r : rankings) {
-            for (int i = 0; i < r.length; i++) {
-                score.merge(r[i], 1.0 / (k + i + 1), Double::sum);
+        for (int r = 0; r < rankings.size(); r++) {
+            List<Scored<Integer>> l = rankings.get(r);
+            double w = weights.get(r);
+            double best = l.isEmpty() ? 1 : l.get(0).score();
+            for (int i = 0; i < l.size(); i++) {
+                double s = k > 0 ? 1.0 / (k + i + 1) : (best > 0 ? l.get(i).score() / best : 0);
+                score.merge(l.get(i).item(), w * s, Double::sum);
             }
         }
         List<Scored<Integer>> out = new ArrayList<>(score.size());
         score.forEach((o, s) -> out.add(new Scored<>(o, s)));
-        // ties: the first ranker's order, then catalog order
         Map<Integer, Integer> firstRank = new HashMap<>();
-        int[] r0 = rankings.get(0);
-        for (int i = 0; i < r0.length; i++) {
-            firstRank.put(r0[i], i);
+        List<Scored<Integer>> r0 = rankings.get(0);
+        for (int i = 0; i < r0.size(); i++) {
+            firstRank.put(r0.get(i).item(), i);
         }
         out.sort(Comparator.comparingDouble((Scored<Integer> s) -> s.score()).reversed()
                 .thenComparingInt(s -> firstRank.getOrDefault(s.item(), Integer.MAX_VALUE))
@@ -410,20 +605,26 @@ public final class RelevanceIndex {
     }
 
     /** The matching components of the given plugins, best first per plugin. */
-    private Map<Integer, List<ComponentHit>> componentsOf(Map<String, Integer> terms, List<Integer> ords) {
+    private Map<Integer, List<ComponentHit>> componentsOf(String query, Map<String, Integer> terms, List<Integer> ords) {
         int[] arr = ords.stream().mapToInt(Integer::intValue).toArray();
-        Query q = withFilter(componentQuery(terms, null), IntField.newSetQuery(ORD, arr));
+        Query q = withFilter(componentQuery(terms, queryPairs(query), null), IntField.newSetQuery(ORD, arr));
         List<Scored<Integer>> docs = run(componentSearcher, q, 10 * arr.length + 50, false);
         Map<Integer, List<ComponentHit>> out = new HashMap<>();
         Set<String> qterms = terms.keySet();
+        List<Scored<Integer>> kept = new ArrayList<>();
+        Map<Integer, Integer> perPlugin = new HashMap<>();
         for (Scored<Integer> d : docs) {
-            int ord = compPlugin[d.item()];
-            List<ComponentHit> l = out.computeIfAbsent(ord, k -> new ArrayList<>());
-            if (l.size() < 10) {
-                Plugin p = plugins.get(ord);
-                Component c = p.components().get(compIndex[d.item()]);
-                l.add(new ComponentHit(p, c, d.score(), matchedTerms(PluginText.component(c), qterms)));
+            if (compIndex[d.item()] >= 0 && perPlugin.merge(compPlugin[d.item()], 1, Integer::sum) <= 10) {
+                kept.add(d);
             }
+        }
+        Map<Integer, List<String>> in = termsIn(componentSearcher, kept.stream().map(Scored::item).toList(), qterms,
+                CNAME, CDESC);
+        for (Scored<Integer> d : kept) {
+            int ord = compPlugin[d.item()];
+            Plugin p = plugins.get(ord);
+            Component c = p.components().get(compIndex[d.item()]);
+            out.computeIfAbsent(ord, k -> new ArrayList<>()).add(new ComponentHit(p, c, d.score(), in.get(d.item())));
         }
         return out;
     }
@@ -444,12 +645,16 @@ public final class RelevanceIndex {
         if (allowed == NOTHING) {
             return List.of();
         }
-        Query q = withFilter(componentQuery(terms, kinds == null || kinds.isEmpty() ? null : kinds), allowed);
+        Set<ComponentKind> ks = kinds == null || kinds.isEmpty() ? EnumSet.allOf(ComponentKind.class) : kinds;
+        Query q = withFilter(componentQuery(terms, queryPairs(query), ks, true), allowed);
         List<ComponentHit> out = new ArrayList<>();
-        for (Scored<Integer> d : run(componentSearcher, q, limit, false)) {
+        List<Scored<Integer>> docs = run(componentSearcher, q, limit, false);
+        Map<Integer, List<String>> in = termsIn(componentSearcher, docs.stream().map(Scored::item).toList(),
+                terms.keySet(), CNAME, CDESC);
+        for (Scored<Integer> d : docs) {
             Plugin p = plugins.get(compPlugin[d.item()]);
             Component c = p.components().get(compIndex[d.item()]);
-            out.add(new ComponentHit(p, c, d.score(), matchedTerms(PluginText.component(c), terms.keySet())));
+            out.add(new ComponentHit(p, c, d.score(), in.get(d.item())));
         }
         return out;
     }
@@ -499,34 +704,82 @@ public final class RelevanceIndex {
         }
     }
 
-    private List<String> matchedTerms(String text, Set<String> qterms) {
-        Set<String> present = new HashSet<>(QueryTerms.tokens(analyzer, ALL, text));
-        return qterms.stream().filter(present::contains).toList();
+    /** The query's adjacent word pairs, as indexed in the pair fields (none when pairs are off). */
+    private List<String> queryPairs(String query) {
+        if (config.bigramWeight() <= 0 && config.componentBigramWeight() <= 0) {
+            return List.of();
+        }
+        String joined = bigrams(analyzer, query);
+        return joined.isBlank() ? List.of() : new ArrayList<>(new java.util.LinkedHashSet<>(List.of(joined.trim().split(" "))));
     }
 
-    /** Which query terms occur in which plugin field (for the one-line reason). */
-    private List<PluginHit.Match> matches(Plugin p, Set<String> qterms) {
-        List<PluginHit.Match> out = new ArrayList<>();
-        addMatch(out, "name", p.name(), qterms);
-        addMatch(out, "description", p.description(), qterms);
-        addMatch(out, "keywords", String.join(" ", p.keywords()), qterms);
-        addMatch(out, "category", p.category() == null ? "" : p.category(), qterms);
-        addMatch(out, "components", componentsText(p), qterms);
+    /**
+     * For each of the given documents, the query terms that occur in any of the fields, in query order: one
+     * walk over each term's postings (cheaper than decoding stored vectors per document).
+     */
+    private static Map<Integer, List<String>> termsIn(IndexSearcher s, Collection<Integer> docs, Set<String> qterms,
+                                                      String... fields) {
+        int[] sorted = docs.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
+        Map<Integer, Set<String>> found = new HashMap<>();
+        try {
+            // one segment (see build): document ids are global
+            org.apache.lucene.index.LeafReader leaf = s.getIndexReader().leaves().get(0).reader();
+            for (String f : fields) {
+                Terms terms = leaf.terms(f);
+                if (terms == null) {
+                    continue;
+                }
+                TermsEnum te = terms.iterator();
+                for (String q : qterms) {
+                    if (!te.seekExact(new BytesRef(q))) {
+                        continue;
+                    }
+                    org.apache.lucene.index.PostingsEnum pe = te.postings(null, org.apache.lucene.index.PostingsEnum.NONE);
+                    for (int doc : sorted) {
+                        int at = pe.docID() >= doc ? pe.docID() : pe.advance(doc);
+                        if (at == org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS) {
+                            break;
+                        }
+                        if (at == doc) {
+                            found.computeIfAbsent(doc, k -> new HashSet<>()).add(q);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<Integer, List<String>> out = new HashMap<>();
+        for (int doc : sorted) {
+            Set<String> f = found.getOrDefault(doc, Set.of());
+            out.put(doc, qterms.stream().filter(f::contains).toList());
+        }
         return out;
     }
 
-    private void addMatch(List<PluginHit.Match> out, String field, String text, Set<String> qterms) {
-        List<String> m = matchedTerms(text, qterms);
-        if (!m.isEmpty()) {
-            out.add(new PluginHit.Match(field, m));
+    /** Which query words occur in which plugin field (for the one-line reason), per plugin ordinal. */
+    private Map<Integer, List<PluginHit.Match>> matches(List<Integer> ords, Set<String> qterms, Map<String, String> words) {
+        Map<Integer, List<PluginHit.Match>> out = new HashMap<>();
+        String[][] fields = {{"name", NAME}, {"description", DESC}, {"keywords", KEYWORDS}, {"category", CATEGORY},
+                {"components", COMPONENTS}};
+        for (String[] f : fields) {
+            Map<Integer, List<String>> in = termsIn(pluginSearcher, ords, qterms, f[1]);
+            for (int ord : ords) {
+                List<String> m = in.getOrDefault(ord, List.of());
+                if (!m.isEmpty()) {
+                    out.computeIfAbsent(ord, k -> new ArrayList<>())
+                            .add(new PluginHit.Match(f[0], m.stream().map(t -> words.getOrDefault(t, t)).toList()));
+                }
+            }
         }
+        return out;
     }
 
     /**
      * The fused plugin ranking as plugin ids, for the benchmark (no component lookup or explanations).
      */
     public List<String> rankIds(String query, int limit) {
-        return searchPlugins(query, null, limit).stream().map(h -> h.plugin().id()).toList();
+        return rankPlugins(query, null, limit).stream().map(h -> h.item().id()).toList();
     }
 
     /** The plugin ordinal of an id, or -1. */

@@ -1,0 +1,33 @@
+package dev.metaorch.bench;
+
+import java.io.PrintStream;
+
+import dev.metaorch.cli.Options;
+
+/**
+ * {@code bench <name>}: one case per benchmark. Benchmarks load their own data (catalog snapshots and dev
+ * sets from {@code ../shared} by default) so their figures do not depend on the user's Claude Code state.
+ */
+public final class BenchCommand {
+
+    public static final String NAMES = "recommend|workflows|learning|startup|reliability";
+
+    private BenchCommand() {
+    }
+
+    public static int run(Options opts, PrintStream out) {
+        if (opts.positional().isEmpty()) {
+            throw new Options.UsageException("bench needs a benchmark name: bench " + NAMES);
+        }
+        String name = opts.positional().get(0);
+        return switch (name) {
+            case "recommend" -> {
+                java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.cli.Commands.SHARED);
+                known.addAll(java.util.Set.of("queries", "synthetic", "runs"));
+                opts.allow(known);
+                yield RecommendBench.run(opts, out);
+            }
+            default -> throw new Options.UsageException("unknown benchmark '" + name + "' (expected " + NAMES + ")");
+        };
+    }
+}

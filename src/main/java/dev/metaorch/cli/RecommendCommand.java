@@ -1,0 +1,115 @@
+package dev.metaorch.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.metaorch.Services;
+import dev.metaorch.mcp.ToolException;
+import dev.metaorch.mcp.tools.RecommendPluginsTool;
+import dev.metaorch.util.Json;
+
+/**
+ * {@code recommend "task"} and {@code recommend --batch FILE --json}. Filters: {@code --category NAME},
+ * {@code --only-marketplace NAME} (repeatable; {@code --marketplace} already names a marketplace folder),
+ * {@code --installed-only}, {@code --min-success-rate X}.
+ */
+final class RecommendCommand {
+
+    private RecommendCommand() {
+    }
+
+    static int run(Options opts, Services services, PrintStream out) {
+        Map<String, Object> common = new LinkedHashMap<>();
+        common.put("limit", opts.intValue("limit", 1, 100, 10));
+        if (!opts.all("category").isEmpty()) {
+            common.put("categories", opts.all("category"));
+        }
+        if (!opts.all("only-marketplace").isEmpty()) {
+            common.put("marketplaces", opts.all("only-marketplace"));
+        }
+        if (opts.flag("installed-only")) {
+            common.put("installed_only", true);
+        }
+        String min = opts.value("min-success-rate");
+        if (min != null) {
+            try {
+                common.put("min_success_rate", Double.parseDouble(min));
+            } catch (NumberFormatException e) {
+                throw new Options.UsageException("--min-success-rate must be a number between 0 and 1 (got '" + min + "')");
+            }
+        }
+        String batch = opts.value("batch");
+        if (batch != null) {
+            if (opts.text() != null) {
+                throw new Options.UsageException("give either a task or --batch FILE, not both");
+            }
+            return batch(Path.of(batch), common, services, out);
+        }
+        String task = opts.text();
+        if (task == null || task.isBlank()) {
+            throw new Options.UsageException("recommend needs a task: meta-orchestrator recommend \"what you want done\"");
+        }
+        Map<String, Object> args = new LinkedHashMap<>(common);
+        args.put("task", task);
+        return Commands.tool(services, RecommendPluginsTool.NAME, args, opts, out);
+    }
+
+    /** One output line per input line, in order; a bad line or failed query gives {"id", "error"}. */
+    @SuppressWarnings("unchecked")
+    static int batch(Path file, Map<String, Object> common, Services services, PrintStream out) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new ToolException("cannot read batch file " + file + ": " + e.getMessage());
+        }
+        int failures = 0;
+        for (String line : lines) {
+            Object id = null;
+            Map<String, Object> answer;
+            try {
+                if (line.isBlank()) {
+                    throw new ToolException("empty line");
+                }
+                Object parsed;
+                try {
+                    parsed = Json.MAPPER.readValue(line, Object.class);
+                } catch (RuntimeException e) {
+                    throw new ToolException("not a JSON object: " + e.getMessage().lines().findFirst().orElse(""));
+                }
+                if (!(parsed instanceof Map<?, ?> m)) {
+                    throw new ToolException("not a JSON object");
+                }
+                id = m.get("id");
+                Object query = m.get("query");
+                if (!(query instanceof String q)) {
+                    throw new ToolException("'query' must be a string");
+                }
+                Map<String, Object> args = new LinkedHashMap<>(common);
+                args.put("task", q);
+                Map<String, Object> result = RecommendPluginsTool.recommend(services.catalog(), services.evidence(),
+                        RecommendPluginsTool.request(args));
+                answer = new LinkedHashMap<>();
+                answer.put("id", id);
+                answer.putAll(result);
+            } catch (ToolException e) {
+                failures++;
+                answer = new LinkedHashMap<>();
+                answer.put("id", id);
+                answer.put("error", e.getMessage());
+            }
+            out.println(Json.write(answer));
+        }
+        out.flush();
+        if (failures > 0) {
+            System.err.println("meta-orchestrator: " + failures + " of " + lines.size() + " batch lines failed (see their \"error\")");
+        }
+        // every line was answered, failed ones included: the batch itself succeeded
+        return 0;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.metaorch.mcp.tools;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.metaorch.Services;
+import dev.metaorch.catalog.Catalog;
+import dev.metaorch.catalog.Collision;
+import dev.metaorch.learn.Evidence;
+import dev.metaorch.mcp.Args;
+import dev.metaorch.mcp.McpTool;
+import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolException;
+import dev.metaorch.mcp.ToolResult;
+import dev.metaorch.recommend.ComponentHit;
+import dev.metaorch.recommend.Recommender;
+import dev.metaorch.recommend.RelevanceIndex;
+
+/** recommend_plugins: the plugins and components that fit a task, best first, each with why. */
+public final class RecommendPluginsTool implements McpTool {
+
+    public static final String NAME = "recommend_plugins";
+    public static final int MAX_TASK_CHARS = 4000;
+    static final Set<String> ARGS = Set.of("task", "limit", "categories", "marketplaces", "installed_only",
+            "min_success_rate");
+
+    private final Services services;
+
+    public RecommendPluginsTool(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Best plugins for a task, with the agents/commands/skills to use and how to invoke them, "
+                + "score parts (relevance, evidence, usage, recency), reason, install state, name collisions.";
+    }
+
+    @Override
+    public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
+        Recommender.Request req = request(arguments);
+        services.awaitReady(ctx);
+        Map<String, Object> out = recommend(services.catalog(), services.evidence(), req);
+        return ToolResult.of(text(out), out);
+    }
+
+    /** Reads and checks the arguments (the same checks from the CLI as from MCP). */
+    public static Recommender.Request request(Map<String, Object> arguments) {
+        Args a = Args.of(NAME, arguments, ARGS);
+        String task = a.text("task", MAX_TASK_CHARS).trim();
+        int limit = a.integer("limit", 1, 100, 10);
+        Double min = a.has("min_success_rate") ? a.number("min_success_rate", 0, 1, 0) : null;
+        return new Recommender.Request(task, limit, new LinkedHashSet<>(a.strings("categories")),
+                new LinkedHashSet<>(a.strings("marketplaces")), a.bool("installed_only", false), min);
+    }
+
+    /** The {@code recommend --json} object of CONTRACTS.md. */
+    public static Map<String, Object> recommend(Catalog catalog, Evidence evidence, Recommender.Request req) {
+        List<Recommender.Recommendation> recs;
+        try {
+            recs = new Recommender(RelevanceIndex.of(catalog), evidence).recommend(req);
+        } catch (Recommender.InvalidRequest e) {
+            throw new ToolException(NAME + ": " + e.getMessage());
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (Recommender.Recommendation r : recs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("plugin_id", r.hit().plugin().id());
+            m.put("score", round(r.score()));
+            Map<String, Object> parts = new LinkedHashMap<>();
+            parts.put("relevance", round(r.parts().relevance()));
+            parts.put("evidence", round(r.parts().evidence()));
+            parts.put("usage", round(r.parts().usage()));
+            parts.put("recency", round(r.parts().recency()));
+            m.put("score_parts", parts);
+            List<Map<String, Object>> comps = new ArrayList<>();
+            for (ComponentHit c : r.components()) {
+                Map<String, Object> cm = new LinkedHashMap<>();
+                cm.put("kind", c.component().kind().id());
+                cm.put("name", c.component().name());
+                cm.put("invoke", c.invoke());
+                comps.add(cm);
+            }
+            m.put("components", comps);
+            m.put("reason", r.reason());
+            m.put("installed", r.hit().plugin().install().installed());
+            List<Map<String, Object>> cols = new ArrayList<>();
+            for (Collision c : r.collisions()) {
+                cols.add(Map.of("kind", c.kind(), "name", c.name(), "plugins", c.plugins()));
+            }
+            m.put("collisions", cols);
+            m.put("description", shorten(r.hit().plugin().description(), 200));
+            if (r.evidence().uses() > 0) {
+                m.put("runs", Map.of("uses", r.evidence().uses(), "successes", r.evidence().successes()));
+            }
+            results.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("query", req.task());
+        out.put("results", results);
+        return out;
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 10000) / 10000.0;
+    }
+
+    private static String shorten(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    @SuppressWarnings("unchecked")
+    static String text(Map<String, Object> out) {
+        List<Map<String, Object>> results = (List<Map<String, Object>>) out.get("results");
+        if (results.isEmpty()) {
+            return "No plugin in the catalog matches \"" + out.get("query") + "\". Try other words, drop filters, "
+                    + "or check the loaded marketplaces with catalog_status.";
+        }
+        StringBuilder sb = new StringBuilder();
+        int i = 1;
+        for (Map<String, Object> r : results) {
+            sb.append(i++).append(". **").append(r.get("plugin_id")).append("** (score ").append(r.get("score"));
+            sb.append(Boolean.TRUE.equals(r.get("installed")) ? ", installed" : ", not installed").append(")\n");
+            sb.append("   ").append(r.get("reason")).append('\n');
+            for (Map<String, Object> c : (List<Map<String, Object>>) r.get("components")) {
+                sb.append("   - ").append(c.get("kind")).append(" `").append(c.get("name")).append("`: ")
+                        .append(c.get("invoke")).append('\n');
+            }
+            List<Map<String, Object>> cols = (List<Map<String, Object>>) r.get("collisions");
+            if (!cols.isEmpty()) {
+                sb.append("   collisions: ");
+                List<String> cs = new ArrayList<>();
+                for (Map<String, Object> c : cols) {
+                    cs.add(c.get("kind") + " " + c.get("name") + " also in " + String.join(", ",
+                            ((List<String>) c.get("plugins")).stream().filter(p -> !p.equals(r.get("plugin_id"))).toList()));
+                }
+                sb.append(String.join("; ", cs)).append('\n');
+            }
+        }
+        return sb.toString().trim();
+    }
+}
