@@ -6,7 +6,8 @@
 # exits non-zero when any check failed.
 #
 # Clients: $META_ORCH_CLAUDE and $META_ORCH_INSPECTOR (set by test.sh), else .cache/npm/node_modules/.bin,
-# else PATH. Set E2E_ONLY=regex to run only the checks whose name matches.
+# else PATH. E2E_ONLY=regex runs only the checks whose name matches; E2E_SKIP=regex leaves out the
+# matching ones (reported as SKIP, never counted as passed).
 set -euo pipefail
 
 root="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,7 +41,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 failures=()
 log="$work/check.log"
 
@@ -49,6 +50,11 @@ check() {
   local name="$1" rc=0 t0=$SECONDS
   shift
   if [[ -n "${E2E_ONLY:-}" && ! "$name" =~ $E2E_ONLY ]]; then return 0; fi
+  if [[ -n "${E2E_SKIP:-}" && "$name" =~ $E2E_SKIP ]]; then
+    printf 'SKIP %s (E2E_SKIP)\n' "$name"
+    skipped=$((skipped + 1))
+    return 0
+  fi
   : >"$log"
   # a plain subshell with errexit on (inside `||` bash would ignore errexit)
   set +e
@@ -423,5 +429,6 @@ if ((failed > 0)); then
   echo "failed checks:"
   printf '  %s\n' "${failures[@]}"
 fi
+if ((skipped > 0)); then echo "$skipped check(s) skipped by E2E_SKIP=$E2E_SKIP"; fi
 echo "$passed passed, $failed failed"
 ((failed == 0))
