@@ -19,7 +19,7 @@ else
   exit 1
 fi
 version_line="$("$java_bin" -version 2>&1 | head -n 1)"
-if [[ ! "$version_line" =~ \"([0-9]+)(\.([0-9]+))? ]]; then
+if [[ ! "$version_line" =~ version\ \"?([0-9]+)(\.([0-9]+))? ]]; then
   err "cannot read the Java version from: $version_line"
   exit 1
 fi
