@@ -119,8 +119,10 @@ public final class Services implements AutoCloseable {
                 Catalog c = catalog.current();
                 log.info("catalog ready: {} plugins in {} marketplaces ({} ms)", c.size(), c.marketplaces().size(),
                         (System.nanoTime() - t0) / 1_000_000);
-                dev.metaorch.recommend.RelevanceIndex.of(c); // the first recommendation should not pay for the index
+                // Tools that only need the catalog go ahead now; a recommendation arriving during the
+                // index build shares it (RelevanceIndex.of builds once per catalog).
                 ready.complete(null);
+                dev.metaorch.recommend.RelevanceIndex.of(c);
             } catch (Throwable e) {
                 log.error("warm-up failed", e);
                 ready.complete(null); // tools still answer; each reports its own failure

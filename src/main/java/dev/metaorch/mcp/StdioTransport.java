@@ -47,6 +47,11 @@ public final class StdioTransport implements McpServerTransportProvider {
     private final Object writeLock = new Object();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch inputEnded = new CountDownLatch(1);
+    /** Requests read but not yet answered; at end of input we wait briefly for them. */
+    private final java.util.Set<Object> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** How long, at most, requests already read may take to be answered once stdin has closed. */
+    static final Duration DRAIN_AFTER_EOF = Duration.ofMillis(1500);
     private volatile McpServerSession session;
 
     public StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out) {
@@ -127,8 +132,28 @@ public final class StdioTransport implements McpServerTransportProvider {
         } catch (RuntimeException e) {
             log.error("stdio reader stopped by an unexpected error", e);
         } finally {
+            drainInFlight();
             closing.set(true);
             inputEnded.countDown();
+        }
+    }
+
+    /**
+     * A client may write a request and close stdin at once (a pipe, a script): answer what was already
+     * read, within the bound that keeps the exit within 2 s of end of input.
+     */
+    private void drainInFlight() {
+        long deadline = System.nanoTime() + DRAIN_AFTER_EOF.toNanos();
+        while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!inFlight.isEmpty()) {
+            log.warn("stdin closed with {} request(s) still running; exiting without their answers", inFlight.size());
         }
     }
 
@@ -174,6 +199,9 @@ public final class StdioTransport implements McpServerTransportProvider {
             return;
         }
         McpServerSession s = session;
+        if (message instanceof McpSchema.JSONRPCRequest req && req.id() != null) {
+            inFlight.add(idKey(req.id()));
+        }
         try {
             s.handle(message).subscribe(null, err -> log.warn("message handling failed: {}", shorten(err.getMessage())));
         } catch (RuntimeException e) {
@@ -182,6 +210,11 @@ public final class StdioTransport implements McpServerTransportProvider {
                 writeError(id, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error");
             }
         }
+    }
+
+    /** Ids compare by value whatever their Java type (a numeric id may arrive as Integer and leave as Long). */
+    private static Object idKey(Object id) {
+        return id instanceof Number n ? (Object) ("n:" + n.longValue()) : "s:" + id;
     }
 
     /** Why a parsed JSON value is not a JSON-RPC 2.0 message we accept, or null when it is one. */
@@ -279,6 +312,9 @@ public final class StdioTransport implements McpServerTransportProvider {
         public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
             return Mono.fromCallable(() -> {
                 writeLine(mapper.writeValueAsString(message));
+                if (message instanceof McpSchema.JSONRPCResponse r && r.id() != null) {
+                    inFlight.remove(idKey(r.id()));
+                }
                 return true;
             }).then();
         }
