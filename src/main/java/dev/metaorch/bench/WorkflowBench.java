@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,9 @@ import dev.metaorch.catalog.Plugin;
 import dev.metaorch.recommend.Bm25Ranker;
 import dev.metaorch.recommend.Scored;
 import dev.metaorch.util.Json;
+import dev.metaorch.workflow.CatalogSearch;
+import dev.metaorch.workflow.Constraints;
+import dev.metaorch.workflow.Decomposer;
 import dev.metaorch.workflow.WorkflowGenerator;
 import dev.metaorch.workflow.WorkflowSpec;
 import dev.metaorch.workflow.WorkflowStep;
@@ -47,7 +51,7 @@ public final class WorkflowBench {
     }
 
     public record Report(List<Case> cases, List<Score> ours, List<Score> baseline, Summary oursSummary,
-                         Summary baselineSummary, long millis) {
+                         Summary baselineSummary, long millis, Summary previousSummary) {
     }
 
     private WorkflowBench() {
@@ -96,6 +100,12 @@ public final class WorkflowBench {
     }
 
     public static Report run(Catalog catalog, List<Case> cases, Function<String, WorkflowSpec> generator) {
+        return run(catalog, cases, generator, null);
+    }
+
+    /** With {@code previous} (may be null): the same cases planned by an earlier setting, summarized beside ours. */
+    public static Report run(Catalog catalog, List<Case> cases, Function<String, WorkflowSpec> generator,
+                             Function<String, WorkflowSpec> previous) {
         long t0 = System.nanoTime();
         List<AgentRef> agents = new ArrayList<>();
         for (Plugin p : catalog.plugins()) {
@@ -126,8 +136,75 @@ public final class WorkflowBench {
             bAgents.forEach(a -> bPlugins.add(a.substring(0, a.indexOf(':'))));
             base.add(score(c, bAgents, new ArrayList<>(bPlugins)));
         }
+        Summary prev = null;
+        if (previous != null) {
+            List<Score> ps = new ArrayList<>();
+            for (Case c : cases) {
+                WorkflowSpec spec = previous.apply(c.task());
+                List<String> a = new ArrayList<>(new LinkedHashSet<>(spec.steps().stream()
+                        .filter(s -> "agent".equals(s.kind())).map(s -> pluginName(s) + ":" + s.component()).toList()));
+                ps.add(score(c, a, new ArrayList<>(new LinkedHashSet<>(spec.steps().stream().map(WorkflowBench::pluginName).toList()))));
+            }
+            prev = summarize("generate_workflow, legacy settings", ps);
+        }
         return new Report(cases, ours, base, summarize("generate_workflow", ours), summarize("bm25 top-n agents", base),
-                (System.nanoTime() - t0) / 1_000_000);
+                (System.nanoTime() - t0) / 1_000_000, prev);
+    }
+
+    /** Leave-one-out result: per held-out case the score under the setting chosen on the other cases. */
+    public record CrossValidation(Summary summary, Map<Decomposer.Tuning, Integer> chosen) {
+    }
+
+    /**
+     * Leave-one-out cross-validation of the capability split's settings: for each case, the setting of the grid
+     * with the best mean (agent F1 + plugin F1 + order agreement) over the other cases scores the held-out one.
+     * The summary estimates how a setting chosen this way does on unseen tasks; {@code chosen} counts how often
+     * each setting won a fold (the default should be the usual winner). Scores the decomposition alone (no
+     * pattern library, no constraints), which is what the generator plans from for a bare task.
+     */
+    public static CrossValidation crossValidate(CatalogSearch search, List<Case> cases, List<Decomposer.Tuning> grid) {
+        Score[][] s = new Score[grid.size()][cases.size()];
+        for (int g = 0; g < grid.size(); g++) {
+            Decomposer d = new Decomposer(search, grid.get(g));
+            for (int i = 0; i < cases.size(); i++) {
+                List<Decomposer.Pick> picks = d.fromCapabilities(cases.get(i).task(), Constraints.NONE).picks();
+                List<String> ag = new ArrayList<>(new LinkedHashSet<>(picks.stream()
+                        .filter(p -> p.ref().component().kind() == ComponentKind.AGENT).map(p -> p.ref().qualified()).toList()));
+                List<String> pl = new ArrayList<>(new LinkedHashSet<>(picks.stream().map(p -> p.ref().plugin().name()).toList()));
+                s[g][i] = score(cases.get(i), ag, pl);
+            }
+        }
+        List<Score> held = new ArrayList<>();
+        Map<Decomposer.Tuning, Integer> chosen = new LinkedHashMap<>();
+        for (int out = 0; out < cases.size(); out++) {
+            int best = 0;
+            double bestObj = Double.NEGATIVE_INFINITY;
+            for (int g = 0; g < grid.size(); g++) {
+                List<Score> train = new ArrayList<>();
+                for (int i = 0; i < cases.size(); i++) {
+                    if (i != out) {
+                        train.add(s[g][i]);
+                    }
+                }
+                Summary m = summarize("", train);
+                double obj = m.agentF1() + m.pluginF1() + m.order();
+                if (obj > bestObj + 1e-9) {
+                    bestObj = obj;
+                    best = g;
+                }
+            }
+            held.add(s[best][out]);
+            chosen.merge(grid.get(best), 1, Integer::sum);
+        }
+        return new CrossValidation(summarize("leave-one-out", held), chosen);
+    }
+
+    public static void printCrossValidation(CrossValidation cv, PrintStream out) {
+        Summary s = cv.summary();
+        out.printf(Locale.ROOT, "%nleave-one-out over %d settings (decomposition only): agent F1 %.3f, plugin F1 %.3f, "
+                + "order agreement %.3f (n=%d)%n", Decomposer.Tuning.grid().size(), s.agentF1(), s.pluginF1(), s.order(), s.orderCases());
+        cv.chosen().entrySet().stream().sorted(Map.Entry.<Decomposer.Tuning, Integer>comparingByValue().reversed())
+                .forEach(e -> out.printf(Locale.ROOT, "  chosen in %d fold(s): %s%n", e.getValue(), e.getKey()));
     }
 
     private static String pluginName(WorkflowStep s) {
@@ -136,7 +213,7 @@ public final class WorkflowBench {
         return at < 0 ? p : p.substring(0, at);
     }
 
-    static Score score(Case c, List<String> predAgents, List<String> predPlugins) {
+    public static Score score(Case c, List<String> predAgents, List<String> predPlugins) {
         double agentF1 = c.agents().isEmpty() ? Double.NaN : f1(c.agents(), predAgents);
         double pluginF1 = f1(c.plugins(), predPlugins);
         // Order: agent pairs present in both; for a chain of commands (no agents), the plugins' order.
@@ -213,7 +290,12 @@ public final class WorkflowBench {
         out.printf(Locale.ROOT, "workflows benchmark: %d dev tasks, %d ms%n%n", r.cases().size(), r.millis());
         out.println("| system | agent F1 | plugin F1 | order agreement |");
         out.println("|---|---|---|---|");
-        for (Summary s : List.of(o, b)) {
+        List<Summary> rows = new ArrayList<>(List.of(o));
+        if (r.previousSummary() != null) {
+            rows.add(r.previousSummary());
+        }
+        rows.add(b);
+        for (Summary s : rows) {
             out.printf(Locale.ROOT, "| %s | %.3f (n=%d) | %.3f (n=%d) | %.3f (n=%d) |%n", s.system(), s.agentF1(), s.agentCases(),
                     s.pluginF1(), s.pluginCases(), s.order(), s.orderCases());
         }

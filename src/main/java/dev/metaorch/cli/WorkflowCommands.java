@@ -12,6 +12,7 @@ import dev.metaorch.bench.WorkflowBench;
 import dev.metaorch.mcp.tools.GenerateWorkflowTool;
 import dev.metaorch.mcp.tools.ResearchPluginsTool;
 import dev.metaorch.util.Json;
+import dev.metaorch.workflow.Decomposer;
 import dev.metaorch.workflow.WorkflowGenerator;
 
 /** The workflow commands' bodies, kept out of {@link Commands} so its switch stays one line per command. */
@@ -72,7 +73,7 @@ final class WorkflowCommands {
 
     /** {@code bench workflows [--dev FILE] [--cases]}: the table of WorkflowBench. */
     static int benchWorkflows(Options opts, Services services, PrintStream out) {
-        opts.allow(Commands.shared("dev", "cases"));
+        opts.allow(Commands.shared("dev", "cases", "cv"));
         String dev = opts.value("dev");
         Path file = dev != null ? Path.of(dev) : Path.of(System.getProperty("shared.dir", "../shared"), "bench", "workflows-dev.jsonl");
         if (!Files.isRegularFile(file)) {
@@ -81,11 +82,15 @@ final class WorkflowCommands {
         List<WorkflowBench.Case> cases = WorkflowBench.load(file);
         WorkflowGenerator gen = WorkflowGenerator.of(services);
         WorkflowBench.Report r = WorkflowBench.run(services.catalog(), cases,
-                task -> gen.generate(new WorkflowGenerator.Request(task, List.of(), null, null)));
+                task -> gen.generate(new WorkflowGenerator.Request(task, List.of(), null, null)),
+                task -> gen.generate(new WorkflowGenerator.Request(task, List.of(), null, null), Decomposer.Tuning.LEGACY));
         if (opts.flag("json")) {
             out.println(Json.write(WorkflowBench.json(r)));
         } else {
             WorkflowBench.print(r, out, opts.value("cases") != null);
+            if (opts.flag("cv")) {
+                WorkflowBench.printCrossValidation(WorkflowBench.crossValidate(gen.search(), cases, Decomposer.Tuning.grid()), out);
+            }
         }
         return 0;
     }

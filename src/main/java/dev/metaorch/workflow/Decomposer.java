@@ -29,16 +29,69 @@ public final class Decomposer {
 
     /** Most agents one plugin contributes before relevance has to choose among them. */
     static final int WHOLE_PLUGIN_MAX = 9;
-    /** Weights of a plugin's score: its own document, its best component, its best three agents together. */
-    static final double W_PLUGIN = 0.4;
-    static final double W_COMPONENT = 0.4;
-    static final double W_TEAM = 0.2;
-    /** Plugins with at most this many agents take part whole; larger ones contribute their relevant agents. */
-    static final int SMALL_TEAM = 6;
-    /** An agent of a large plugin joins when its relevance is at least this share of the plugin's best agent. */
-    static final double TEAM_SHARE = 0.5;
-    /** Relative plugin score a second plugin needs to join the anchor plugin. */
-    static final double SECOND_PLUGIN_MIN = 0.92;
+
+    /**
+     * The decision knobs of the capability split. Their values are not fitted to the dev set: {@code bench
+     * workflows} picks them by leave-one-out cross-validation over a small grid ({@code WorkflowBench.crossValidate})
+     * and the defaults are the values that choice settles on for most folds.
+     *
+     * @param wPlugin         weight of the plugin's own document match
+     * @param wComponent      weight of the plugin's best component match
+     * @param wTeam           weight of its best three agents together (how well the team covers the task)
+     * @param smallTeam       plugins with at most this many agents take part whole
+     * @param teamShare       an agent of a larger plugin joins at this share of the plugin's best agent's relevance
+     * @param secondPluginMin relative score a runner-up plugin needs to join the anchor plugin (above 1: never)
+     * @param soloFactor      score factor of a plugin without a team of at least two agents: a workflow runs a
+     *                        team, so a plugin that ships one is the better anchor when the match is close
+     * @param wEntry          weight of the plugin's best entry point (a command, or an agent that runs the others)
+     *                        relative to the best entry point in the catalog: a task that reads like a plugin's
+     *                        own orchestration command is that plugin's workflow
+     * @param sameMarketplace a runner-up plugin joins only from the anchor's marketplace (a marketplace's plugins
+     *                        are written to compose; a stranger that merely shares words rarely is)
+     */
+    public record Tuning(double wPlugin, double wComponent, double wTeam, int smallTeam, double teamShare,
+                         double secondPluginMin, double soloFactor, double wEntry, boolean sameMarketplace) {
+
+        /** The first release's values (kept so the benchmark can show the change in the same run). */
+        public static final Tuning LEGACY = new Tuning(0.4, 0.4, 0.2, 6, 0.5, 0.92, 1.0, 0.0, false);
+        /** The setting leave-one-out cross-validation on the dev set chose in 18 of 19 folds (2026-11-25). */
+        public static final Tuning DEFAULT = new Tuning(0.4, 0.4, 0.2, 6, 0.5, 0.8, 0.7, 0.2, false);
+
+        public Tuning withSecondPluginMin(double v) {
+            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, v, soloFactor, wEntry, sameMarketplace);
+        }
+
+        public Tuning withSoloFactor(double v) {
+            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, secondPluginMin, v, wEntry, sameMarketplace);
+        }
+
+        public Tuning withTeamWeight(double v) {
+            return new Tuning(wPlugin, wComponent, v, smallTeam, teamShare, secondPluginMin, soloFactor, wEntry, sameMarketplace);
+        }
+
+        public Tuning withSameMarketplace(boolean v) {
+            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, secondPluginMin, soloFactor, wEntry, v);
+        }
+
+        /** The settings cross-validation compares: the legacy values varied along the knobs added since. */
+        public static List<Tuning> grid() {
+            List<Tuning> out = new ArrayList<>();
+            for (double entry : new double[]{0, 0.2, 0.4}) {
+                for (double solo : new double[]{1.0, 0.7}) {
+                    for (double second : new double[]{0.8, 0.92, 1.01}) {
+                        for (boolean same : new boolean[]{false, true}) {
+                            out.add(LEGACY.withEntryWeight(entry).withSoloFactor(solo).withSecondPluginMin(second).withSameMarketplace(same));
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+
+        public Tuning withEntryWeight(double v) {
+            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, secondPluginMin, soloFactor, v, sameMarketplace);
+        }
+    }
 
     /**
      * A chosen component and why.
@@ -56,9 +109,15 @@ public final class Decomposer {
     }
 
     private final CatalogSearch search;
+    private final Tuning tuning;
 
     public Decomposer(CatalogSearch search) {
+        this(search, Tuning.DEFAULT);
+    }
+
+    public Decomposer(CatalogSearch search, Tuning tuning) {
         this.search = search;
+        this.tuning = tuning;
     }
 
     // ---------------------------------------------------------------- subtasks
@@ -186,8 +245,20 @@ public final class Decomposer {
                 agentRels.computeIfAbsent(h.item().plugin().id(), k -> new ArrayList<>()).add(h.score() / maxC);
             }
         }
-        pluginScore.replaceAll((id, s) -> W_PLUGIN * 2 * s + W_COMPONENT * bestComp.getOrDefault(id, 0.0)
-                + W_TEAM * agentRels.getOrDefault(id, List.of()).stream().limit(3).mapToDouble(Double::doubleValue).sum() / 3);
+        // Entry points: commands and orchestrating agents, relative to the best one for this task.
+        Map<String, Double> entry = new HashMap<>();
+        double maxE = 0;
+        for (Scored<Ref> h : compHits) {
+            Ref r = h.item();
+            if (r.component().kind() == ComponentKind.COMMAND || r.component().kind() == ComponentKind.AGENT && orchestrator(r)) {
+                entry.merge(r.plugin().id(), h.score(), Math::max);
+                maxE = Math.max(maxE, h.score());
+            }
+        }
+        final double maxEntry = maxE;
+        pluginScore.replaceAll((id, s) -> (tuning.wEntry() * (maxEntry > 0 ? entry.getOrDefault(id, 0.0) / maxEntry : 0) + tuning.wPlugin() * 2 * s + tuning.wComponent() * bestComp.getOrDefault(id, 0.0)
+                + tuning.wTeam() * agentRels.getOrDefault(id, List.of()).stream().limit(3).mapToDouble(Double::doubleValue).sum() / 3)
+                * (teamSize(plugins.get(id)) >= 2 ? 1 : tuning.soloFactor()));
         List<String> ranked = pluginScore.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .map(Map.Entry::getKey).toList();
 
@@ -216,7 +287,8 @@ public final class Decomposer {
             double top = pluginScore.get(ranked.get(0));
             for (int i = 1; i < Math.min(ranked.size(), 4); i++) {
                 String id = ranked.get(i);
-                if (pluginScore.get(id) < SECOND_PLUGIN_MIN * top || chosen.contains(id) || sameName(plugins.get(id), chosen, plugins)) {
+                if (pluginScore.get(id) < tuning.secondPluginMin() * top || chosen.contains(id) || sameName(plugins.get(id), chosen, plugins)
+                        || tuning.sameMarketplace() && !plugins.get(id).marketplace().equals(plugins.get(ranked.get(0)).marketplace())) {
                     continue;
                 }
                 Set<Phase> covered = new HashSet<>();
@@ -242,6 +314,12 @@ public final class Decomposer {
             return new Result(ordered, "capabilities", null, notes);
         }
         return new Result(order(picks, mentionRank), "capabilities", null, notes);
+    }
+
+    /** The plugin's agents that do the work (not the ones that only run the others). */
+    private int teamSize(Plugin p) {
+        return (int) search.components(p).stream()
+                .filter(r -> r.component().kind() == ComponentKind.AGENT && !orchestrator(r)).count();
     }
 
     private static boolean sameName(Plugin p, List<String> chosen, Map<String, Plugin> plugins) {
@@ -290,13 +368,13 @@ public final class Decomposer {
             notes.add(namer.qualified() + " names " + named.size() + " of the plugin's agents; their order follows it");
         }
         List<Ref> selected;
-        if (workers.size() <= SMALL_TEAM) {
+        if (workers.size() <= tuning.smallTeam()) {
             selected = workers;
         } else {
             double best = workers.stream().mapToDouble(r -> compRel.getOrDefault(r.key(), 0.0)).max().orElse(0);
             Set<Ref> sel = new LinkedHashSet<>(named);
             List<Ref> byRel = workers.stream().sorted(Comparator.comparingDouble((Ref r) -> -compRel.getOrDefault(r.key(), 0.0))).toList();
-            byRel.stream().filter(r -> best > 0 && compRel.getOrDefault(r.key(), 0.0) >= TEAM_SHARE * best)
+            byRel.stream().filter(r -> best > 0 && compRel.getOrDefault(r.key(), 0.0) >= tuning.teamShare() * best)
                     .limit(WHOLE_PLUGIN_MAX).forEach(sel::add);
             for (Ref r : byRel) {
                 if (sel.size() >= 2) {
@@ -308,7 +386,7 @@ public final class Decomposer {
         }
         for (Ref r : selected) {
             String why = mentionRank.containsKey(r.key()) ? "named by " + namer.qualified()
-                    : workers.size() <= SMALL_TEAM ? "agent of " + p.id() + ", the plugin that best covers the task"
+                    : workers.size() <= tuning.smallTeam() ? "agent of " + p.id() + ", the plugin that best covers the task"
                     : "agent of " + p.id() + " matching the task";
             out.add(new Pick(r, r.phase(), purposeOf(r), compRel.getOrDefault(r.key(), 0.0), why, List.of()));
         }

@@ -15,6 +15,8 @@ import java.util.Set;
 
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternLibrary;
+import dev.metaorch.learn.Lifecycle;
+import dev.metaorch.learn.PatternScore;
 import dev.metaorch.learn.Posterior;
 
 /**
@@ -68,7 +70,8 @@ public final class PatternMatcher {
             double taskMatch = shared.size() / Math.sqrt((double) q.size() * Math.min(pt.size(), Math.max(q.size(), 12)));
             taskMatch = Math.min(1, taskMatch);
             Pattern.Metrics m = p.metrics();
-            double success = Posterior.mean(m.successfulExecutions(), m.totalExecutions());
+            PatternScore evidence = PatternScore.of(m.successfulExecutions(), m.totalExecutions());
+            double success = evidence.mean();
             double usage = m.totalExecutions() / (m.totalExecutions() + USAGE_HALF);
             double recency = recency(p.lastUpdated(), now);
             double score = W_TASK * taskMatch + W_SUCCESS * success + W_USAGE * usage + W_RECENCY * recency;
@@ -79,7 +82,7 @@ public final class PatternMatcher {
             parts.put("recency", round(recency));
             String basis = m.totalExecutions() == 0 ? "no recorded runs: success is the neutral prior " + Posterior.PRIOR_MEAN
                     : m.successfulExecutions() + " of " + m.totalExecutions() + " runs succeeded (posterior mean " + round(success)
-                    + ", 95% lower bound " + round(Posterior.wilsonLower(m.successfulExecutions(), m.totalExecutions(), 1.96)) + ")";
+                    + ", Wilson bounds " + round(evidence.lower()) + "-" + round(evidence.upper()) + " at z = " + Lifecycle.Z + ")";
             out.add(new Match(p, round(score), parts, shared, null, basis));
         }
         out.sort(Comparator.comparingDouble(Match::score).reversed().thenComparing(x -> x.pattern().id()));
@@ -96,7 +99,8 @@ public final class PatternMatcher {
     static String confidence(Match m, double nextScore) {
         double task = m.parts().get("task_match");
         int runs = m.pattern().metrics().totalExecutions();
-        double lower = Posterior.wilsonLower(m.pattern().metrics().successfulExecutions(), runs, 1.96);
+        // The lifecycle's evidence scale (z = Lifecycle.Z), so "high" here and "validated" there read the same bound.
+        double lower = PatternScore.of(m.pattern()).lower();
         if (task >= 0.5 && runs >= 5 && lower >= 0.6 && m.score() - nextScore >= 0.05) {
             return "high";
         }

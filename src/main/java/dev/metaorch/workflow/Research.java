@@ -24,6 +24,8 @@ import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternLibrary;
+import dev.metaorch.learn.Lifecycle;
+import dev.metaorch.learn.PatternScore;
 import dev.metaorch.learn.Posterior;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolException;
@@ -369,8 +371,12 @@ public final class Research {
             m.put("plugin_id", id);
             m.put("uses", e.uses());
             m.put("successes", e.successes());
-            m.put("success_estimate", round(Posterior.mean(e.successes(), e.uses())));
-            m.put("lower_bound_95", round(Posterior.wilsonLower(e.successes(), e.uses(), 1.96)));
+            // One evidence scale everywhere: the lifecycle's PatternScore (posterior mean, Wilson bounds at Lifecycle.Z).
+            PatternScore score = PatternScore.of(e.successes(), e.uses());
+            m.put("success_estimate", round(score.mean()));
+            m.put("lower_bound", round(score.lower()));
+            m.put("upper_bound", round(score.upper()));
+            m.put("bound_z", Lifecycle.Z);
             m.put("basis", e.uses() == 0 ? "no recorded outcomes: neutral prior " + Posterior.PRIOR_MEAN
                     : e.successes() + " of " + e.uses() + " recorded steps succeeded (Beta(1,1) posterior mean)");
             List<KnownIssueSource.PluginIssue> known = issues.get().issues(id);

@@ -88,6 +88,11 @@ public final class WorkflowGenerator {
     }
 
     public WorkflowSpec generate(Request req) {
+        return generate(req, Decomposer.Tuning.DEFAULT);
+    }
+
+    /** The plan with the capability split's knobs given (the benchmark compares settings in one run). */
+    public WorkflowSpec generate(Request req, Decomposer.Tuning tuning) {
         String task = req.task().strip();
         if (task.isEmpty()) {
             throw new ToolException("generate_workflow: 'task' must not be empty");
@@ -98,7 +103,7 @@ public final class WorkflowGenerator {
         }
         Constraints c = req.constraints();
         Workspace ws = req.workspace() != null ? Workspace.inspect(req.workspace()) : Workspace.fromTask(task);
-        Decomposer dec = new Decomposer(cs);
+        Decomposer dec = new Decomposer(cs, tuning);
         Decomposer.Result d = null;
         List<String> warnings = new ArrayList<>();
         if (!req.subtasks().isEmpty()) {
