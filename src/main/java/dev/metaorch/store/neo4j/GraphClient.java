@@ -38,11 +38,15 @@ public final class GraphClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GraphClient.class);
 
-    /** What a tool call waits at most for Neo4j. */
+    /**
+     * What a tool call waits at most for Neo4j: 1.8 s, or {@code -Dmetaorch.neo4j.budget.ms} (a knob for very
+     * slow links; the graph tests raise it so a loaded build machine cannot make them flap).
+     */
     public static final Duration CALL_BUDGET = Duration.ofMillis(1800);
     /** Background bulk work (catalog sync, outbox replay) may take longer. */
     public static final Duration BULK_BUDGET = Duration.ofSeconds(60);
 
+    private final Duration callBudget = Duration.ofMillis(Long.getLong("metaorch.neo4j.budget.ms", CALL_BUDGET.toMillis()));
     private final Driver driver;
     private final String database;
     private final String displayUri;
@@ -60,7 +64,7 @@ public final class GraphClient implements AutoCloseable {
                 : AuthTokens.basic(settings.user() == null ? "neo4j" : settings.user(), settings.password());
         Config config = Config.builder()
                 .withConnectionTimeout(1500, TimeUnit.MILLISECONDS)
-                .withConnectionAcquisitionTimeout(CALL_BUDGET.toMillis(), TimeUnit.MILLISECONDS)
+                .withConnectionAcquisitionTimeout(Long.getLong("metaorch.neo4j.budget.ms", CALL_BUDGET.toMillis()), TimeUnit.MILLISECONDS)
                 // Retries would multiply the wait; a failed write goes to the outbox and is replayed instead.
                 .withMaxTransactionRetryTime(0, TimeUnit.MILLISECONDS)
                 .withConnectionLivenessCheckTimeout(30, TimeUnit.SECONDS)
@@ -123,13 +127,17 @@ public final class GraphClient implements AutoCloseable {
         return redactor;
     }
 
-    /** A write transaction bounded by {@link #CALL_BUDGET}. */
+    /** A write transaction bounded by the call budget. */
     public <T> T write(String what, TransactionCallback<T> work) {
-        return call(what, true, CALL_BUDGET, work);
+        return call(what, true, callBudget, work);
     }
 
     public <T> T read(String what, TransactionCallback<T> work) {
-        return call(what, false, CALL_BUDGET, work);
+        return call(what, false, callBudget, work);
+    }
+
+    public Duration callBudget() {
+        return callBudget;
     }
 
     /**
@@ -167,6 +175,30 @@ public final class GraphClient implements AutoCloseable {
         }
     }
 
+    /** Runs work in a transaction that is always rolled back (plan warm-up); bounded like {@link #call}. */
+    public void rolledBack(String what, Duration budget, java.util.function.Consumer<org.neo4j.driver.Transaction> work) {
+        call(what, false, budget, ignored -> null); // reachability and the down-state check first
+        Future<?> f = workers.submit(() -> {
+            try (Session s = session(); org.neo4j.driver.Transaction tx = s.beginTransaction(
+                    TransactionConfig.builder().withTimeout(budget).build())) {
+                work.accept(tx);
+                tx.rollback();
+            }
+            return null;
+        });
+        try {
+            f.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw markDown(what, "no answer within " + budget.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new GraphException(false, redactor.clean(what + " failed: " + e.getCause().getMessage()));
+        }
+    }
+
     private Session session() {
         SessionConfig.Builder b = SessionConfig.builder();
         if (database != null) {
@@ -201,7 +233,7 @@ public final class GraphClient implements AutoCloseable {
             return null;
         });
         try {
-            f.get(CALL_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+            f.get(callBudget.toMillis(), TimeUnit.MILLISECONDS);
             if (!up) {
                 log.info("Neo4j at {} answers again", displayUri);
             }
@@ -211,7 +243,7 @@ public final class GraphClient implements AutoCloseable {
             return true;
         } catch (TimeoutException e) {
             f.cancel(true);
-            markDown("probe", "no answer within " + CALL_BUDGET.toMillis() + " ms");
+            markDown("probe", "no answer within " + callBudget.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {

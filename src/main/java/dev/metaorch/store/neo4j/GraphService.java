@@ -165,12 +165,13 @@ public final class GraphService implements AutoCloseable {
     }
 
     /** One round of background work; public so tests and the CLI can run it synchronously. */
-    public void tick() {
+    public synchronized void tick() {
         if (!client.isUp() && !client.probe()) {
             return;
         }
         if (!schemaReady) {
             store.ensureSchema();
+            store.warmUp();
             schemaReady = true;
         }
         Catalog c = catalog.get();

@@ -20,7 +20,7 @@ import dev.metaorch.learn.Outcome;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.Posterior;
 import org.neo4j.driver.Record;
-import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.SimpleQueryRunner;
 import org.neo4j.driver.Value;
 
 /**
@@ -51,6 +51,13 @@ public final class GraphStore {
         String status(int successes, int trials);
     }
 
+    /**
+     * The design's thresholds on raw counts (learned: 20 runs at 90 %; validated: 5 runs at 80 %). Used only
+     * until the file store's own rule is wired in, so that both stores promote alike.
+     */
+    public static final PromotionRule DESIGN_RULE = (ok, n) -> n >= 20 && ok >= 0.9 * n ? "learned"
+            : n >= 5 && ok >= 0.8 * n ? "validated" : "discovered";
+
     static final List<String> SCHEMA = List.of(
             "CREATE CONSTRAINT plugin_id IF NOT EXISTS FOR (p:Plugin) REQUIRE p.plugin_id IS UNIQUE",
             "CREATE CONSTRAINT pattern_id IF NOT EXISTS FOR (p:Pattern) REQUIRE p.pattern_id IS UNIQUE",
@@ -61,6 +68,31 @@ public final class GraphStore {
             "CREATE INDEX pattern_status IF NOT EXISTS FOR (p:Pattern) ON (p.status)");
 
     private static final int BATCH = 500;
+
+    static final String PLUGINS_BY_CATEGORY = """
+                MATCH (p:Plugin)
+                WHERE p.category IN $categories AND coalesce(p.success_rate, 0.0) >= $min
+                RETURN p.plugin_id AS id, p.name AS name, p.marketplace AS mp, p.category AS cat,
+                       coalesce(p.total_uses, 0) AS uses, coalesce(p.successes, 0) AS ok, p.success_rate AS rate,
+                       coalesce(p.success_lower, 0.0) AS lower
+                ORDER BY lower DESC, uses DESC, id
+                LIMIT $limit""";
+    static final String KNOWN_ISSUES = """
+                MATCH (p:Plugin {plugin_id: $id})-[:HAS_ISSUE]->(i:Issue)
+                RETURN i.error_pattern AS pattern, i.solution AS fix, coalesce(i.frequency, 0) AS n
+                ORDER BY n DESC, pattern
+                LIMIT $limit""";
+    static final String ALTERNATIVES = """
+                MATCH (p:Plugin {plugin_id: $id})-[s:SIMILAR_TO]->(alt:Plugin)
+                WHERE s.similarity_score >= $min
+                RETURN alt.plugin_id AS id, s.similarity_score AS score, coalesce(alt.total_uses, 0) AS uses,
+                       coalesce(alt.successes, 0) AS ok, alt.success_rate AS rate
+                ORDER BY score DESC, coalesce(alt.success_lower, 0.0) DESC, id
+                LIMIT $limit""";
+    static final String EVIDENCE = """
+                    MATCH (p:Plugin) WHERE p.total_uses > 0
+                    RETURN p.plugin_id AS id, p.total_uses AS uses, coalesce(p.successes, 0) AS ok,
+                           p.avg_duration_ms AS avgms, p.last_used AS last""";
 
     private final GraphClient client;
     private final PromotionRule rule;
@@ -79,6 +111,29 @@ public final class GraphStore {
         for (String s : SCHEMA) {
             client.call("schema", true, GraphClient.BULK_BUDGET, tx -> tx.run(s).consume());
         }
+    }
+
+    /**
+     * Plans every statement once, with parameters of the real types, in a transaction that is rolled back.
+     * Cypher planning on a cold server takes seconds; doing it here in the background keeps the first
+     * tool call's writes and reads inside the call budget.
+     */
+    public void warmUp() {
+        String plugin = "__warmup__@__warmup__";
+        Outcome o = new Outcome("__warmup__", "__warmup__", "__warmup__", "warm-up", "success", 1, "2000-01-01T00:00:00Z",
+                "2000-01-01T00:00:01Z", List.of(new Outcome.StepResult(1, plugin, "c", "success", 1, "warm-up error", "warm-up fix")));
+        Pattern p = new Pattern("__warmup__", "warm-up", "", "warm-up", null, List.of(), List.of(
+                new Pattern.Step(plugin, "c", "", null, null)), null, List.of(), List.of(), List.of(), "discovered",
+                "2000-01-01T00:00:00Z", "2000-01-01T00:00:00Z");
+        client.rolledBack("plan warm-up", GraphClient.BULK_BUDGET, tx -> {
+            writePattern(tx, p);
+            recordOutcome(tx, o);
+            writeIssues(tx, List.of(new PluginIssue(plugin, "warm-up", "fix", 1)));
+            tx.run(PLUGINS_BY_CATEGORY, Map.of("categories", List.of("x"), "min", 0.0, "limit", 1)).consume();
+            tx.run(KNOWN_ISSUES, Map.of("id", plugin, "limit", 1)).consume();
+            tx.run(ALTERNATIVES, Map.of("id", plugin, "min", 0.7, "limit", 1)).consume();
+            tx.run(EVIDENCE).consume();
+        });
     }
 
     // ---------------------------------------------------------------- catalog
@@ -135,7 +190,7 @@ public final class GraphStore {
         });
     }
 
-    void writePattern(TransactionContext tx, Pattern p) {
+    void writePattern(SimpleQueryRunner tx, Pattern p) {
         List<String> steps = new ArrayList<>();
         List<Map<String, Object>> uses = new ArrayList<>();
         int i = 0;
@@ -187,7 +242,7 @@ public final class GraphStore {
         });
     }
 
-    void recordOutcome(TransactionContext tx, Outcome o) {
+    void recordOutcome(SimpleQueryRunner tx, Outcome o) {
         Map<String, Object> params = new HashMap<>();
         params.put("id", o.executionId());
         params.put("task", o.task());
@@ -262,9 +317,30 @@ public final class GraphStore {
      * floor: the Issue's frequency is the larger of it and the count of matching failed steps in the graph.
      */
     public void writeIssues(List<PluginIssue> issues) {
-        if (issues.isEmpty()) {
+        if (issueRows(issues).isEmpty()) {
             return;
         }
+        client.write("issue write", tx -> {
+            writeIssues(tx, issues);
+            return null;
+        });
+    }
+
+    void writeIssues(SimpleQueryRunner tx, List<PluginIssue> issues) {
+        List<Map<String, Object>> rows = issueRows(issues);
+        tx.run("""
+                    UNWIND $rows AS i
+                    MERGE (p:Plugin {plugin_id: i.plugin_id})
+                      ON CREATE SET p.name = i.name, p.marketplace = i.marketplace, p.total_uses = 0
+                    MERGE (iss:Issue {issue_id: i.issue_id})
+                      ON CREATE SET iss.plugin_id = i.plugin_id, iss.error_pattern = i.error_pattern
+                    MERGE (p)-[:HAS_ISSUE]->(iss)
+                    SET iss.solution = coalesce(i.fix, iss.solution),
+                        iss.reported_frequency = i.frequency""", Map.of("rows", rows)).consume();
+        recomputeIssues(tx, rows.stream().map(r -> (String) r.get("issue_id")).distinct().toList());
+    }
+
+    private static List<Map<String, Object>> issueRows(List<PluginIssue> issues) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (PluginIssue i : issues) {
             String pattern = ErrorPatterns.normalize(i.errorPattern());
@@ -278,22 +354,10 @@ public final class GraphStore {
             r.put("frequency", i.frequency());
             rows.add(r);
         }
-        client.write("issue write", tx -> {
-            tx.run("""
-                    UNWIND $rows AS i
-                    MERGE (p:Plugin {plugin_id: i.plugin_id})
-                      ON CREATE SET p.name = i.name, p.marketplace = i.marketplace, p.total_uses = 0
-                    MERGE (iss:Issue {issue_id: i.issue_id})
-                      ON CREATE SET iss.plugin_id = i.plugin_id, iss.error_pattern = i.error_pattern
-                    MERGE (p)-[:HAS_ISSUE]->(iss)
-                    SET iss.solution = coalesce(i.fix, iss.solution),
-                        iss.reported_frequency = i.frequency""", Map.of("rows", rows)).consume();
-            recomputeIssues(tx, rows.stream().map(r -> (String) r.get("issue_id")).distinct().toList());
-            return null;
-        });
+        return rows;
     }
 
-    private void recomputePlugins(TransactionContext tx, List<String> ids) {
+    private void recomputePlugins(SimpleQueryRunner tx, List<String> ids) {
         if (ids.isEmpty()) {
             return;
         }
@@ -325,7 +389,7 @@ public final class GraphStore {
                 Map.of("rows", rows)).consume();
     }
 
-    private void recomputeIssues(TransactionContext tx, List<String> issueIds) {
+    private void recomputeIssues(SimpleQueryRunner tx, List<String> issueIds) {
         if (issueIds.isEmpty()) {
             return;
         }
@@ -339,7 +403,7 @@ public final class GraphStore {
                                          ELSE coalesce(iss.reported_frequency, 0) END""", Map.of("ids", issueIds)).consume();
     }
 
-    private void recomputePattern(TransactionContext tx, String patternId) {
+    private void recomputePattern(SimpleQueryRunner tx, String patternId) {
         Record r = tx.run("""
                 MATCH (pat:Pattern {pattern_id: $id})
                 OPTIONAL MATCH (pat)<-[:IMPLEMENTS]-(e:Execution)
@@ -371,14 +435,7 @@ public final class GraphStore {
 
     /** Plugins of the categories whose success rate is at least {@code minSuccess}, best (lower bound) first, then most used. */
     public List<PluginStat> pluginsByCategory(List<String> categories, double minSuccess, int limit) {
-        return client.read("plugins by category", tx -> tx.run("""
-                MATCH (p:Plugin)
-                WHERE p.category IN $categories AND coalesce(p.success_rate, 0.0) >= $min
-                RETURN p.plugin_id AS id, p.name AS name, p.marketplace AS mp, p.category AS cat,
-                       coalesce(p.total_uses, 0) AS uses, coalesce(p.successes, 0) AS ok, p.success_rate AS rate,
-                       coalesce(p.success_lower, 0.0) AS lower
-                ORDER BY lower DESC, uses DESC, id
-                LIMIT $limit""", Map.of("categories", categories, "min", minSuccess, "limit", limit))
+        return client.read("plugins by category", tx -> tx.run(PLUGINS_BY_CATEGORY, Map.of("categories", categories, "min", minSuccess, "limit", limit))
                 .list(GraphStore::stat));
     }
 
@@ -390,11 +447,7 @@ public final class GraphStore {
 
     /** A plugin's known issues, most frequent first. */
     public List<PluginIssue> knownIssues(String pluginId, int limit) {
-        return client.read("known issues", tx -> tx.run("""
-                MATCH (p:Plugin {plugin_id: $id})-[:HAS_ISSUE]->(i:Issue)
-                RETURN i.error_pattern AS pattern, i.solution AS fix, coalesce(i.frequency, 0) AS n
-                ORDER BY n DESC, pattern
-                LIMIT $limit""", Map.of("id", pluginId, "limit", limit))
+        return client.read("known issues", tx -> tx.run(KNOWN_ISSUES, Map.of("id", pluginId, "limit", limit))
                 .list(r -> new PluginIssue(pluginId, r.get("pattern").asString(), r.get("fix").asString(null),
                         r.get("n").asInt())));
     }
@@ -405,13 +458,7 @@ public final class GraphStore {
 
     /** Plugins SIMILAR_TO this one at or above {@code minScore}: most similar first, then best success. */
     public List<Alternative> alternatives(String pluginId, double minScore, int limit) {
-        return client.read("alternatives", tx -> tx.run("""
-                MATCH (p:Plugin {plugin_id: $id})-[s:SIMILAR_TO]->(alt:Plugin)
-                WHERE s.similarity_score >= $min
-                RETURN alt.plugin_id AS id, s.similarity_score AS score, coalesce(alt.total_uses, 0) AS uses,
-                       coalesce(alt.successes, 0) AS ok, alt.success_rate AS rate
-                ORDER BY score DESC, coalesce(alt.success_lower, 0.0) DESC, id
-                LIMIT $limit""", Map.of("id", pluginId, "min", minScore, "limit", limit))
+        return client.read("alternatives", tx -> tx.run(ALTERNATIVES, Map.of("id", pluginId, "min", minScore, "limit", limit))
                 .list(r -> new Alternative(r.get("id").asString(), r.get("score").asDouble(), r.get("uses").asInt(),
                         r.get("ok").asInt(), r.get("rate").isNull() ? null : r.get("rate").asDouble())));
     }
@@ -420,10 +467,7 @@ public final class GraphStore {
     public Map<String, PluginEvidence> evidence() {
         return client.read("evidence", tx -> {
             Map<String, PluginEvidence> out = new LinkedHashMap<>();
-            tx.run("""
-                    MATCH (p:Plugin) WHERE p.total_uses > 0
-                    RETURN p.plugin_id AS id, p.total_uses AS uses, coalesce(p.successes, 0) AS ok,
-                           p.avg_duration_ms AS avgms, p.last_used AS last""").list().forEach(r -> {
+            tx.run(EVIDENCE).list().forEach(r -> {
                 String id = r.get("id").asString();
                 Value avg = r.get("avgms");
                 out.put(id, new PluginEvidence(id, r.get("uses").asInt(), r.get("ok").asInt(),
