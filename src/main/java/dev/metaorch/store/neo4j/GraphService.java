@@ -166,8 +166,12 @@ public final class GraphService implements AutoCloseable {
 
     /** One round of background work; public so tests and the CLI can run it synchronously. */
     public synchronized void tick() {
-        if (!client.isUp() && !client.probe()) {
-            return;
+        if (!client.isUp()) {
+            if (!client.probe()) {
+                return;
+            }
+            // It may be a restarted server: an empty plan cache, perhaps a new store. Schema and plan warm-up again.
+            schemaReady = false;
         }
         if (!schemaReady) {
             store.ensureSchema();
