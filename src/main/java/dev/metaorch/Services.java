@@ -16,6 +16,7 @@ import dev.metaorch.learn.RunOutcomes;
 import dev.metaorch.store.PatternStore;
 import dev.metaorch.store.ShippedPatterns;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.store.neo4j.GraphMirror;
 import dev.metaorch.store.neo4j.GraphService;
 import dev.metaorch.store.neo4j.GraphStore;
 import dev.metaorch.workflow.WorkflowStore;
@@ -66,6 +67,11 @@ public final class Services implements AutoCloseable {
     /** The Neo4j mirror (dual write, outbox, discovery), or null when Neo4j is not configured. */
     public GraphService graph() {
         return graph;
+    }
+
+    /** What the file store calls after each successful file write (dual write); a no-op without Neo4j. */
+    public GraphMirror graphMirror() {
+        return graph == null ? GraphMirror.NONE : graph;
     }
 
     public PatternStore patternStore() {

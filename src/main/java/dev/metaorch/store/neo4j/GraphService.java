@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * outcomes, at most {@link #EVIDENCE_MAX_AGE} old while Neo4j is up) with this server's outcomes the
  * snapshot cannot contain yet (queued in the outbox, or written after the snapshot was read).
  */
-public final class GraphService implements AutoCloseable {
+public final class GraphService implements GraphMirror, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GraphService.class);
 
@@ -254,14 +254,17 @@ public final class GraphService implements AutoCloseable {
 
     // ---------------------------------------------------------------- dual write (called after the file write)
 
+    @Override
     public void patternSaved(Pattern p) {
         submit(GraphWrite.pattern(p));
     }
 
+    @Override
     public void outcomeRecorded(Outcome o) {
         submit(GraphWrite.outcome(o));
     }
 
+    @Override
     public void issuesReported(List<PluginIssue> list) {
         if (!list.isEmpty()) {
             submit(GraphWrite.issues(list));
