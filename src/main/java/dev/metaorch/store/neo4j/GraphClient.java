@@ -65,8 +65,9 @@ public final class GraphClient implements AutoCloseable {
         Config config = Config.builder()
                 .withConnectionTimeout(1500, TimeUnit.MILLISECONDS)
                 .withConnectionAcquisitionTimeout(Long.getLong("metaorch.neo4j.budget.ms", CALL_BUDGET.toMillis()), TimeUnit.MILLISECONDS)
-                // Retries would multiply the wait; a failed write goes to the outbox and is replayed instead.
-                .withMaxTransactionRetryTime(0, TimeUnit.MILLISECONDS)
+                // Short retries absorb deadlocks between servers writing the same plugins; the caller's wait
+                // stays bounded by the call budget below, and a write that still fails goes to the outbox.
+                .withMaxTransactionRetryTime(1, TimeUnit.SECONDS)
                 .withConnectionLivenessCheckTimeout(30, TimeUnit.SECONDS)
                 // The driver's own log lines are not passed through the redactor, so it stays quiet; failures
                 // are logged here, redacted.
@@ -165,8 +166,10 @@ public final class GraphClient implements AutoCloseable {
             throw new GraphException(true, what + " interrupted");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            if (c instanceof ClientException && !(c instanceof SecurityException)) {
+            if (c instanceof ClientException && !(c instanceof SecurityException)
+                    && !(c instanceof org.neo4j.driver.exceptions.FatalDiscoveryException)) {
                 // The request itself is wrong (syntax, constraint, type): Neo4j is fine, replaying will not help.
+                // (Authentication and an unknown NEO4J_DATABASE are configuration, not the request: "unavailable".)
                 String msg = redactor.clean(what + " rejected by Neo4j: " + c.getMessage());
                 log.warn(msg);
                 throw new GraphException(false, msg);
