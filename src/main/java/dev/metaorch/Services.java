@@ -18,7 +18,6 @@ import dev.metaorch.store.ShippedPatterns;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.store.neo4j.GraphMirror;
 import dev.metaorch.store.neo4j.GraphService;
-import dev.metaorch.store.neo4j.GraphStore;
 import dev.metaorch.workflow.WorkflowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +59,7 @@ public final class Services implements AutoCloseable {
         this.runs = new RunStore(settings, workflows, this::knownIssues);
         this.runOutcomes = runId -> java.util.Optional.of(runs.outcome(runId)); // unknown or unfinished: a clear ToolException
         this.graph = settings.neo4j() == null ? null : new GraphService(settings.neo4j(), settings.home(),
-                catalog::current, () -> patterns, () -> knownIssues, GraphStore.DESIGN_RULE);
+                catalog::current, () -> patterns, () -> knownIssues, dev.metaorch.learn.Lifecycle::status);
         this.graphEvidence = graph == null ? null : graph.evidence(() -> evidence);
     }
 

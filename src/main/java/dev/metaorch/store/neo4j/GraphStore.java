@@ -45,18 +45,11 @@ import org.neo4j.driver.Value;
  */
 public final class GraphStore {
 
-    /** Pattern status from counts: the file store's lifecycle rule, so both stores agree. */
+    /** Pattern status from counts: the file store's lifecycle rule ({@code Lifecycle::status}), so both stores agree. */
     @FunctionalInterface
     public interface PromotionRule {
         String status(int successes, int trials);
     }
-
-    /**
-     * The design's thresholds on raw counts (learned: 20 runs at 90 %; validated: 5 runs at 80 %). Used only
-     * until the file store's own rule is wired in, so that both stores promote alike.
-     */
-    public static final PromotionRule DESIGN_RULE = (ok, n) -> n >= 20 && ok >= 0.9 * n ? "learned"
-            : n >= 5 && ok >= 0.8 * n ? "validated" : "discovered";
 
     static final List<String> SCHEMA = List.of(
             "CREATE CONSTRAINT plugin_id IF NOT EXISTS FOR (p:Plugin) REQUIRE p.plugin_id IS UNIQUE",
