@@ -48,9 +48,15 @@ class OutageTest {
             g.submit(GraphWrite.pattern(Fixtures.pattern("p-out", "discovered", A, B)));
             for (int i = 0; i < 3; i++) {
                 Outcome o = Fixtures.outcome("before-" + i, "p-out", i != 1, i == 1 ? 2 : 0, "connection refused", A, B);
-                assertEquals(GraphService.WriteResult.NEO4J, g.submit(GraphWrite.outcome(o)));
+                // NEO4J normally; OUTBOX when a loaded machine makes Neo4j miss the 1.8 s budget (drained below)
+                assertTrue(g.submit(GraphWrite.outcome(o)) != GraphService.WriteResult.REJECTED);
                 recorded.add(o);
             }
+            long settle = System.nanoTime() + 60_000_000_000L;
+            while (!g.outbox().isEmpty() && System.nanoTime() < settle) {
+                Thread.sleep(200);
+            }
+            assertTrue(g.outbox().isEmpty());
 
             neo4j.stop();
 
@@ -94,7 +100,21 @@ class OutageTest {
             for (Outcome o : recorded) {
                 g.submit(GraphWrite.outcome(o));
             }
-            Map<String, Long> c = g.store().counts();
+            while (!g.outbox().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertTrue(g.outbox().isEmpty());
+            // checked with the bulk budget: what is verified here is the data, not the speed of a loaded machine
+            Map<String, Long> c = g.client().call("counts", false, GraphClient.BULK_BUDGET, tx -> {
+                Map<String, Long> m = new HashMap<>();
+                for (String q : List.of("Plugin", "Pattern", "Execution", "Issue")) {
+                    m.put(q, tx.run("MATCH (n:" + q + ") RETURN count(n) AS c").single().get("c").asLong());
+                }
+                for (String q : List.of("USES", "IMPLEMENTS", "EXECUTED_IN", "HAS_ISSUE")) {
+                    m.put(q, tx.run("MATCH ()-[r:" + q + "]->() RETURN count(r) AS c").single().get("c").asLong());
+                }
+                return m;
+            });
             int steps = recorded.stream().mapToInt(o -> o.steps().size()).sum();
             assertEquals(recorded.size(), c.get("Execution"));
             assertEquals(recorded.size(), c.get("IMPLEMENTS"));
@@ -126,7 +146,16 @@ class OutageTest {
                         Map.of("id", B)).single().get("f").asLong());
             }
             // And the evidence rankings read agrees with the graph once it is pulled again.
-            g.refreshEvidence();
+            while (true) {
+                try {
+                    g.refreshEvidence();
+                    break;
+                } catch (GraphException e) {
+                    assertTrue(System.nanoTime() < deadline, e.getMessage());
+                    Thread.sleep(500);
+                    g.client().probe();
+                }
+            }
             assertEquals(6, s.evidence().plugin(A).uses());
             assertEquals(5, s.evidence().plugin(B).successes());
         }
