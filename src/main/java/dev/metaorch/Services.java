@@ -16,6 +16,8 @@ import dev.metaorch.learn.RunOutcomes;
 import dev.metaorch.store.PatternStore;
 import dev.metaorch.store.ShippedPatterns;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.store.neo4j.GraphMirror;
+import dev.metaorch.store.neo4j.GraphService;
 import dev.metaorch.workflow.WorkflowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,9 @@ public final class Services implements AutoCloseable {
     private final PatternStore patternStore;
     // Set by the execution engine; until then every run id is unknown to record_outcome.
     private volatile RunOutcomes runOutcomes = RunOutcomes.NONE;
+    // Neo4j mirror of the file store, or null when NEO4J_URI is unset (file store only).
+    private final GraphService graph;
+    private final Evidence graphEvidence;
 
     public Services(Settings settings, CatalogSources sources) {
         this.settings = settings;
@@ -53,6 +58,19 @@ public final class Services implements AutoCloseable {
         this.knownIssues = patternStore;
         this.runs = new RunStore(settings, workflows, this::knownIssues);
         this.runOutcomes = runId -> java.util.Optional.of(runs.outcome(runId)); // unknown or unfinished: a clear ToolException
+        this.graph = settings.neo4j() == null ? null : new GraphService(settings.neo4j(), settings.home(),
+                catalog::current, () -> patterns, () -> knownIssues, dev.metaorch.learn.Lifecycle::status);
+        this.graphEvidence = graph == null ? null : graph.evidence(() -> evidence);
+    }
+
+    /** The Neo4j mirror (dual write, outbox, discovery), or null when Neo4j is not configured. */
+    public GraphService graph() {
+        return graph;
+    }
+
+    /** What the file store calls after each successful file write (dual write); a no-op without Neo4j. */
+    public GraphMirror graphMirror() {
+        return graph == null ? GraphMirror.NONE : graph;
     }
 
     public PatternStore patternStore() {
@@ -92,6 +110,9 @@ public final class Services implements AutoCloseable {
     }
 
     public Evidence evidence() {
+        if (graphEvidence != null) {
+            return graphEvidence;
+        }
         return evidence;
     }
 
@@ -119,6 +140,9 @@ public final class Services implements AutoCloseable {
                 Catalog c = catalog.current();
                 log.info("catalog ready: {} plugins in {} marketplaces ({} ms)", c.size(), c.marketplaces().size(),
                         (System.nanoTime() - t0) / 1_000_000);
+                if (graph != null) {
+                    graph.start();
+                }
                 // Tools that only need the catalog go ahead now; a recommendation arriving during the
                 // index build shares it (RelevanceIndex.of builds once per catalog).
                 ready.complete(null);
@@ -150,10 +174,16 @@ public final class Services implements AutoCloseable {
 
     /** For callers (CLI) that never start a background warm-up. */
     public void markReady() {
+        if (graph != null) {
+            graph.start();
+        }
         ready.complete(null);
     }
 
     @Override
     public void close() {
+        if (graph != null) {
+            graph.close();
+        }
     }
 }

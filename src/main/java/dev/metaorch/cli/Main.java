@@ -75,6 +75,10 @@ public final class Main {
         String home = opts.value("home");
         Path homeDir = home != null ? Path.of(home) : Settings.defaultHome(env);
         Settings settings = Settings.load(homeDir, env);
+        if (opts.flag("no-neo4j") && settings.neo4j() != null) {
+            settings = new Settings(settings.home(), settings.allowedPrograms(), settings.extraMarketplaces(), null,
+                    settings.warnings());
+        }
         return new Services(settings, sources(opts, env, settings));
     }
 

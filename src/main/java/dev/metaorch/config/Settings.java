@@ -25,7 +25,12 @@ public record Settings(Path home, List<String> allowedPrograms, List<Path> extra
     public record Neo4jSettings(String uri, String user, String password, String database) {
         @Override
         public String toString() {
-            return "Neo4jSettings[uri=" + uri + ", user=" + user + ", database=" + database + "]";
+            // a URI may carry user:password@ itself
+            String shown = uri == null ? null : uri.replaceAll("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s]*@", "$1***@");
+            if (shown != null && password != null && !password.isEmpty()) {
+                shown = shown.replace(password, "***");
+            }
+            return "Neo4jSettings[uri=" + shown + ", user=" + user + ", database=" + database + "]";
         }
     }
 

@@ -14,6 +14,8 @@ import dev.metaorch.mcp.tools.ResearchPluginsTool;
 import dev.metaorch.mcp.tools.PatternStatsTool;
 import dev.metaorch.mcp.tools.RecordOutcomeTool;
 import dev.metaorch.mcp.tools.RecommendPluginsTool;
+import dev.metaorch.mcp.tools.FindAlternativesTool;
+import dev.metaorch.mcp.tools.KnownIssuesTool;
 
 /** Every tool the server offers, in the order clients list them. One line per tool. */
 public final class Tools {
@@ -33,7 +35,9 @@ public final class Tools {
                 new RunStatusTool(services),
                 new RollbackRunTool(services),
                 new RecordOutcomeTool(services),
-                new PatternStatsTool(services)
+                new PatternStatsTool(services),
+                new KnownIssuesTool(services),
+                new FindAlternativesTool(services)
         );
     }
 

@@ -63,6 +63,13 @@ public final class RecordOutcomeTool implements McpTool {
         Args a = Args.of(NAME, arguments, ARGS);
         Recording rec = recording(a, services);
         RecordResult r = services.patternStore().record(rec);
+        if (!r.duplicate() && r.pattern() != null) {
+            // dual write: the files are written; now Neo4j (or its outbox), keyed by the ids the store assigned
+            Outcome o = rec.outcome();
+            services.graphMirror().patternSaved(r.pattern());
+            services.graphMirror().outcomeRecorded(new Outcome(r.executionId(), r.pattern().id(), o.workflowId(), o.task(),
+                    o.status(), o.durationMs(), o.startedAt(), o.completedAt(), o.steps()));
+        }
         Map<String, Object> out = result(r);
         return ToolResult.of(text(r), out);
     }

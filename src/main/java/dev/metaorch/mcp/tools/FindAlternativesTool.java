@@ -1,0 +1,93 @@
+package dev.metaorch.mcp.tools;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import dev.metaorch.Services;
+import dev.metaorch.mcp.Args;
+import dev.metaorch.mcp.McpTool;
+import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolResult;
+import dev.metaorch.store.neo4j.Discovery;
+import dev.metaorch.store.neo4j.GraphStore.Alternative;
+import dev.metaorch.store.neo4j.PluginSimilarity;
+
+/** find_alternatives: plugins similar to one (SIMILAR_TO), as fallbacks, with their recorded success. */
+public final class FindAlternativesTool implements McpTool {
+
+    public static final String NAME = "find_alternatives";
+
+    private final Services services;
+
+    public FindAlternativesTool(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Plugins similar to a given one (TF-IDF cosine over their descriptions and components, edges at 0.7 and "
+                + "above), with recorded uses and success rate: fallbacks when a plugin fails or is unavailable.";
+    }
+
+    @Override
+    public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
+        Args args = Args.of(NAME, arguments, Set.of("plugin", "limit", "min_score"));
+        String plugin = args.text("plugin", 300);
+        int limit = args.integer("limit", 1, 50, 5);
+        double min = args.number("min_score", 0, 1, PluginSimilarity.EDGE_THRESHOLD);
+        services.awaitReady(ctx);
+        Discovery d = ToolSupport.discovery(services);
+        String id = d.resolve(plugin);
+        Discovery.Answer<List<Alternative>> a = d.alternatives(id, min, limit);
+        List<Map<String, Object>> alts = new ArrayList<>();
+        for (Alternative x : a.value()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("plugin_id", x.pluginId());
+            m.put("similarity_score", round(x.score()));
+            m.put("uses", x.uses());
+            m.put("successes", x.successes());
+            m.put("success_rate", x.successRate() == null ? null : round(x.successRate()));
+            alts.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("plugin_id", id);
+        out.put("min_score", min);
+        out.put("alternatives", alts);
+        ToolSupport.putSource(out, a);
+        return ToolResult.of(text(id, min, a), out);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    static String text(String id, double min, Discovery.Answer<List<Alternative>> a) {
+        StringBuilder sb = new StringBuilder();
+        if (a.value().isEmpty()) {
+            sb.append("No plugin is similar to ").append(id).append(" at a score of ")
+                    .append(String.format(Locale.ROOT, "%.2f", min)).append(" or more")
+                    .append(min > 0.5 ? " (a lower min_score, e.g. 0.5, lists looser matches)." : ".");
+        } else {
+            sb.append("Alternatives to ").append(id).append(", most similar first:\n\n");
+            sb.append("| plugin | similarity | uses | success rate |\n|---|---|---|---|\n");
+            for (Alternative x : a.value()) {
+                sb.append("| ").append(x.pluginId()).append(" | ").append(String.format(Locale.ROOT, "%.2f", x.score()))
+                        .append(" | ").append(x.uses()).append(" | ")
+                        .append(x.successRate() == null ? "no runs yet"
+                                : String.format(Locale.ROOT, "%.0f%% (%d/%d)", 100 * x.successRate(), x.successes(), x.uses()))
+                        .append(" |\n");
+            }
+        }
+        sb.append("\n").append(ToolSupport.sourceLine(a));
+        return sb.toString().trim();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.metaorch.mcp.tools;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.metaorch.Services;
+import dev.metaorch.learn.KnownIssueSource.PluginIssue;
+import dev.metaorch.mcp.Args;
+import dev.metaorch.mcp.McpTool;
+import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolResult;
+import dev.metaorch.store.neo4j.Discovery;
+
+/** known_issues: how a plugin has failed in recorded runs, most frequent first, with the fix that worked. */
+public final class KnownIssuesTool implements McpTool {
+
+    public static final String NAME = "known_issues";
+
+    private final Services services;
+
+    public KnownIssuesTool(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Known failure modes of a plugin from recorded runs (shared Neo4j graph when configured, else the local "
+                + "pattern store): normalized error pattern, how often it occurred, and the fix that worked.";
+    }
+
+    @Override
+    public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
+        Args args = Args.of(NAME, arguments, Set.of("plugin", "limit"));
+        String plugin = args.text("plugin", 300);
+        int limit = args.integer("limit", 1, 100, 10);
+        services.awaitReady(ctx);
+        Discovery d = ToolSupport.discovery(services);
+        String id = d.resolve(plugin);
+        Discovery.Answer<List<PluginIssue>> a = d.knownIssues(id, limit);
+        Map<String, Object> out = structured(id, a);
+        return ToolResult.of(text(id, a), out);
+    }
+
+    static Map<String, Object> structured(String id, Discovery.Answer<List<PluginIssue>> a) {
+        List<Map<String, Object>> issues = new ArrayList<>();
+        for (PluginIssue i : a.value()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("error_pattern", i.errorPattern());
+            m.put("frequency", i.frequency());
+            m.put("fix", i.fix());
+            issues.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("plugin_id", id);
+        out.put("issues", issues);
+        ToolSupport.putSource(out, a);
+        return out;
+    }
+
+    static String text(String id, Discovery.Answer<List<PluginIssue>> a) {
+        StringBuilder sb = new StringBuilder();
+        if (a.value().isEmpty()) {
+            sb.append("No known issues recorded for ").append(id).append('.');
+        } else {
+            sb.append("Known issues of ").append(id).append(", most frequent first:\n");
+            for (PluginIssue i : a.value()) {
+                sb.append("\n- ").append(i.errorPattern()).append(" (seen ").append(i.frequency()).append("x)");
+                sb.append(i.fix() == null ? "; no fix recorded yet" : "; fix: " + i.fix());
+            }
+        }
+        sb.append("\n\n").append(ToolSupport.sourceLine(a));
+        return sb.toString();
+    }
+}
