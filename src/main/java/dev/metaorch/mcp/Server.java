@@ -56,19 +56,33 @@ public final class Server {
 
     public static McpSyncServer build(Services services, StdioTransport transport, McpJsonMapper mapper) {
         List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>();
-        for (McpTool t : Tools.all(services)) {
+        List<McpTool> tools = Tools.all(services);
+        for (McpTool t : tools) {
             specs.add(spec(services, t, mapper));
         }
-        return McpServer.sync(transport)
+        Resources resources = new Resources(services, tools);
+        Prompts prompts = new Prompts(services, tools);
+        McpSyncServer server = McpServer.sync(transport)
                 .serverInfo(NAME, VERSION)
                 .jsonMapper(mapper)
                 .requestTimeout(Duration.ofMinutes(10))
                 .instructions("Recommends Claude Code plugins for a task, plans multi-plugin workflows, validates "
                         + "each step of a run and learns which plugin sequences work. Start with recommend_plugins "
                         + "or generate_workflow; catalog_status tells which marketplaces are loaded.")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging()
+                        // the concrete resource list is refreshed before each resources/list: no change notifications
+                        .resources(false, false).prompts(false).build())
                 .tools(specs)
+                .resources(resources.summarySpecification())
+                .resourceTemplates(resources.templateSpecifications())
+                .prompts(prompts.specifications())
                 .build();
+        transport.onRequest(method -> {
+            if ("resources/list".equals(method)) {
+                resources.sync(server);
+            }
+        });
+        return server;
     }
 
     public static McpSchema.Tool toolDefinition(McpTool t, McpJsonMapper mapper) {

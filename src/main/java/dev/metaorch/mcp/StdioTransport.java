@@ -53,6 +53,7 @@ public final class StdioTransport implements McpServerTransportProvider {
     /** How long, at most, requests already read may take to be answered once stdin has closed. */
     static final Duration DRAIN_AFTER_EOF = Duration.ofMillis(1500);
     private volatile McpServerSession session;
+    private volatile java.util.function.Consumer<String> requestListener;
 
     public StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out) {
         this.mapper = mapper;
@@ -66,6 +67,14 @@ public final class StdioTransport implements McpServerTransportProvider {
         Thread reader = new Thread(this::readLoop, "stdio-reader");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Called on the reader thread with the method of each request, just before the session handles it
+     * (the resources list is refreshed this way). A failing listener is logged and ignored.
+     */
+    public void onRequest(java.util.function.Consumer<String> listener) {
+        this.requestListener = listener;
     }
 
     /** Blocks until stdin reaches end of input (or the transport is closed). */
@@ -201,6 +210,14 @@ public final class StdioTransport implements McpServerTransportProvider {
         McpServerSession s = session;
         if (message instanceof McpSchema.JSONRPCRequest req && req.id() != null) {
             inFlight.add(idKey(req.id()));
+        }
+        java.util.function.Consumer<String> listener = requestListener;
+        if (listener != null && message instanceof McpSchema.JSONRPCRequest req) {
+            try {
+                listener.accept(req.method());
+            } catch (RuntimeException e) {
+                log.warn("request listener failed: {}", shorten(e.getMessage()));
+            }
         }
         try {
             s.handle(message).subscribe(null, err -> log.warn("message handling failed: {}", shorten(err.getMessage())));
