@@ -28,6 +28,8 @@ public final class Server {
 
     public static final String NAME = "meta-orchestrator";
     public static final String VERSION = "0.1.0";
+    /** Warm-up starts when initialize is answered, and at the latest this long after the transport is up. */
+    static final Duration WARM_UP_AT_LATEST = Duration.ofMillis(1500);
 
     private Server() {
     }
@@ -44,7 +46,11 @@ public final class Server {
         McpJsonMapper mapper = jsonMapper();
         StdioTransport transport = new StdioTransport(mapper, in, out);
         McpSyncServer server = build(services, transport, mapper);
-        services.warmUp();
+        // The slow parts start once initialize is answered (or after WARM_UP_AT_LATEST without one), so on a
+        // small machine the catalog load does not compete with the initialize answer for the CPU.
+        transport.initializeAnswered().copy()
+                .completeOnTimeout(null, WARM_UP_AT_LATEST.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .thenRun(services::warmUp);
         transport.awaitInputEnd();
         log.info("stdin closed; shutting down");
         try {

@@ -54,6 +54,8 @@ public final class StdioTransport implements McpServerTransportProvider {
     static final Duration DRAIN_AFTER_EOF = Duration.ofMillis(1500);
     private volatile McpServerSession session;
     private volatile java.util.function.Consumer<String> requestListener;
+    private volatile Object initializeId;
+    private final java.util.concurrent.CompletableFuture<Void> initializeAnswered = new java.util.concurrent.CompletableFuture<>();
 
     public StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out) {
         this.mapper = mapper;
@@ -75,6 +77,11 @@ public final class StdioTransport implements McpServerTransportProvider {
      */
     public void onRequest(java.util.function.Consumer<String> listener) {
         this.requestListener = listener;
+    }
+
+    /** Completes once the answer to the client's {@code initialize} request has been written to stdout. */
+    public java.util.concurrent.CompletableFuture<Void> initializeAnswered() {
+        return initializeAnswered;
     }
 
     /** Blocks until stdin reaches end of input (or the transport is closed). */
@@ -212,6 +219,9 @@ public final class StdioTransport implements McpServerTransportProvider {
             inFlight.add(idKey(req.id()));
         }
         java.util.function.Consumer<String> listener = requestListener;
+        if (message instanceof McpSchema.JSONRPCRequest req && "initialize".equals(req.method()) && initializeId == null) {
+            initializeId = req.id();
+        }
         if (listener != null && message instanceof McpSchema.JSONRPCRequest req) {
             try {
                 listener.accept(req.method());
@@ -331,6 +341,10 @@ public final class StdioTransport implements McpServerTransportProvider {
                 writeLine(mapper.writeValueAsString(message));
                 if (message instanceof McpSchema.JSONRPCResponse r && r.id() != null) {
                     inFlight.remove(idKey(r.id()));
+                }
+                Object init = initializeId;
+                if (init != null && message instanceof McpSchema.JSONRPCResponse r && init.equals(r.id())) {
+                    initializeAnswered.complete(null);
                 }
                 return true;
             }).then();
