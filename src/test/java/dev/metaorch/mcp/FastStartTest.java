@@ -115,6 +115,31 @@ class FastStartTest {
         }
     }
 
+    /** Libraries that take hundreds of milliseconds to load or start, and must stay off the path to initialize. */
+    static final List<String> HEAVY = List.of("org.apache.lucene.", "org.neo4j.", "ai.onnxruntime.", "dev.langchain4j.",
+            "dev.metaorch.catalog.SnapshotLoader", "dev.metaorch.catalog.MarketplaceFolderLoader", "dev.metaorch.catalog.ClaudeStateLoader");
+
+    @Test
+    void nothingHeavyLoadsBeforeInitializeIsAnswered() throws Exception {
+        Path home = tmp.resolve("classes");
+        Files.createDirectories(home);
+        Path log = tmp.resolve("class-load.log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = List.of(java, "-Xlog:class+load:file=" + log, "-cp", System.getProperty("java.class.path"),
+                "dev.metaorch.cli.Main", "serve", "--home", home.toString(), "--catalog", slowCatalog.toString());
+        try (ServerProcess server = ServerProcess.start(cmd, Map.of(), tmp.resolve("stderr-classes.log"))) {
+            long init = server.sendRequest("initialize", ServerProcess.initializeParams());
+            assertTrue(server.await(init, Duration.ofSeconds(60)).has("result"));
+            // Read at once: warm-up starts only after the answer is written, and its first minutes go to the catalog.
+            List<String> loaded = Files.readAllLines(log);
+            assertTrue(loaded.stream().anyMatch(l -> l.contains("dev.metaorch.mcp.StdioTransport ")),
+                    "the log is current (" + loaded.size() + " lines)");
+            List<String> heavy = loaded.stream().filter(l -> HEAVY.stream().anyMatch(h -> l.contains("] " + h))).toList();
+            System.out.printf("classes loaded before the initialize answer: %d%n", loaded.size());
+            assertTrue(heavy.isEmpty(), "loaded before initialize was answered: " + heavy.stream().limit(10).toList());
+        }
+    }
+
     private static int indexOf(List<String> lines, String needle) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).replace(" ", "").contains(needle)) {
