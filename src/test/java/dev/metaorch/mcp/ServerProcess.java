@@ -97,9 +97,20 @@ final class ServerProcess implements AutoCloseable {
         try {
             while (true) {
                 long left = end - System.nanoTime();
-                JsonNode m = left <= 0 ? null : messages.poll(left, TimeUnit.NANOSECONDS);
-                if (m == null) {
+                JsonNode m = left <= 0 ? null : messages.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+                if (m == null && !process.isAlive() && messages.isEmpty()) {
+                    Thread.sleep(200); // let the reader drain what the process wrote last
+                    if (messages.isEmpty()) {
+                        throw new AssertionError("server exited (status " + process.exitValue() + ") before answering request "
+                                + id + "; stdout: " + stdoutLines);
+                    }
+                    continue;
+                }
+                if (m == null && left <= 0) {
                     throw new AssertionError("no response to request " + id + " within " + timeout + "; stdout so far: " + stdoutLines);
+                }
+                if (m == null) {
+                    continue;
                 }
                 if (m.has("id") && !m.has("method") && m.get("id").asLong() == id) {
                     return m;
