@@ -242,15 +242,16 @@ public final class Prompts {
             sb.append(" (newest: ").append(String.join(", ", runs.stream().limit(5).toList())).append(')');
         }
         sb.append("\n\n## Next\n\n");
+        int n = 1;
         if (has("record_outcome")) {
-            sb.append(runId != null ? "1. Call record_outcome with run_id " + quote(runId) + ".\n"
-                    : "1. For each finished run not yet recorded, call record_outcome with its run_id.\n");
-            sb.append("2. If a step failed, include the error text and any fix that worked, so it becomes a known issue.\n");
+            sb.append(n++).append(runId != null ? ". Call record_outcome with run_id " + quote(runId) + ".\n"
+                    : ". For each finished run not yet recorded, call record_outcome with its run_id.\n");
+            sb.append(n++).append(". If a step failed, include the error text and any fix that worked, so it becomes a known issue.\n");
         } else {
-            sb.append("1. record_outcome is not part of this server build: report the outcome to the user instead.\n");
+            sb.append(n++).append(". record_outcome is not part of this server build: report the outcome to the user instead.\n");
         }
         if (has("pattern_stats")) {
-            sb.append("3. Call pattern_stats to show how the library changed.\n");
+            sb.append(n).append(". Call pattern_stats to show how the library changed.\n");
         }
         return sb.toString();
     }
