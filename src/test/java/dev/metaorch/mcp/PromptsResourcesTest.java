@@ -299,10 +299,20 @@ class PromptsResourcesTest {
                 metrics: {total_executions: 6, successful_executions: 5, failed_executions: 1, success_rate: 0.83, avg_completion_time: 120}
                 status: validated
                 """.formatted(plugin.id(), workflow.steps().get(0).component()));
+        // The store re-checks its folders at most every few hundred milliseconds.
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (server.request("resources/read", Map.of("uri", "pattern://review-then-test")).has("error") && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
         String text = read("pattern://review-then-test");
         assertTrue(text.contains("status: validated"), text);
         assertTrue(text.contains(plugin.id()), text);
         assertTrue(text.contains("6 (5 succeeded, 1 failed)"), text);
+        Set<String> uris = new TreeSet<>();
+        server.result("resources/list", Map.of()).get("resources").forEach(r -> uris.add(r.get("uri").asString()));
+        assertTrue(uris.contains("pattern://review-then-test"), uris.toString());
+        String learn = promptText("learn", Map.of());
+        assertTrue(learn.contains("pattern://review-then-test: validated, 6 runs, success rate 0.83"), learn);
     }
 
     @Test
