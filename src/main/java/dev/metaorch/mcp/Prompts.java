@@ -236,7 +236,7 @@ public final class Prompts {
                     + "finished run that is not recorded yet.\n\n");
         }
         libraryFacts(sb);
-        List<String> runs = Resources.newestFirst(services.settings().home().resolve("runs"), ".jsonl");
+        List<String> runs = Resources.newestFirst(services.runs().dir(), ".jsonl");
         sb.append("Runs stored: ").append(runs.size());
         if (!runs.isEmpty()) {
             sb.append(" (newest: ").append(String.join(", ", runs.stream().limit(5).toList())).append(')');

@@ -472,7 +472,7 @@ public final class Resources {
     }
 
     Path runsDir() {
-        return services.settings().home().resolve("runs");
+        return services.runs().dir();
     }
 
     /** Ids of {@code dir/<id><suffix>} files, newest first; only ids that are valid file ids. */
