@@ -117,10 +117,10 @@ class LauncherArchiveTest {
 
     /** initialize + catalog_status through the launcher; every stdout line must be a JSON-RPC message. */
     private void session(Path launcher, Map<String, String> env, String label) throws Exception {
-        Path catalog = Path.of(ServerProcess.shared(), "catalog");
+        Path catalog = Path.of(ServerProcess.shared(), "catalog").toAbsolutePath();
         List<String> cmd = List.of(launcher.toString(), "serve", "--catalog", catalog.toString(),
                 "--home", tmp.resolve("home-" + label).toString());
-        try (ServerProcess s = ServerProcess.start(cmd, env, tmp.resolve("stderr-" + label + ".log"))) {
+        try (ServerProcess s = ServerProcess.start(cmd, env, tmp.resolve("stderr-" + label + ".log"), tmp)) {
             s.initialize();
             JsonNode r = s.result("tools/call", Map.of("name", "catalog_status", "arguments", Map.of("include_warnings", false)));
             assertFalse(r.path("isError").asBoolean(false), label + ": " + r);

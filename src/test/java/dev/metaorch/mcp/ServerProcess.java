@@ -65,7 +65,15 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(List<String> cmd, Map<String, String> env, Path stderrFile) throws IOException {
+        return start(cmd, env, stderrFile, null);
+    }
+
+    /** With a working directory: where a crashing JVM would leave its hs_err file. */
+    static ServerProcess start(List<String> cmd, Map<String, String> env, Path stderrFile, Path workDir) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
         pb.environment().putAll(env);
         pb.redirectError(ProcessBuilder.Redirect.appendTo(stderrFile.toFile()));
         return new ServerProcess(pb.start());
