@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FastStartTest {
 
-    static final int COPIES = 10;
+    static final int COPIES = 3;
 
     @TempDir
     Path tmp;
