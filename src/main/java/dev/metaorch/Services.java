@@ -172,6 +172,11 @@ public final class Services implements AutoCloseable {
         }
     }
 
+    /** Whether warm-up finished (or was never needed): callers that must not wait check this first. */
+    public boolean ready() {
+        return ready.isDone();
+    }
+
     /** For callers (CLI) that never start a background warm-up. */
     public void markReady() {
         if (graph != null) {

@@ -27,6 +27,12 @@ public final class BenchCommand {
                 opts.allow(known);
                 yield RecommendBench.run(opts, out);
             }
+            case "startup" -> {
+                java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.cli.Commands.SHARED);
+                known.addAll(java.util.Set.of("runs", "launcher"));
+                opts.allow(known);
+                yield StartupBench.command(opts, out);
+            }
             default -> throw new Options.UsageException("unknown benchmark '" + name + "' (expected " + NAMES + ")");
         };
     }

@@ -28,6 +28,8 @@ public final class Server {
 
     public static final String NAME = "meta-orchestrator";
     public static final String VERSION = "0.1.0";
+    /** Warm-up starts when initialize is answered, and at the latest this long after the transport is up. */
+    static final Duration WARM_UP_AT_LATEST = Duration.ofMillis(1500);
 
     private Server() {
     }
@@ -44,7 +46,11 @@ public final class Server {
         McpJsonMapper mapper = jsonMapper();
         StdioTransport transport = new StdioTransport(mapper, in, out);
         McpSyncServer server = build(services, transport, mapper);
-        services.warmUp();
+        // The slow parts start once initialize is answered (or after WARM_UP_AT_LATEST without one), so on a
+        // small machine the catalog load does not compete with the initialize answer for the CPU.
+        transport.initializeAnswered().copy()
+                .completeOnTimeout(null, WARM_UP_AT_LATEST.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .thenRun(services::warmUp);
         transport.awaitInputEnd();
         log.info("stdin closed; shutting down");
         try {
@@ -56,19 +62,33 @@ public final class Server {
 
     public static McpSyncServer build(Services services, StdioTransport transport, McpJsonMapper mapper) {
         List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>();
-        for (McpTool t : Tools.all(services)) {
+        List<McpTool> tools = Tools.all(services);
+        for (McpTool t : tools) {
             specs.add(spec(services, t, mapper));
         }
-        return McpServer.sync(transport)
+        Resources resources = new Resources(services, tools);
+        Prompts prompts = new Prompts(services, tools);
+        McpSyncServer server = McpServer.sync(transport)
                 .serverInfo(NAME, VERSION)
                 .jsonMapper(mapper)
                 .requestTimeout(Duration.ofMinutes(10))
                 .instructions("Recommends Claude Code plugins for a task, plans multi-plugin workflows, validates "
                         + "each step of a run and learns which plugin sequences work. Start with recommend_plugins "
                         + "or generate_workflow; catalog_status tells which marketplaces are loaded.")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging()
+                        // the concrete resource list is refreshed before each resources/list: no change notifications
+                        .resources(false, false).prompts(false).build())
                 .tools(specs)
+                .resources(resources.summarySpecification())
+                .resourceTemplates(resources.templateSpecifications())
+                .prompts(prompts.specifications())
                 .build();
+        transport.onRequest(method -> {
+            if ("resources/list".equals(method)) {
+                resources.sync(server);
+            }
+        });
+        return server;
     }
 
     public static McpSchema.Tool toolDefinition(McpTool t, McpJsonMapper mapper) {

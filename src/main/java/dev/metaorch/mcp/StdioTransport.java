@@ -53,6 +53,9 @@ public final class StdioTransport implements McpServerTransportProvider {
     /** How long, at most, requests already read may take to be answered once stdin has closed. */
     static final Duration DRAIN_AFTER_EOF = Duration.ofMillis(1500);
     private volatile McpServerSession session;
+    private volatile java.util.function.Consumer<String> requestListener;
+    private volatile Object initializeId;
+    private final java.util.concurrent.CompletableFuture<Void> initializeAnswered = new java.util.concurrent.CompletableFuture<>();
 
     public StdioTransport(McpJsonMapper mapper, InputStream in, OutputStream out) {
         this.mapper = mapper;
@@ -66,6 +69,19 @@ public final class StdioTransport implements McpServerTransportProvider {
         Thread reader = new Thread(this::readLoop, "stdio-reader");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Called on the reader thread with the method of each request, just before the session handles it
+     * (the resources list is refreshed this way). A failing listener is logged and ignored.
+     */
+    public void onRequest(java.util.function.Consumer<String> listener) {
+        this.requestListener = listener;
+    }
+
+    /** Completes once the answer to the client's {@code initialize} request has been written to stdout. */
+    public java.util.concurrent.CompletableFuture<Void> initializeAnswered() {
+        return initializeAnswered;
     }
 
     /** Blocks until stdin reaches end of input (or the transport is closed). */
@@ -202,6 +218,17 @@ public final class StdioTransport implements McpServerTransportProvider {
         if (message instanceof McpSchema.JSONRPCRequest req && req.id() != null) {
             inFlight.add(idKey(req.id()));
         }
+        java.util.function.Consumer<String> listener = requestListener;
+        if (message instanceof McpSchema.JSONRPCRequest req && "initialize".equals(req.method()) && initializeId == null) {
+            initializeId = req.id();
+        }
+        if (listener != null && message instanceof McpSchema.JSONRPCRequest req) {
+            try {
+                listener.accept(req.method());
+            } catch (RuntimeException e) {
+                log.warn("request listener failed: {}", shorten(e.getMessage()));
+            }
+        }
         try {
             s.handle(message).subscribe(null, err -> log.warn("message handling failed: {}", shorten(err.getMessage())));
         } catch (RuntimeException e) {
@@ -314,6 +341,10 @@ public final class StdioTransport implements McpServerTransportProvider {
                 writeLine(mapper.writeValueAsString(message));
                 if (message instanceof McpSchema.JSONRPCResponse r && r.id() != null) {
                     inFlight.remove(idKey(r.id()));
+                }
+                Object init = initializeId;
+                if (init != null && message instanceof McpSchema.JSONRPCResponse r && init.equals(r.id())) {
+                    initializeAnswered.complete(null);
                 }
                 return true;
             }).then();
