@@ -106,9 +106,24 @@ java_pid=""
 ((rc == 0)) || fail "server exited with status $rc"
 [[ -s "$tmp_archive" ]] || fail "the JVM wrote no archive"
 
+# Map the new archive once before trusting it: a JVM that cannot use it fails here, not in a launch.
+case "$MO_TRAIN_MODE" in
+  aot) check=("-XX:AOTCache=$tmp_archive" -XX:AOTMode=on) ;;
+  *) check=("-XX:SharedArchiveFile=$tmp_archive" -Xshare:on) ;;
+esac
+# shellcheck disable=SC2206 # same option string as above
+base_opts=($MO_TRAIN_OPTS)
+if ! "$MO_TRAIN_JAVA" "${base_opts[@]}" "${check[@]}" -jar "$MO_TRAIN_JAR" --version >"$work/verify.out" 2>&1; then
+  cat "$work/verify.out" >>"$work/stderr" 2>/dev/null || true
+  fail "the new archive does not map"
+fi
+
 mv -f "$tmp_archive" "$MO_TRAIN_ARCHIVE"
+# the stamp the launcher compares before every use
+stamp="$(stat -L -c '%s-%Y-%i' "$MO_TRAIN_ARCHIVE" 2>/dev/null || stat -L -f '%z-%m-%i' "$MO_TRAIN_ARCHIVE")"
+printf '%s\n' "$stamp" >"$MO_TRAIN_ARCHIVE.ok.tmp.$$" && mv -f "$MO_TRAIN_ARCHIVE.ok.tmp.$$" "$MO_TRAIN_ARCHIVE.ok"
 # drop archives of older builds of the same jar (same prefix, other size/mtime)
-for old in "$MO_TRAIN_PREFIX"*."$MO_TRAIN_MODE" "$MO_TRAIN_PREFIX"*."$MO_TRAIN_MODE".failed; do
-  if [[ -e "$old" && "$old" != "$MO_TRAIN_ARCHIVE" ]]; then rm -f "$old"; fi
+for old in "$MO_TRAIN_PREFIX"*."$MO_TRAIN_MODE" "$MO_TRAIN_PREFIX"*."$MO_TRAIN_MODE".failed "$MO_TRAIN_PREFIX"*."$MO_TRAIN_MODE".ok; do
+  if [[ -e "$old" && "$old" != "$MO_TRAIN_ARCHIVE" && "$old" != "$MO_TRAIN_ARCHIVE.ok" ]]; then rm -f "$old"; fi
 done
 log "wrote $MO_TRAIN_ARCHIVE ($(wc -c <"$MO_TRAIN_ARCHIVE" | tr -d ' ') bytes) in $((SECONDS - start)) s"
