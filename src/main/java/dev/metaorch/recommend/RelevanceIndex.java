@@ -99,8 +99,8 @@ public final class RelevanceIndex {
                          int expansionTerms, float expansionWeight, int rrfK, int pool, float componentNameWeight,
                          float pluginMu, float componentMu, float bigramWeight, float componentBigramWeight) {
 
-        public static final Config DEFAULT = new Config(1f, 0f, 0f, 0f, 0f, 1.2f, 0.5f, 0.75f,
-                1f, 0.1f, 1f, 8, 12, 0.5f, 60, 100, 1f, 0f, 0f, 1f, 0f);
+        public static final Config DEFAULT = new Config(1f, 0f, 0f, 0f, 0.5f, 1.2f, 0.5f, 0.75f,
+                1f, 0.1f, 1f, 8, 12, 0.5f, 60, 50, 1f, 0f, 0f, 1f, 0f);
 
         /** DEFAULT with {@code name=value} overrides separated by commas (component names as above). */
         public static Config parse(String overrides) {
