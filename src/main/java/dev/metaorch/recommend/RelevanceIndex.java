@@ -45,6 +45,10 @@ import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.similarities.BM25Similarity;
@@ -95,8 +99,8 @@ public final class RelevanceIndex {
                          int expansionTerms, float expansionWeight, int rrfK, int pool, float componentNameWeight,
                          float pluginMu, float componentMu, float bigramWeight, float componentBigramWeight) {
 
-        public static final Config DEFAULT = new Config(1f, 0f, 0f, 0f, 0f, 1.2f, 0.5f, 0.75f,
-                1f, 0.1f, 1f, 8, 12, 0.5f, 60, 100, 1f, 0f, 0f, 1f, 0f);
+        public static final Config DEFAULT = new Config(1f, 0f, 0f, 0f, 0.5f, 1.2f, 0.5f, 0.75f,
+                1f, 0.1f, 1f, 8, 12, 0.5f, 60, 50, 1f, 0f, 0f, 1f, 0f);
 
         /** DEFAULT with {@code name=value} overrides separated by commas (component names as above). */
         public static Config parse(String overrides) {
@@ -172,6 +176,8 @@ public final class RelevanceIndex {
     /** Component document id -> plugin ordinal and component position in that plugin. */
     private final int[] compPlugin;
     private final int[] compIndex;
+    /** Plugin ordinal -> its first component document id; {@code compStart[ord + 1]} ends the range. */
+    private final int[] compStart;
     /** Feedback terms per plugin ordinal (empty when expansion is off). */
     private final Signature[] signatures;
 
@@ -186,6 +192,15 @@ public final class RelevanceIndex {
         this.componentSearcher = componentSearcher;
         this.compPlugin = compPlugin;
         this.compIndex = compIndex;
+        int[] start = new int[plugins.size() + 1];
+        java.util.Arrays.fill(start, compPlugin.length);
+        for (int doc = compPlugin.length - 1; doc >= 0; doc--) {
+            start[compPlugin[doc]] = doc;
+        }
+        for (int ord = plugins.size() - 1; ord >= 0; ord--) {
+            start[ord] = Math.min(start[ord], start[ord + 1]); // plugins without documents: empty range
+        }
+        this.compStart = start;
         this.signatures = signatures;
         Map<String, Integer> ords = new HashMap<>();
         for (int i = 0; i < plugins.size(); i++) {
@@ -209,8 +224,8 @@ public final class RelevanceIndex {
         Analyzer analyzer = new PerFieldAnalyzerWrapper(english,
                 Map.of(BIGRAMS, new WhitespaceAnalyzer(), CBIGRAMS, new WhitespaceAnalyzer()));
         List<Plugin> plugins = catalog.plugins();
-        ByteBuffersDirectory pdir = new ByteBuffersDirectory();
-        ByteBuffersDirectory cdir = new ByteBuffersDirectory();
+        ByteBuffersDirectory pdir = directory();
+        ByteBuffersDirectory cdir = directory();
         List<Integer> cp = new ArrayList<>();
         List<Integer> ci = new ArrayList<>();
         try (IndexWriter pw = new IndexWriter(pdir, writerConfig(analyzer));
@@ -279,6 +294,15 @@ public final class RelevanceIndex {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * An in-memory directory whose files are read as one buffer each: the default many-block layout makes
+     * every postings or terms clone copy its list of blocks, which was the largest single cost of a query.
+     */
+    private static ByteBuffersDirectory directory() {
+        return new ByteBuffersDirectory(new org.apache.lucene.store.SingleInstanceLockFactory(),
+                org.apache.lucene.store.ByteBuffersDataOutput::new, ByteBuffersDirectory.OUTPUT_AS_ONE_BUFFER);
     }
 
     private static IndexWriterConfig writerConfig(Analyzer analyzer) {
@@ -604,17 +628,47 @@ public final class RelevanceIndex {
         return out;
     }
 
-    /** The matching components of the given plugins, best first per plugin. */
+    /**
+     * The matching components of the given plugins, best first per plugin. A plugin's component documents are
+     * consecutive (see build), so the component query is scored only over those ranges: no second search over
+     * the whole component index and nothing sized by the catalog allocated per query.
+     */
     private Map<Integer, List<ComponentHit>> componentsOf(String query, Map<String, Integer> terms, List<Integer> ords) {
-        int[] arr = ords.stream().mapToInt(Integer::intValue).toArray();
-        Query q = withFilter(componentQuery(terms, queryPairs(query), null), IntField.newSetQuery(ORD, arr));
-        List<Scored<Integer>> docs = run(componentSearcher, q, 10 * arr.length + 50, false);
+        int[] sortedOrds = ords.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
+        List<Scored<Integer>> docs = new ArrayList<>();
+        try {
+            Query q = componentSearcher.rewrite(componentQuery(terms, queryPairs(query), null));
+            Weight w = componentSearcher.createWeight(q, ScoreMode.COMPLETE, 1f);
+            // one segment (see build): document ids are global
+            Scorer scorer = w.scorer(componentSearcher.getIndexReader().leaves().get(0));
+            if (scorer != null) {
+                DocIdSetIterator it = scorer.iterator();
+                for (int ord : sortedOrds) {
+                    int end = compStart[ord + 1];
+                    int doc = it.docID() >= compStart[ord] ? it.docID() : it.advance(compStart[ord]);
+                    while (doc < end) {
+                        if (compIndex[doc] >= 0) {
+                            docs.add(new Scored<>(doc, scorer.score()));
+                        }
+                        doc = it.nextDoc();
+                    }
+                    if (doc == DocIdSetIterator.NO_MORE_DOCS) {
+                        break;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // best first; equal scores in catalog order
+        docs.sort(Comparator.comparingDouble((Scored<Integer> d) -> d.score()).reversed()
+                .thenComparingInt(Scored::item));
         Map<Integer, List<ComponentHit>> out = new HashMap<>();
         Set<String> qterms = terms.keySet();
         List<Scored<Integer>> kept = new ArrayList<>();
         Map<Integer, Integer> perPlugin = new HashMap<>();
         for (Scored<Integer> d : docs) {
-            if (compIndex[d.item()] >= 0 && perPlugin.merge(compPlugin[d.item()], 1, Integer::sum) <= 10) {
+            if (perPlugin.merge(compPlugin[d.item()], 1, Integer::sum) <= 10) {
                 kept.add(d);
             }
         }
