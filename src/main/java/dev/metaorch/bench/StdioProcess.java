@@ -39,7 +39,14 @@ public final class StdioProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(stderrLog == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(stderrLog.toFile()));
         if (env != null) {
-            pb.environment().putAll(env);
+            // a null value removes the variable, so a child never inherits e.g. NEO4J_* by accident
+            env.forEach((k, v) -> {
+                if (v == null) {
+                    pb.environment().remove(k);
+                } else {
+                    pb.environment().put(k, v);
+                }
+            });
         }
         this.process = pb.start();
         this.stdin = process.getOutputStream();
