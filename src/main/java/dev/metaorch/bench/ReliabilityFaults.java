@@ -62,15 +62,19 @@ public final class ReliabilityFaults {
 
     /** A workflow of {@value #STEPS} steps whose checks are files the client creates before reporting. */
     static WorkflowSpec killSpec() {
+        return spec(WORKFLOW, STEPS);
+    }
+
+    static WorkflowSpec spec(String id, int count) {
         List<WorkflowStep> steps = new ArrayList<>();
-        for (int i = 1; i <= STEPS; i++) {
+        for (int i = 1; i <= count; i++) {
             steps.add(new WorkflowStep(i, "step" + i + "@reliability", "worker-" + i, "agent",
                     "Task(subagent_type=\"worker-" + i + "\")", "step " + i, Map.of(), Map.of("done", "marker"),
                     List.of(new Check.FileExists("out/step-" + i + ".done", "the step wrote its marker")),
                     new WorkflowStep.RetryStrategy(3, 1000, 2.0, 60_000, true, WorkflowStep.RetryStrategy.standard().nonRetryable()),
                     WorkflowStep.Fallback.none("none"), List.of()));
         }
-        return new WorkflowSpec(WORKFLOW, "reliability: a run killed at random", null, "subtasks", null, steps, List.of(),
+        return new WorkflowSpec(id, "reliability: a run killed at random", null, "subtasks", null, steps, List.of(),
                 List.of(), List.of(), List.of(), 0.5, "fixed", null, List.of(), Map.of());
     }
 
