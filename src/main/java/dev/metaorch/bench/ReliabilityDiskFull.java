@@ -31,14 +31,15 @@ public final class ReliabilityDiskFull {
      * @param clearErrors  of those, tool errors that say the disk is full
      * @param unclear      of those, answers that were neither a success nor a clear error (crash, internal error, silence)
      * @param acceptedFull of those, successes (a write that still fit in a partly used page)
-     * @param resumed      writer calls that succeeded after space came back, of resumeTried
+     * @param resumed      writer calls that succeeded after space came back (failed outcomes retried, then new ones), of resumeTried
+     * @param uncounted    executions in the store's index that its pattern files do not count (a write half done)
      */
     public record Report(String skipped, int writesBefore, int writesFull, int clearErrors, int unclear, int acceptedFull,
                          int filesChecked, List<String> broken, List<String> temps, int resumed, int resumeTried,
-                         long ackedMissing, boolean aliveAfter, List<String> sampleErrors, List<String> notes) {
+                         long ackedMissing, long uncounted, boolean aliveAfter, List<String> sampleErrors, List<String> notes) {
         public boolean ok() {
             return skipped == null && unclear == 0 && clearErrors > 0 && broken.isEmpty() && resumed == resumeTried
-                    && resumeTried > 0 && ackedMissing == 0 && aliveAfter;
+                    && resumeTried > 0 && ackedMissing == 0 && uncounted == 0 && aliveAfter;
         }
     }
 
@@ -75,6 +76,7 @@ public final class ReliabilityDiskFull {
         int resumeTried = 0;
         DataFolderAudit.Result audit;
         long missing;
+        long uncounted = 0;
         boolean alive;
         try (StdioProcess p = new StdioProcess(cmd, log, ReliabilityFaults.noNeo4j())) {
             if (p.initialize(Duration.ofSeconds(60)) == null) {
@@ -100,6 +102,7 @@ public final class ReliabilityDiskFull {
             boolean record = tools.contains("record_outcome");
             int[] n = {0};
             Cursor cursor = new Cursor();
+            List<Map<String, Object>> failedRecords = new ArrayList<>();
 
             // Some writes while there is room.
             for (int i = 0; i < 10; i++) {
@@ -142,6 +145,9 @@ public final class ReliabilityDiskFull {
                     }
                 } else if (o.clearError()) {
                     clear++;
+                    if (o.recordArgs() != null) {
+                        failedRecords.add(o.recordArgs());
+                    }
                     if (samples.size() < 3 && samples.stream().noneMatch(s -> s.equals(o.text()))) {
                         samples.add(o.text());
                     }
@@ -159,6 +165,17 @@ public final class ReliabilityDiskFull {
             try (var s = Files.list(nsMnt)) {
                 for (Path c : s.filter(x -> x.getFileName().toString().startsWith("crumb-")).toList()) {
                     Files.delete(c);
+                }
+            }
+            // A client retries what failed, with the same execution ids: each must now count, once.
+            for (Map<String, Object> args : failedRecords) {
+                resumeTried++;
+                JsonNode r = ReliabilityFaults.call(p, "retry-" + args.get("execution_id"), "record_outcome", args);
+                if (r != null && r.has("result") && !r.path("result").path("isError").asBoolean(false)) {
+                    resumed++;
+                    acked.add(String.valueOf(args.get("execution_id")));
+                } else {
+                    notes.add("retry after space returned failed: " + shorten(String.valueOf(r)));
                 }
             }
             for (int i = 0; i < 10; i++) {
@@ -182,6 +199,12 @@ public final class ReliabilityDiskFull {
                 ids.add(e.path("execution_id").asString(""));
             }
             missing = record ? acked.stream().filter(id -> !ids.contains(id)).count() : 0;
+            ReliabilityFaults.StoreCount files = ReliabilityFaults.fileCount(nsHome);
+            uncounted = files.executionIds().size() - files.patternTotal();
+            if (uncounted != 0) {
+                notes.add("the index holds " + files.executionIds().size() + " executions, the pattern files count "
+                        + files.patternTotal());
+            }
             alive = p.process().isAlive() && p.request("ping", "ping", null, Duration.ofSeconds(10)) != null;
             if (!record) {
                 notes.add("record_outcome not served: the run journal was the only writer");
@@ -189,10 +212,10 @@ public final class ReliabilityDiskFull {
             p.closeAndWait(Duration.ofSeconds(5));
         }
         return new Report(null, before, full, clear, unclear, accepted, audit.files(), audit.broken(), audit.temps(),
-                resumed, resumeTried, missing, alive, samples, notes);
+                resumed, resumeTried, missing, uncounted, alive, samples, notes);
     }
 
-    private record Outcome(boolean ok, boolean clearError, String text, String executionId) {
+    private record Outcome(boolean ok, boolean clearError, String text, String executionId, Map<String, Object> recordArgs) {
     }
 
     /** The run the execute_step writer reports on, step by step. */
@@ -210,10 +233,12 @@ public final class ReliabilityDiskFull {
         int i = n[0]++;
         JsonNode r;
         String exec = null;
+        Map<String, Object> recordArgs = null;
         int kind = i % 3;
         if (kind == 0 && record) {
             exec = "full-" + i;
-            r = ReliabilityFaults.call(p, "w" + i, "record_outcome", RecordLoad.outcome(exec, seqs, random));
+            recordArgs = RecordLoad.outcome(exec, seqs, random);
+            r = ReliabilityFaults.call(p, "w" + i, "record_outcome", recordArgs);
         } else if (kind == 2 && cursor.run != null) {
             r = ReliabilityFaults.call(p, "w" + i, "execute_step", Map.of("run_id", cursor.run, "step", cursor.step,
                     "status", "success"));
@@ -234,23 +259,23 @@ public final class ReliabilityDiskFull {
             }
         }
         if (r == null) {
-            return new Outcome(false, false, "no answer (process alive: " + p.process().isAlive() + ")", null);
+            return new Outcome(false, false, "no answer (process alive: " + p.process().isAlive() + ")", null, recordArgs);
         }
         String text = r.path("result").path("content").path(0).path("text").asString(r.toString());
         if (r.has("error")) {
-            return new Outcome(false, false, "JSON-RPC error: " + r.get("error"), null);
+            return new Outcome(false, false, "JSON-RPC error: " + r.get("error"), null, recordArgs);
         }
         if (!r.path("result").path("isError").asBoolean(false)) {
-            return new Outcome(true, false, text, exec);
+            return new Outcome(true, false, text, exec, recordArgs);
         }
         String low = text.toLowerCase(Locale.ROOT);
         boolean clear = low.contains("no space") || low.contains("disk full") || low.contains("disk is full")
                 || low.contains("out of space") || low.contains("enospc");
-        return new Outcome(false, clear, text, null);
+        return new Outcome(false, clear, text, null, recordArgs);
     }
 
     private static Report skipped(String why) {
-        return new Report(why, 0, 0, 0, 0, 0, 0, List.of(), List.of(), 0, 0, 0, false, List.of(), List.of());
+        return new Report(why, 0, 0, 0, 0, 0, 0, List.of(), List.of(), 0, 0, 0, 0, false, List.of(), List.of());
     }
 
     static String quote(String s) {

@@ -328,7 +328,8 @@ public final class ReliabilityFaults {
     public record StoreCount(Set<String> executionIds, long indexLines, long patternTotal, long statsTotal) {
     }
 
-    public static StoreCount storeCount(Path home, Path catalog, Path log) throws IOException, InterruptedException {
+    /** What the files say: execution ids in the index, index lines, executions the pattern files count. */
+    public static StoreCount fileCount(Path home) throws IOException {
         Set<String> ids = new HashSet<>();
         long lines = 0;
         for (JsonNode n : readJsonl(home.resolve("patterns/executions.jsonl"))) {
@@ -351,6 +352,11 @@ public final class ReliabilityFaults {
                 }
             }
         }
+        return new StoreCount(ids, lines, total, -1);
+    }
+
+    public static StoreCount storeCount(Path home, Path catalog, Path log) throws IOException, InterruptedException {
+        StoreCount files = fileCount(home);
         long stats = -1;
         List<String> cmd = StdioProcess.serverCommand(null, "serve", "--catalog", catalog.toString(), "--home", home.toString());
         try (StdioProcess p = new StdioProcess(cmd, log, noNeo4j())) {
@@ -362,7 +368,7 @@ public final class ReliabilityFaults {
             }
             p.closeAndWait(Duration.ofSeconds(5));
         }
-        return new StoreCount(ids, lines, total, stats);
+        return new StoreCount(files.executionIds(), files.indexLines(), files.patternTotal(), stats);
     }
 
     /** The executions count of a pattern_stats result (-1 when it is not there). */

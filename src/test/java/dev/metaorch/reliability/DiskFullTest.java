@@ -30,6 +30,7 @@ class DiskFullTest {
         assertTrue(r.broken().isEmpty(), "broken files: " + r.broken());
         assertEquals(r.resumeTried(), r.resumed(), "service resumes when space returns: " + r.notes());
         assertEquals(0, r.ackedMissing(), "acknowledged outcomes lost");
+        assertEquals(0, r.uncounted(), "outcomes failed on a full disk and retried must count once: " + r.notes());
         assertTrue(r.aliveAfter());
     }
 }
