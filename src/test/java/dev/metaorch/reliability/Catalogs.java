@@ -15,4 +15,12 @@ final class Catalogs {
     static Path snapshots() {
         return shared().resolve("catalog");
     }
+
+    /**
+     * One real marketplace snapshot (92 plugins): the fault, load and security tests start many server
+     * processes, and on 2 cores the full catalog's load would dominate their time without testing more.
+     */
+    static Path oneMarketplace() {
+        return snapshots().resolve("claude-code-workflows.jsonl");
+    }
 }

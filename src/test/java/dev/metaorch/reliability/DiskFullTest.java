@@ -21,7 +21,7 @@ class DiskFullTest {
 
     @Test
     void diskFullGivesClearErrorsCorruptsNothingAndServiceResumes() throws Exception {
-        ReliabilityDiskFull.Report r = ReliabilityDiskFull.run(tmp, Catalogs.snapshots(), "2m");
+        ReliabilityDiskFull.Report r = ReliabilityDiskFull.run(tmp, Catalogs.oneMarketplace(), "2m");
         System.err.println("disk full: " + r);
         assertNull(r.skipped(), "this machine runs the tests as root with unshare available");
         assertTrue(r.writesBefore() > 0, "writes succeed while there is room: " + r.notes());

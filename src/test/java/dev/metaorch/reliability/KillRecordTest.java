@@ -17,7 +17,7 @@ class KillRecordTest {
 
     @Test
     void everyAcknowledgedOutcomeSurvivesSigkillOnceAndEveryFileParses() throws Exception {
-        ReliabilityFaults.KillReport r = ReliabilityFaults.killDuringRecord(tmp, Catalogs.snapshots(), 5, 17);
+        ReliabilityFaults.KillReport r = ReliabilityFaults.killDuringRecord(tmp, Catalogs.oneMarketplace(), 5, 17);
         System.err.println("kill during record_outcome: " + r);
         assertTrue(r.acknowledged() > 5, "the client got answers before the kills: " + r);
         assertTrue(r.killsLanded() >= 4, "the kills landed while the client was still recording: " + r);

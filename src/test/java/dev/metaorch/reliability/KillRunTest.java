@@ -17,7 +17,7 @@ class KillRunTest {
 
     @Test
     void everyAcknowledgedRunDecisionSurvivesSigkillAndEveryFileParses() throws Exception {
-        ReliabilityFaults.KillReport r = ReliabilityFaults.killDuringRuns(tmp, Catalogs.snapshots(), 5, 11);
+        ReliabilityFaults.KillReport r = ReliabilityFaults.killDuringRuns(tmp, Catalogs.oneMarketplace(), 5, 11);
         System.err.println("kill during runs: " + r);
         assertTrue(r.acknowledged() > 5, "the client got answers before the kills: " + r);
         assertTrue(r.killsLanded() >= 4, "the kills landed while the client was still driving the run: " + r);

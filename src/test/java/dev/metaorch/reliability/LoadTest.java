@@ -21,7 +21,7 @@ class LoadTest {
 
     @Test
     void eightProcessesOnOneDataFolderLoseNoUpdate() throws Exception {
-        ReliabilityLoad.Report r = ReliabilityLoad.run(tmp, Catalogs.snapshots(), Catalogs.shared(), 8, 10, 23);
+        ReliabilityLoad.Report r = ReliabilityLoad.run(tmp, Catalogs.oneMarketplace(), Catalogs.shared(), 8, 10, 23);
         System.err.println("load: " + r);
         assertEquals(0, r.crashed(), "server processes died");
         for (ReliabilityLoad.ToolFigures t : r.tools()) {

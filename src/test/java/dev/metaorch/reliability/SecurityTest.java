@@ -21,7 +21,7 @@ class SecurityTest {
 
     @Test
     void refusesEscapesAndNeverShowsTheNeo4jPassword() throws Exception {
-        ReliabilitySecurity.Report r = ReliabilitySecurity.run(tmp, Catalogs.snapshots());
+        ReliabilitySecurity.Report r = ReliabilitySecurity.run(tmp, Catalogs.oneMarketplace());
         System.err.println("security: " + r);
         assertEquals(r.commandsTried(), r.commandsRefused(), r.notes().toString());
         assertTrue(r.allowedControlRan(), "the allowed program really runs, so refusals are not a broken runner: " + r.notes());
