@@ -33,6 +33,12 @@ public final class BenchCommand {
                 opts.allow(known);
                 yield StartupBench.command(opts, out);
             }
+            case "reliability" -> {
+                java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.cli.Commands.SHARED);
+                known.addAll(java.util.Set.of("quick", "messages", "rounds", "processes", "seconds"));
+                opts.allow(known);
+                yield ReliabilityBench.run(opts, out);
+            }
             default -> throw new Options.UsageException("unknown benchmark '" + name + "' (expected " + NAMES + ")");
         };
     }

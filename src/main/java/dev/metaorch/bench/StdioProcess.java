@@ -34,12 +34,27 @@ public final class StdioProcess implements AutoCloseable {
     private final AtomicLong notifications = new AtomicLong();
     private final AtomicLong nonJsonLines = new AtomicLong();
     private final Thread reader;
+    private final OutputStream stdoutCopy;
 
     public StdioProcess(List<String> command, Path stderrLog, Map<String, String> env) throws IOException {
+        this(command, stderrLog, env, null);
+    }
+
+    /** As above; every stdout line is also appended verbatim to {@code stdoutLog} when given. */
+    public StdioProcess(List<String> command, Path stderrLog, Map<String, String> env, Path stdoutLog) throws IOException {
+        this.stdoutCopy = stdoutLog == null ? null : Files.newOutputStream(stdoutLog,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(stderrLog == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(stderrLog.toFile()));
         if (env != null) {
-            pb.environment().putAll(env);
+            // a null value removes the variable, so a child never inherits e.g. NEO4J_* by accident
+            env.forEach((k, v) -> {
+                if (v == null) {
+                    pb.environment().remove(k);
+                } else {
+                    pb.environment().put(k, v);
+                }
+            });
         }
         this.process = pb.start();
         this.stdin = process.getOutputStream();
@@ -71,6 +86,9 @@ public final class StdioProcess implements AutoCloseable {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
+                if (stdoutCopy != null) {
+                    stdoutCopy.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                }
                 JsonNode n;
                 try {
                     n = Json.MAPPER.readTree(line);
@@ -92,6 +110,14 @@ public final class StdioProcess implements AutoCloseable {
             }
         } catch (IOException e) {
             // process ended
+        } finally {
+            if (stdoutCopy != null) {
+                try {
+                    stdoutCopy.close();
+                } catch (IOException e) {
+                    // nothing to do
+                }
+            }
         }
     }
 

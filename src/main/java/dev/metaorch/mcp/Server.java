@@ -117,15 +117,43 @@ public final class Server {
         } catch (ToolException e) {
             r = ToolResult.error(e.getMessage());
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            log.error("tool {} failed", t.name(), e);
-            r = ToolResult.error(t.name() + " failed with an internal error (" + e.getClass().getSimpleName()
-                    + "); details are in the server log");
+            String storage = storageProblem(e);
+            if (storage != null) {
+                // a full or read-only disk is the user's to fix: say so plainly instead of "internal error"
+                log.warn("tool {}: {}", t.name(), storage);
+                r = ToolResult.error(t.name() + " could not write to the data folder: " + storage
+                        + ". The call did not complete; free space (or fix the file system) and call again.");
+            } else {
+                log.error("tool {} failed", t.name(), e);
+                r = ToolResult.error(t.name() + " failed with an internal error (" + e.getClass().getSimpleName()
+                        + "); details are in the server log");
+            }
         }
         return McpSchema.CallToolResult.builder()
                 .addTextContent(r.text())
                 .structuredContent(r.structured())
                 .isError(r.error())
                 .build();
+    }
+
+    /** A storage condition the user can act on (disk full, quota, read-only) in the cause chain, or null. */
+    static String storageProblem(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.io.IOException) {
+                String m = String.valueOf(c instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+                        ? fse.getReason() : c.getMessage());
+                if (m.contains("No space left on device")) {
+                    return "the disk is full (No space left on device)";
+                }
+                if (m.contains("Disk quota exceeded")) {
+                    return "the disk quota is exceeded (Disk quota exceeded)";
+                }
+                if (m.contains("Read-only file system")) {
+                    return "the file system is read-only (Read-only file system)";
+                }
+            }
+        }
+        return null;
     }
 
     /** Sends progress only when the client asked for it, and never lets a notification failure fail the tool. */

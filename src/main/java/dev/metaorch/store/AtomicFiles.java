@@ -91,12 +91,25 @@ public final class AtomicFiles {
             }
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            long size = ch.size();
             ByteBuffer buf = ByteBuffer.wrap((prefix + line + "\n").getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            if (sync) {
-                ch.force(true);
+            try {
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                if (sync) {
+                    ch.force(true);
+                }
+            } catch (IOException e) {
+                // A full disk accepts part of the line (the free bytes of the last page) and then fails:
+                // cut the torn part off so the file holds only whole lines (truncating needs no space).
+                try {
+                    ch.truncate(size);
+                    ch.force(true);
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
             }
         }
         if (created && sync) {

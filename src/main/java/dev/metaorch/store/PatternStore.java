@@ -632,8 +632,17 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
 
             // The index line comes first: should this process die before the rest is written, the
             // execution is never counted twice (a retry is a duplicate), at worst once partly.
+            long indexBefore = Files.isRegularFile(indexFile, LinkOption.NOFOLLOW_LINKS) ? Files.size(indexFile) : 0;
             appendIndex(execId, after.id(), o.status(), after.domain(), now);
-            writePattern(existing, after);
+            try {
+                writePattern(existing, after);
+            } catch (IOException | RuntimeException e) {
+                // The pattern file is the count. When it could not be written (a full disk), the index line
+                // must go too, or the client's retry would be taken for a duplicate and never counted.
+                // We hold the data lock, so the line is still the last one.
+                undoIndex(indexBefore, e);
+                throw e;
+            }
             writePlugins(s.plugins(), rec, sequence, now);
             appendCsv(now, after);
             Map<String, Entry> all = new TreeMap<>(s.patterns());
@@ -963,6 +972,16 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
             issues = addIssue(issues, error, fix);
         }
         return new PluginStats(uses, p.successes() + (ok ? 1 : 0), timed, avg, now.toString(), issues);
+    }
+
+    private void undoIndex(long size, Exception cause) {
+        try (FileChannel ch = FileChannel.open(indexFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            ch.truncate(size);
+            ch.force(true);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+            log.error("could not take back the index line of a failed record in {}: {}", indexFile, e.toString());
+        }
     }
 
     private void appendIndex(String execId, String patternId, String status, String domain, Instant now) throws IOException {
