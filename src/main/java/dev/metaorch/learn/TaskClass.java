@@ -1,7 +1,5 @@
 package dev.metaorch.learn;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -10,9 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 
 /**
  * What makes two tasks "the same kind of task" for the pattern library. A task's class is its domain plus
@@ -63,16 +59,7 @@ public final class TaskClass {
         if (text == null || text.isBlank()) {
             return out;
         }
-        try (TokenStream ts = ENGLISH.tokenStream("t", text)) {
-            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
-            ts.reset();
-            while (ts.incrementToken()) {
-                out.add(term.toString());
-            }
-            ts.end();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.addAll(dev.metaorch.recommend.QueryTerms.tokens(ENGLISH, "t", text));
         return out;
     }
 

@@ -18,7 +18,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 
 /** Turning text into analyzed terms and simple term queries. */
-final class QueryTerms {
+public final class QueryTerms {
 
     /** Long requests are cut to this many distinct terms so a query stays well under Lucene's clause limit. */
     static final int MAX_TERMS = 128;
@@ -27,7 +27,7 @@ final class QueryTerms {
     }
 
     /** The analyzed tokens of {@code text}, in order, repeats kept. */
-    static List<String> tokens(Analyzer analyzer, String field, String text) {
+    public static List<String> tokens(Analyzer analyzer, String field, String text) {
         List<String> out = new ArrayList<>();
         try (TokenStream ts = analyzer.tokenStream(field, text)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
