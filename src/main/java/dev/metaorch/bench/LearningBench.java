@@ -397,7 +397,7 @@ public final class LearningBench {
                 skipped = "NEO4J_URI is not set";
             } else {
                 try {
-                    bg = BenchGraph.open(settings, tmp.resolve("graph-home"), () -> null, Lifecycle::status);
+                    bg = RecommendGraphArm.open(settings, tmp.resolve("graph-home"), () -> null);
                 } catch (RuntimeException e) {
                     skipped = String.valueOf(e.getMessage());
                 }

@@ -56,7 +56,7 @@ final class RecommendGraphArm {
         BenchGraph bg;
         long t0 = System.nanoTime();
         try {
-            bg = BenchGraph.open(settings, tmp.resolve("graph-home"), () -> c, Lifecycle::status);
+            bg = open(settings, tmp.resolve("graph-home"), () -> c);
         } catch (RuntimeException e) {
             out.println("Neo4j arm skipped: " + e.getMessage());
             deleteTree(tmp);
@@ -170,6 +170,28 @@ final class RecommendGraphArm {
         } finally {
             bg.close();
             deleteTree(tmp);
+        }
+    }
+
+    /**
+     * Opens the benchmark's graph. A tool call gives up on Neo4j after about 2 s; a benchmark on a loaded
+     * machine may need the first connection to take longer, so an unreachable Neo4j is tried 5 times.
+     */
+    static BenchGraph open(Neo4jSettings settings, Path home, java.util.function.Supplier<Catalog> catalog) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return BenchGraph.open(settings, home, catalog, Lifecycle::status);
+            } catch (dev.metaorch.store.neo4j.GraphException e) {
+                if (!e.unavailable() || attempt >= 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
