@@ -146,6 +146,29 @@ final class RecommendGraphArm {
             out.printf(Locale.ROOT, "top-10 lists that differ between the arms: %d of %d; evidence counts (uses, successes) "
                     + "equal: %s (%d plugins with evidence)%n", differ, qs.size(), sameEvidence ? "yes" : "NO", pluginsWithEvidence);
 
+            // what else the arms' evidence differs in (the recommender's recency and duration parts read these)
+            int lastDiffers = 0;
+            int avgDiffers = 0;
+            String example = null;
+            Map<String, Evidence.PluginEvidence> ge = graphEvidence.all();
+            for (Map.Entry<String, Evidence.PluginEvidence> e : fileOnly.all().entrySet()) {
+                Evidence.PluginEvidence g = ge.get(e.getKey());
+                if (g == null) {
+                    continue;
+                }
+                if (!java.util.Objects.equals(e.getValue().lastUsed(), g.lastUsed())) {
+                    lastDiffers++;
+                    if (example == null) {
+                        example = e.getKey() + ": file last_used " + e.getValue().lastUsed() + ", graph " + g.lastUsed();
+                    }
+                }
+                if (Math.abs(e.getValue().avgSeconds() - g.avgSeconds()) > 1e-6 * Math.max(1, e.getValue().avgSeconds())) {
+                    avgDiffers++;
+                }
+            }
+            out.printf(Locale.ROOT, "evidence fields that differ between the arms: last used %d plugins, average duration %d "
+                    + "plugins%s%n", lastDiffers, avgDiffers, example == null ? "" : " (e.g. " + example + ")");
+
             double[] lf = RecommendBench.latency(fileRec, qs, runs);
             double[] lg = RecommendBench.latency(graphRec, qs, runs);
             out.println("| evidence | p50 ms | p99 ms | p50 CPU ms | p99 CPU ms |");
