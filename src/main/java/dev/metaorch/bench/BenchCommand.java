@@ -16,6 +16,11 @@ public final class BenchCommand {
     }
 
     public static int run(Options opts, PrintStream out) {
+        return run(opts, out, null);
+    }
+
+    /** @param neo4j the Neo4j named by NEO4J_URI etc. (null when unset), used by {@code --neo4j} */
+    public static int run(Options opts, PrintStream out, dev.metaorch.config.Settings.Neo4jSettings neo4j) {
         if (opts.positional().isEmpty()) {
             throw new Options.UsageException("bench needs a benchmark name: bench " + NAMES);
         }
@@ -23,9 +28,9 @@ public final class BenchCommand {
         return switch (name) {
             case "recommend" -> {
                 java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.cli.Commands.SHARED);
-                known.addAll(java.util.Set.of("queries", "synthetic", "runs"));
+                known.addAll(java.util.Set.of("queries", "synthetic", "runs", "neo4j", "outcomes"));
                 opts.allow(known);
-                yield RecommendBench.run(opts, out);
+                yield RecommendBench.run(opts, out, neo4j);
             }
             case "startup" -> {
                 java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.cli.Commands.SHARED);

@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import dev.metaorch.config.Settings.Neo4jSettings;
+import dev.metaorch.learn.Evidence;
+import dev.metaorch.learn.Lifecycle;
 import dev.metaorch.learn.Outcome;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternScore;
@@ -28,6 +31,9 @@ import dev.metaorch.learn.RecordResult;
 import dev.metaorch.learn.Recording;
 import dev.metaorch.learn.TaskClass;
 import dev.metaorch.store.PatternStore;
+import dev.metaorch.store.neo4j.BenchGraph;
+import dev.metaorch.store.neo4j.GraphService;
+import dev.metaorch.store.neo4j.GraphWrite;
 import dev.metaorch.util.Json;
 
 /**
@@ -118,6 +124,7 @@ public final class LearningBench {
         final Random random;
         double regret;
         int successes;
+        long nanos; // time spent choosing and recording (and, for the Neo4j arm, dual-writing and pulling)
         final List<String> badPromotions = new ArrayList<>();
         final Map<Integer, double[]> atCheckpoint = new LinkedHashMap<>();
 
@@ -144,23 +151,50 @@ public final class LearningBench {
         }
 
         abstract int choose(int c, String task);
+
+        /** Records one outcome as record_outcome does; the Neo4j arm adds the dual write. */
+        RecordResult record(Recording rec) {
+            return store.record(rec);
+        }
+
+        /** Called once per round after the outcome is recorded (the Neo4j arm pulls the graph's evidence here). */
+        void afterRound(int t) {
+        }
     }
 
     /** Ours: Bayes-UCB, the upper posterior quantile 1 - 1/(t + 1) of each candidate (the same Beta posterior). */
-    static final class Ours extends Ranker {
+    static class Ours extends Ranker {
         Ours(Path home, long seed) {
             super("ours (Bayes-UCB on the posterior)", home, seed);
         }
 
+
+        Ours(String name, Path home, long seed) {
+            super(name, home, seed);
+        }
+
+        /** Each candidate's evidence, by sequence index: here the pattern as the file store has it. */
+        PatternScore[] scores(int c) {
+            Map<Integer, Pattern> cand = candidates(c);
+            PatternScore[] out = new PatternScore[SEQUENCES];
+            for (int k = 0; k < SEQUENCES; k++) {
+                Pattern p = cand.get(k);
+                out[k] = p == null ? PatternScore.NONE : PatternScore.of(p);
+            }
+            return out;
+        }
+
         @Override
         int choose(int c, String task) {
-            Map<Integer, Pattern> cand = candidates(c);
-            int total = cand.values().stream().mapToInt(p -> p.metrics().totalExecutions()).sum();
+            PatternScore[] scores = scores(c);
+            int total = 0;
+            for (PatternScore s : scores) {
+                total += s.trials();
+            }
             double best = -1;
             List<Integer> ties = new ArrayList<>();
             for (int k = 0; k < SEQUENCES; k++) {
-                Pattern p = cand.get(k);
-                PatternScore s = p == null ? PatternScore.NONE : PatternScore.of(p);
+                PatternScore s = scores[k];
                 double index = Posterior.upperIndex(s.successes(), s.trials(), total);
                 if (index > best + 1e-12) {
                     best = index;
@@ -171,6 +205,59 @@ public final class LearningBench {
                 }
             }
             return ties.get(random.nextInt(ties.size()));
+        }
+    }
+
+    /**
+     * Ours with Neo4j on: the same ranker and seed, every outcome dual-written (file store first, then the
+     * graph through {@link GraphService} exactly as record_outcome does), and its evidence read from the graph
+     * side only ({@link GraphService#evidence}: the graph's snapshot plus this server's outcomes the snapshot
+     * cannot contain yet, with no file store behind it). The snapshot is re-read every
+     * {@link #REFRESH_ROUNDS} rounds, standing in for the server's background pull. A write the graph lost
+     * or doubled would change the counts it reads and so the choices: its regret equals the file-only
+     * arm's exactly when the graph's evidence equals the file store's.
+     */
+    static final class GraphOurs extends Ours {
+        static final int REFRESH_ROUNDS = 50;
+        final GraphService graph;
+        final Evidence evidence;
+        final Map<GraphService.WriteResult, Integer> writes = new java.util.EnumMap<>(GraphService.WriteResult.class);
+
+        GraphOurs(Path home, long seed, GraphService graph) {
+            super("ours, Neo4j on (dual write, evidence from the graph)", home, seed);
+            this.graph = graph;
+            this.evidence = graph.evidence(() -> Evidence.NONE);
+        }
+
+        @Override
+        PatternScore[] scores(int c) {
+            PatternScore[] out = new PatternScore[SEQUENCES];
+            for (int k = 0; k < SEQUENCES; k++) {
+                // every step of a simulated sequence fails or succeeds with it, so its first plugin's
+                // evidence is the sequence's evidence (each sequence has its own plugins)
+                Evidence.PluginEvidence e = evidence.plugin(sequence(c, k).get(0).plugin());
+                out[k] = PatternScore.of(e.successes(), e.uses());
+            }
+            return out;
+        }
+
+        @Override
+        RecordResult record(Recording rec) {
+            RecordResult r = store.record(rec);
+            if (!r.duplicate() && r.pattern() != null) {
+                Outcome o = rec.outcome();
+                writes.merge(graph.submit(GraphWrite.pattern(r.pattern())), 1, Integer::sum);
+                writes.merge(graph.submit(GraphWrite.outcome(new Outcome(r.executionId(), r.pattern().id(), o.workflowId(),
+                        o.task(), o.status(), o.durationMs(), o.startedAt(), o.completedAt(), o.steps()))), 1, Integer::sum);
+            }
+            return r;
+        }
+
+        @Override
+        void afterRound(int t) {
+            if ((t + 1) % REFRESH_ROUNDS == 0) {
+                graph.refreshEvidence();
+            }
         }
     }
 
@@ -241,6 +328,36 @@ public final class LearningBench {
         return out;
     }
 
+    /** The steps of one run: every step of a simulated sequence succeeds or fails with it. */
+    static List<Outcome.StepResult> steps(int c, int k, boolean ok) {
+        List<Outcome.StepResult> out = new ArrayList<>();
+        List<Pattern.Step> seq = sequence(c, k);
+        for (int i = 0; i < seq.size(); i++) {
+            out.add(new Outcome.StepResult(i + 1, seq.get(i).plugin(), null, ok ? "success" : "failure", 20_000, null, null));
+        }
+        return out;
+    }
+
+    /**
+     * The end-of-run comparison of the graph with the Neo4j arm's file store: executions, patterns and
+     * EXECUTED_IN relationships (nothing lost, nothing doubled), after draining whatever went to the outbox.
+     */
+    record GraphCheck(long fileExecutions, long graphExecutions, long filePatterns, long graphPatterns, long graphExecutedIn,
+                      int drained, int outboxLeft, Map<GraphService.WriteResult, Integer> writes) {
+        static GraphCheck of(GraphOurs r) {
+            int drained = r.graph.drain();
+            Map<String, Long> counts = r.graph.store().counts();
+            long fileExec = r.store.patterns().stream().mapToLong(p -> p.metrics().totalExecutions()).sum();
+            return new GraphCheck(fileExec, counts.get("Execution"), r.store.patterns().size(), counts.get("Pattern"),
+                    counts.get("EXECUTED_IN"), drained, r.graph.outbox().list().size(), Map.copyOf(r.writes));
+        }
+
+        boolean ok() {
+            return fileExecutions == graphExecutions && filePatterns == graphPatterns
+                    && graphExecutedIn == (long) STEPS * fileExecutions && outboxLeft == 0;
+        }
+    }
+
     /** Each class has its own three content words; the phrasing varies from round to round. */
     static String task(int c, Random r) {
         String[] w = {"alpha" + (char) ('a' + c), "beta" + (char) ('a' + c), "gamma" + (char) ('a' + c)};
@@ -255,6 +372,14 @@ public final class LearningBench {
     }
 
     public static int run(int rounds, int seed, boolean json, PrintStream out) {
+        return run(rounds, seed, json, out, false, null);
+    }
+
+    /**
+     * @param neo4j    run the Neo4j-on arm beside the file-only one ({@code --neo4j})
+     * @param settings the Neo4j to use (NEO4J_URI etc.), or null when unset
+     */
+    public static int run(int rounds, int seed, boolean json, PrintStream out, boolean neo4j, Neo4jSettings settings) {
         Path tmp;
         try {
             // A memory-backed scratch folder when there is one: the store's renames then cost no disk flushes.
@@ -265,10 +390,26 @@ public final class LearningBench {
             throw new UncheckedIOException(e);
         }
         long t0 = System.nanoTime();
+        BenchGraph bg = null;
+        String skipped = null;
+        if (neo4j) {
+            if (settings == null) {
+                skipped = "NEO4J_URI is not set";
+            } else {
+                try {
+                    bg = RecommendGraphArm.open(settings, tmp.resolve("graph-home"), () -> null);
+                } catch (RuntimeException e) {
+                    skipped = String.valueOf(e.getMessage());
+                }
+            }
+        }
         try {
             Market m = Market.draw(rounds, seed);
-            List<Ranker> rankers = List.of(new Ours(tmp.resolve("ours"), seed + 1L), new Design(tmp.resolve("design"), seed + 1L),
-                    new Thompson(tmp.resolve("thompson"), seed + 1L));
+            List<Ranker> rankers = new ArrayList<>(List.of(new Ours(tmp.resolve("ours"), seed + 1L),
+                    new Design(tmp.resolve("design"), seed + 1L), new Thompson(tmp.resolve("thompson"), seed + 1L)));
+            if (bg != null) {
+                rankers.add(new GraphOurs(tmp.resolve("ours-neo4j"), seed + 1L, bg.graph()));
+            }
             Random phrasing = new Random(seed + 2L);
             double oracleSuccesses = 0;
             Map<Integer, Integer> oracleAt = new LinkedHashMap<>();
@@ -283,15 +424,18 @@ public final class LearningBench {
                 }
                 oracleSuccesses += m.outcome()[t][bestK] ? 1 : 0;
                 for (Ranker r : rankers) {
+                    long rt = System.nanoTime();
                     r.clock.now = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(60L * t);
                     int k = r.choose(c, task);
                     boolean ok = m.outcome()[t][k];
                     r.regret += m.best(c) - m.p()[c][k];
                     r.successes += ok ? 1 : 0;
                     Outcome o = new Outcome("round-" + t, null, null, task, ok ? "success" : "failure", 60_000, null, null,
-                            List.of());
-                    RecordResult res = r.store.record(new Recording(o, sequence(c, k), "simulated", null, List.of(),
+                            steps(c, k, ok));
+                    RecordResult res = r.record(new Recording(o, sequence(c, k), "simulated", null, List.of(),
                             List.of(), ok ? List.of() : List.of("step failed: simulated failure"), null));
+                    r.afterRound(t);
+                    r.nanos += System.nanoTime() - rt;
                     r.patternOf.put(c * SEQUENCES + k, res.pattern().id());
                     if (res.promoted() && m.p()[c][k] < 0.6) {
                         r.badPromotions.add(String.format(Locale.ROOT, "round %d: %s (class %d, sequence %d, true p %.3f) %s -> %s at %d/%d",
@@ -315,19 +459,25 @@ public final class LearningBench {
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            report(m, rankers, oracleAt, rounds, seed, seconds, json, out);
+            GraphCheck check = bg == null ? null : GraphCheck.of((GraphOurs) rankers.get(3));
+            report(m, rankers, oracleAt, rounds, seed, seconds, json, out, neo4j, skipped, check);
             Ranker ours = rankers.get(0);
             Ranker design = rankers.get(1);
             double[] o1 = ours.atCheckpoint.get(Math.min(1000, rounds));
             double[] d1 = design.atCheckpoint.get(Math.min(1000, rounds));
-            return o1 != null && d1 != null && o1[0] <= 0.5 * d1[0] && ours.badPromotions.isEmpty() ? 0 : 3;
+            boolean graphOk = check == null || check.ok();
+            return o1 != null && d1 != null && o1[0] <= 0.5 * d1[0] && ours.badPromotions.isEmpty() && graphOk ? 0 : 3;
         } finally {
+            if (bg != null) {
+                bg.close();
+            }
             deleteTree(tmp);
         }
     }
 
     private static void report(Market m, List<Ranker> rankers, Map<Integer, Integer> oracleAt, int rounds, int seed,
-                               double seconds, boolean json, PrintStream out) {
+                               double seconds, boolean json, PrintStream out, boolean neo4j, String skipped,
+                               GraphCheck check) {
         Ranker ours = rankers.get(0);
         Ranker design = rankers.get(1);
         if (json) {
@@ -354,6 +504,34 @@ public final class LearningBench {
             o.put("ours_status_counts", statusCounts(ours));
             o.put("design_status_counts", statusCounts(design));
             o.put("seconds", round(seconds));
+            if (neo4j) {
+                Map<String, Object> g = new LinkedHashMap<>();
+                if (check == null) {
+                    g.put("skipped", skipped);
+                } else {
+                    Ranker gr = rankers.get(3);
+                    List<Map<String, Object>> cps = new ArrayList<>();
+                    oracleAt.keySet().forEach(cp -> {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("rounds", cp);
+                        row.put("file_only_regret", round(ours.atCheckpoint.get(cp)[0]));
+                        row.put("neo4j_regret", round(gr.atCheckpoint.get(cp)[0]));
+                        cps.add(row);
+                    });
+                    g.put("checkpoints", cps);
+                    g.put("file_only_outcomes_per_s", round(rounds / (ours.nanos / 1e9)));
+                    g.put("neo4j_outcomes_per_s", round(rounds / (gr.nanos / 1e9)));
+                    g.put("file_executions", check.fileExecutions());
+                    g.put("graph_executions", check.graphExecutions());
+                    g.put("file_patterns", check.filePatterns());
+                    g.put("graph_patterns", check.graphPatterns());
+                    g.put("graph_executed_in", check.graphExecutedIn());
+                    g.put("outbox_drained_at_end", check.drained());
+                    g.put("outbox_left", check.outboxLeft());
+                    g.put("counts_match", check.ok());
+                }
+                o.put("neo4j", g);
+            }
             out.println(Json.write(o));
             return;
         }
@@ -383,7 +561,37 @@ public final class LearningBench {
                 r.badPromotions.forEach(x -> out.println("  - " + x));
             }
         }
+        if (neo4j) {
+            out.println();
+            if (check == null) {
+                out.println("Neo4j arm skipped: " + skipped);
+            } else {
+                reportGraph(rankers, oracleAt, rounds, check, out);
+            }
+        }
         out.printf(Locale.ROOT, "%n(%.1f s for %d recorded outcomes)%n", seconds, rankers.size() * rounds);
+    }
+
+    private static void reportGraph(List<Ranker> rankers, Map<Integer, Integer> oracleAt, int rounds, GraphCheck check,
+                                    PrintStream out) {
+        Ranker ours = rankers.get(0);
+        Ranker gr = rankers.get(3);
+        out.println("Neo4j on vs file only, same run (same market, seed and ranker; the Neo4j arm dual-writes every "
+                + "outcome and reads its evidence from the graph, snapshot re-read every " + GraphOurs.REFRESH_ROUNDS
+                + " rounds):");
+        out.println("| rounds | file only: regret | Neo4j on: regret |");
+        out.println("|---|---|---|");
+        oracleAt.keySet().forEach(cp -> out.printf(Locale.ROOT, "| %d | %.1f | %.1f |%n", cp,
+                ours.atCheckpoint.get(cp)[0], gr.atCheckpoint.get(cp)[0]));
+        out.printf(Locale.ROOT, "throughput (choose + record, one outcome per round): file only %.0f outcomes/s, Neo4j on "
+                + "%.0f outcomes/s (%.1fx slower)%n", rounds / (ours.nanos / 1e9), rounds / (gr.nanos / 1e9),
+                (double) gr.nanos / ours.nanos);
+        out.printf(Locale.ROOT, "graph writes: %s; outbox replayed at the end: %d, left: %d%n", check.writes(),
+                check.drained(), check.outboxLeft());
+        out.printf(Locale.ROOT, "graph check: executions file %d / graph %d, patterns file %d / graph %d, EXECUTED_IN %d "
+                + "(expected %d) -> %s%n", check.fileExecutions(), check.graphExecutions(), check.filePatterns(),
+                check.graphPatterns(), check.graphExecutedIn(), STEPS * check.fileExecutions(),
+                check.ok() ? "match (nothing lost, nothing doubled)" : "MISMATCH");
     }
 
     private static Map<String, Integer> statusCounts(Ranker r) {

@@ -15,6 +15,7 @@ import dev.metaorch.catalog.CatalogService;
 import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.catalog.Plugin;
 import dev.metaorch.cli.Options;
+import dev.metaorch.config.Settings.Neo4jSettings;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.recommend.Bm25Ranker;
 import dev.metaorch.recommend.Recommender;
@@ -53,22 +54,31 @@ public final class RecommendBench {
     }
 
     public static int run(Options opts, PrintStream out) {
+        return run(opts, out, null);
+    }
+
+    public static int run(Options opts, PrintStream out, Neo4jSettings neo4j) {
         List<String> catalogs = opts.all("catalog");
         Path catalogDir = Path.of(catalogs.isEmpty() ? "../shared/catalog" : catalogs.get(0));
         Path queriesFile = Path.of(opts.value("queries") != null ? opts.value("queries") : "../shared/bench/queries-dev.jsonl");
         int synthetic = opts.intValue("synthetic", 0, 1_000_000, 100_000);
         int runs = opts.intValue("runs", 1, 100, 5);
+        int outcomes = opts.intValue("outcomes", 1, 100_000, 300);
         if (!Files.exists(catalogDir)) {
             throw new Options.UsageException("catalog " + catalogDir.toAbsolutePath() + " not found (use --catalog DIR)");
         }
         if (!Files.isRegularFile(queriesFile)) {
             throw new Options.UsageException("queries " + queriesFile.toAbsolutePath() + " not found (use --queries FILE)");
         }
-        report(catalogDir, queriesFile, synthetic, runs, out);
-        return 0;
+        return report(catalogDir, queriesFile, synthetic, runs, out, opts.flag("neo4j"), neo4j, outcomes);
     }
 
     static void report(Path catalogDir, Path queriesFile, int synthetic, int runs, PrintStream out) {
+        report(catalogDir, queriesFile, synthetic, runs, out, false, null, 0);
+    }
+
+    static int report(Path catalogDir, Path queriesFile, int synthetic, int runs, PrintStream out, boolean withNeo4j,
+                      Neo4jSettings neo4j, int outcomes) {
         long t0 = System.nanoTime();
         Catalog c = new CatalogService(CatalogSources.snapshots(catalogDir)).current();
         double loadMs = ms(t0);
@@ -132,6 +142,15 @@ public final class RecommendBench {
                 + "machine); JVM %s, %d cores, load average %.1f%n", runs, System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        if (withNeo4j) {
+            out.println();
+            if (neo4j == null) {
+                out.println("Neo4j arm skipped: NEO4J_URI is not set");
+                return 0;
+            }
+            return RecommendGraphArm.run(c, index, qs, runs, outcomes, neo4j, out);
+        }
+        return 0;
     }
 
     /** Settings the cross-validation chooses among: the default and single changes of its main knobs. */
@@ -184,7 +203,7 @@ public final class RecommendBench {
         return c.plugins().stream().mapToLong(p -> p.components().size()).sum();
     }
 
-    private static void row(PrintStream out, String name, RankingMetrics m) {
+    static void row(PrintStream out, String name, RankingMetrics m) {
         out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n", name, m.hit1(), m.recall5(), m.recall10(),
                 m.ndcg10(), m.mrr());
     }
