@@ -80,7 +80,13 @@ esac
 
 mkfifo "$work/stdin"
 mkdir "$work/home"
-"$MO_TRAIN_JAVA" "${opts[@]}" -jar "$MO_TRAIN_JAR" serve --home "$work/home" \
+# The repository is itself a marketplace (one plugin): serving it exercises the folder loader,
+# front matter, YAML and the search index, so their classes land in the archive too.
+train_sources=()
+if [[ -n "${MO_TRAIN_REPO:-}" && -f "$MO_TRAIN_REPO/.claude-plugin/marketplace.json" ]]; then
+  train_sources=(--marketplace "$MO_TRAIN_REPO")
+fi
+"$MO_TRAIN_JAVA" "${opts[@]}" -jar "$MO_TRAIN_JAR" serve --home "$work/home" "${train_sources[@]}" \
   <"$work/stdin" >"$work/stdout" 2>"$work/stderr" &
 java_pid=$!
 exec 3>"$work/stdin"
@@ -93,6 +99,8 @@ send '{"jsonrpc":"2.0","method":"notifications/initialized"}'
 send '{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}'
 send '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"catalog_status","arguments":{}}}'
 wait_for '"id":3[,}]' "$step_timeout" || fail "no answer to tools/call catalog_status"
+send '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"recommend_plugins","arguments":{"task":"recommend plugins for a multi-step workflow"}}}'
+wait_for '"id":4[,}]' "$step_timeout" || fail "no answer to tools/call recommend_plugins"
 exec 3>&- # end of input: the server exits and the JVM writes the archive
 
 deadline=$((SECONDS + step_timeout))

@@ -69,7 +69,7 @@ public final class DataFolderAudit {
             if (name.endsWith(".yaml") || name.endsWith(".yml")) {
                 files++;
                 try {
-                    Json.YAML.readTree(text);
+                    Json.yaml().readTree(text);
                 } catch (RuntimeException e) {
                     broken.add(rel + ": " + first(e));
                 }

@@ -347,7 +347,7 @@ public final class ReliabilityFaults {
             }
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path f : s.filter(x -> x.getFileName().toString().endsWith(".yaml")).toList()) {
-                    JsonNode y = Json.YAML.readTree(Files.readString(f));
+                    JsonNode y = Json.yaml().readTree(Files.readString(f));
                     total += y.path("metrics").path("total_executions").asLong(0);
                 }
             }

@@ -41,7 +41,7 @@ public record FrontMatter(Map<String, Object> fields, String body, boolean lenie
         int bodyStart = Math.min(t.length(), end.end() + 1);
         String body = t.substring(bodyStart);
         try {
-            Object parsed = Json.YAML.readValue(yaml, Object.class);
+            Object parsed = Json.yaml().readValue(yaml, Object.class);
             if (parsed instanceof Map<?, ?> m) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 m.forEach((k, v) -> out.put(String.valueOf(k), v));

@@ -144,7 +144,7 @@ public final class Commands {
         String file = opts.value("outcome");
         if (file != null) {
             try {
-                Object parsed = dev.metaorch.util.Json.YAML.readValue(java.nio.file.Files.readString(java.nio.file.Path.of(file)), Object.class);
+                Object parsed = dev.metaorch.util.Json.yaml().readValue(java.nio.file.Files.readString(java.nio.file.Path.of(file)), Object.class);
                 if (!(parsed instanceof Map<?, ?> m)) {
                     throw new Options.UsageException("--outcome " + file + ": expected an object of record_outcome arguments");
                 }

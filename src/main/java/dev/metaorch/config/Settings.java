@@ -60,7 +60,7 @@ public record Settings(Path home, List<String> allowedPrograms, List<Path> extra
         Path file = home.resolve("config.yaml");
         if (Files.isRegularFile(file)) {
             try {
-                Object parsed = Json.YAML.readValue(Files.readString(file), Object.class);
+                Object parsed = Json.yaml().readValue(Files.readString(file), Object.class);
                 if (parsed instanceof Map<?, ?> m) {
                     Object validation = m.get("validation");
                     Object allow = validation instanceof Map<?, ?> v ? v.get("allowed_programs") : m.get("allowed_programs");

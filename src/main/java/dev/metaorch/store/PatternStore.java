@@ -897,7 +897,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
 
     private void writePattern(Entry existing, Pattern after) throws IOException {
         Path target = Ids.file(patternsDir.resolve(after.status()), "pattern_id", after.id(), ".yaml");
-        byte[] yaml = Json.YAML.writeValueAsBytes(after);
+        byte[] yaml = Json.yaml().writeValueAsBytes(after);
         if (existing != null && !existing.shipped() && existing.file().getParent().getParent().equals(patternsDir)
                 && Files.isRegularFile(existing.file(), LinkOption.NOFOLLOW_LINKS)) {
             Path old = existing.file();
@@ -943,7 +943,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
             return;
         }
         preserveIfBroken(pluginsFile);
-        AtomicFiles.write(pluginsFile, Json.YAML.writeValueAsBytes(new PluginsFile(now.toString(), plugins)), config.fsync());
+        AtomicFiles.write(pluginsFile, Json.yaml().writeValueAsBytes(new PluginsFile(now.toString(), plugins)), config.fsync());
         parsed.put(pluginsFile, new Parsed(attrs(pluginsFile), Map.copyOf(plugins), null));
     }
 

@@ -16,7 +16,7 @@ public final class SafeYaml {
     }
 
     public static <T> T read(byte[] bytes, Class<T> type) {
-        try (JsonParser p = Json.YAML.createParser(bytes)) {
+        try (JsonParser p = Json.yaml().createParser(bytes)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.VALUE_STRING && p instanceof YAMLParser y && y.isCurrentAlias()) {
@@ -24,6 +24,6 @@ public final class SafeYaml {
                 }
             }
         }
-        return Json.YAML.readValue(bytes, type);
+        return Json.yaml().readValue(bytes, type);
     }
 }

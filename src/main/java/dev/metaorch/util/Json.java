@@ -37,25 +37,43 @@ public final class Json {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
 
-    /** Pretty printer for human-facing JSON (CLI --json stays compact). */
-    public static final JsonMapper PRETTY = MAPPER.rebuild().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     /** Largest YAML file we parse (pattern records are a few KB). */
     public static final int MAX_YAML_CODE_POINTS = 4 * 1024 * 1024;
 
-    public static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-                    .streamReadConstraints(CONSTRAINTS)
-                    .loadSettings(LoadSettings.builder()
-                            .setMaxAliasesForCollections(50)
-                            .setAllowRecursiveKeys(false)
-                            .setCodePointLimit(MAX_YAML_CODE_POINTS)
-                            .setAllowDuplicateKeys(true)
-                            .build())
-                    .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
-                    .build())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    /**
+     * Mappers that start-up does not need live in holders, so their classes (and SnakeYAML's) load on first
+     * use, not on the path to the MCP initialize answer.
+     */
+    private static final class YamlHolder {
+        static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                        .streamReadConstraints(CONSTRAINTS)
+                        .loadSettings(LoadSettings.builder()
+                                .setMaxAliasesForCollections(50)
+                                .setAllowRecursiveKeys(false)
+                                .setCodePointLimit(MAX_YAML_CODE_POINTS)
+                                .setAllowDuplicateKeys(true)
+                                .build())
+                        .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
+                        .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+                        .build())
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
+    private static final class PrettyHolder {
+        static final JsonMapper PRETTY = MAPPER.rebuild().enable(SerializationFeature.INDENT_OUTPUT).build();
+    }
+
+    /** The YAML mapper (alias, size and nesting limits), for pattern, workflow and config files. */
+    public static YAMLMapper yaml() {
+        return YamlHolder.YAML;
+    }
+
+    /** Pretty printer for human-facing JSON (CLI --json stays compact). */
+    public static JsonMapper pretty() {
+        return PrettyHolder.PRETTY;
+    }
 
     private Json() {
     }
@@ -65,7 +83,7 @@ public final class Json {
     }
 
     public static String pretty(Object value) {
-        return PRETTY.writeValueAsString(value);
+        return pretty().writeValueAsString(value);
     }
 
     public static JsonNode tree(Object value) {

@@ -30,7 +30,7 @@ public final class WorkflowStore {
     public void save(WorkflowSpec spec) {
         Path f = Ids.file(dir, "workflow_id", spec.workflowId(), ".yaml");
         try {
-            AtomicFiles.write(f, Json.YAML.writeValueAsString(spec));
+            AtomicFiles.write(f, Json.yaml().writeValueAsString(spec));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + f + ": " + e.getMessage(), e);
         }
@@ -48,7 +48,7 @@ public final class WorkflowStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(Json.YAML.readValue(Files.readString(f), WorkflowSpec.class));
+            return Optional.of(Json.yaml().readValue(Files.readString(f), WorkflowSpec.class));
         } catch (IOException | RuntimeException e) {
             throw new ToolException("workflow " + workflowId + " is unreadable: " + e.getMessage().lines().findFirst().orElse(""));
         }

@@ -37,7 +37,7 @@ class HostileFilesTest {
             """;
 
     static String good(String id) {
-        return Json.YAML.writeValueAsString(new Pattern(id, "Good", null, "general", null, List.of("lint"),
+        return Json.yaml().writeValueAsString(new Pattern(id, "Good", null, "general", null, List.of("lint"),
                 List.of(new Pattern.Step("l@m", null, null, null, null)), new Pattern.Metrics(3, 2, 1, 0.6667, 1), List.of(),
                 List.of(), List.of(), "discovered", null, null));
     }
@@ -45,14 +45,14 @@ class HostileFilesTest {
     @Test
     void theYamlParserLimitsHold() {
         // Jackson hands an alias back as the anchor's name, unexpanded: the bomb stays nine strings
-        Object bomb = Json.YAML.readValue(BILLION_LAUGHS, Object.class);
+        Object bomb = Json.yaml().readValue(BILLION_LAUGHS, Object.class);
         assertEquals(List.of("h", "h", "h", "h", "h", "h", "h", "h", "h"), ((java.util.Map<?, ?>) bomb).get("i"));
         // ... which would be read silently wrong, so the store refuses aliases outright
         assertThrows(IllegalArgumentException.class, () -> SafeYaml.read(BILLION_LAUGHS.getBytes(), Object.class));
         assertEquals(java.util.Map.of("k", List.of(1, 2)), SafeYaml.read("k: &x [1, 2]".getBytes(), Object.class));
         String huge = "k: \"" + "x".repeat(Json.MAX_YAML_CODE_POINTS + 10) + "\"";
-        assertThrows(RuntimeException.class, () -> Json.YAML.readValue(huge, Object.class), "code point limit");
-        assertThrows(RuntimeException.class, () -> Json.YAML.readValue("[".repeat(5000) + "]".repeat(5000), Object.class),
+        assertThrows(RuntimeException.class, () -> Json.yaml().readValue(huge, Object.class), "code point limit");
+        assertThrows(RuntimeException.class, () -> Json.yaml().readValue("[".repeat(5000) + "]".repeat(5000), Object.class),
                 "nesting limit");
     }
 

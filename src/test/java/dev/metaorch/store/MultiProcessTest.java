@@ -106,10 +106,10 @@ class MultiProcessTest {
                 }
                 String text = Files.readString(f);
                 if (name.endsWith(".yaml") && f.getParent().getFileName().toString().equals("plugins")) {
-                    PatternStore.PluginsFile pf = Json.YAML.readValue(text, PatternStore.PluginsFile.class);
+                    PatternStore.PluginsFile pf = Json.yaml().readValue(text, PatternStore.PluginsFile.class);
                     assertTrue(pf.plugins().containsKey("shared@m"), f.toString());
                 } else if (name.endsWith(".yaml")) {
-                    Pattern p = Json.YAML.readValue(text, Pattern.class);
+                    Pattern p = Json.yaml().readValue(text, Pattern.class);
                     assertEquals(name.replace(".yaml", ""), p.id());
                     assertTrue(p.metrics().totalExecutions() > 0);
                 } else if (name.equals("metrics.csv")) {

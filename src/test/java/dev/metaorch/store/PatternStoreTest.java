@@ -34,7 +34,7 @@ class PatternStoreTest {
     }
 
     static Pattern readFile(Path f) throws Exception {
-        return Json.YAML.readValue(Files.readString(f), Pattern.class);
+        return Json.yaml().readValue(Files.readString(f), Pattern.class);
     }
 
     @Test
@@ -54,7 +54,7 @@ class PatternStoreTest {
         assertTrue(csv.get(1).endsWith("," + p.id() + ",1.0000"), csv.get(1));
         String readme = Files.readString(home.resolve("patterns/README.md"));
         assertTrue(readme.contains("| " + p.id() + " | discovered | 1 | 1.00 |"), readme);
-        PatternStore.PluginsFile plugins = Json.YAML.readValue(Files.readString(home.resolve("plugins/metrics.yaml")),
+        PatternStore.PluginsFile plugins = Json.yaml().readValue(Files.readString(home.resolve("plugins/metrics.yaml")),
                 PatternStore.PluginsFile.class);
         assertEquals(1, plugins.plugins().get("a@m").uses());
         assertEquals(1, plugins.plugins().get("b@m").successes());
@@ -223,7 +223,7 @@ class PatternStoreTest {
                 new Pattern.Metrics(10, 10, 0, 1.0, 5), List.of(), List.of(), List.of(), "validated", null, null);
         Files.createDirectories(shipped.resolve("validated"));
         Path f = shipped.resolve("validated/shipped-1.yaml");
-        Files.writeString(f, Json.YAML.writeValueAsString(p));
+        Files.writeString(f, Json.yaml().writeValueAsString(p));
         String before = Files.readString(f);
         PatternStore s = new PatternStore(home, new PatternStore.Config(List.of(shipped), true, null, null));
         assertEquals("validated", s.pattern("shipped-1").orElseThrow().status());

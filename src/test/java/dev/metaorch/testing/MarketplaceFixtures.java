@@ -258,7 +258,7 @@ public final class MarketplaceFixtures {
     }
 
     static String frontMatter(Map<String, Object> fields) {
-        String yaml = fields.isEmpty() ? "" : Json.YAML.writeValueAsString(fields);
+        String yaml = fields.isEmpty() ? "" : Json.yaml().writeValueAsString(fields);
         if (!yaml.isEmpty() && !yaml.endsWith("\n")) {
             yaml += "\n";
         }
