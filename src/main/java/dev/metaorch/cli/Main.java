@@ -26,6 +26,9 @@ public final class Main {
         // by accident through System.out goes to stderr instead.
         PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
+        // Lucene reports through java.util.logging that it could use the incubating Vector API on newer
+        // JVMs; that is advice for Lucene's maintainers, not for our users.
+        java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization").setLevel(java.util.logging.Level.SEVERE);
         int code = run(argv, stdout, System.getenv());
         stdout.flush();
         System.exit(code);

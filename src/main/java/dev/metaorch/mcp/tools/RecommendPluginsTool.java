@@ -49,8 +49,10 @@ public final class RecommendPluginsTool implements McpTool {
     public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
         Recommender.Request req = request(arguments);
         services.awaitReady(ctx);
-        Map<String, Object> out = recommend(services.catalog(), services.evidence(), req);
-        return ToolResult.of(text(out), out);
+        Catalog catalog = services.catalog();
+        Map<String, Object> out = recommend(catalog, services.evidence(), req);
+        // An empty result from an empty catalog is not a bad query: say how to add marketplaces.
+        return ToolResult.of(catalog.isEmpty() ? CatalogStatusTool.EMPTY_HINT : text(out), out);
     }
 
     /** Reads and checks the arguments (the same checks from the CLI as from MCP). */
