@@ -228,8 +228,11 @@ public final class RelevanceIndex {
         ByteBuffersDirectory cdir = directory();
         List<Integer> cp = new ArrayList<>();
         List<Integer> ci = new ArrayList<>();
-        try (IndexWriter pw = new IndexWriter(pdir, writerConfig(analyzer));
-             IndexWriter cw = new IndexWriter(cdir, writerConfig(analyzer))) {
+        // The plugin index and the component index are independent: build them on two threads (the
+        // index build is on the path to the first recommendation). Analyzers are thread-safe.
+        java.util.concurrent.CompletableFuture<Void> components = java.util.concurrent.CompletableFuture.runAsync(
+                () -> writeComponents(plugins, config, analyzer, cdir, cp, ci), BUILD_THREAD);
+        try (IndexWriter pw = new IndexWriter(pdir, writerConfig(analyzer))) {
             for (int ord = 0; ord < plugins.size(); ord++) {
                 Plugin p = plugins.get(ord);
                 Document d = new Document();
@@ -245,6 +248,44 @@ public final class RelevanceIndex {
                     d.add(new TextField(BIGRAMS, bigrams(analyzer, all), Field.Store.NO));
                 }
                 pw.addDocument(d);
+            }
+            // One segment merged in order keeps document ids equal to insertion order.
+            pw.forceMerge(1);
+        } catch (IOException e) {
+            components.join();
+            throw new UncheckedIOException(e);
+        }
+        try {
+            IndexSearcher ps = searcher(DirectoryReader.open(pdir), config.pluginMu() > 0
+                    ? new LMDirichletSimilarity(config.pluginMu()) : new BM25Similarity(config.pluginK1(), config.pluginB()));
+            Signature[] sigs = config.expansion() > 0 ? signatures(ps.getIndexReader(), plugins.size()) : new Signature[0];
+            try {
+                components.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            IndexSearcher cs = searcher(DirectoryReader.open(cdir), config.componentMu() > 0
+                    ? new LMDirichletSimilarity(config.componentMu()) : new BM25Similarity(1.2f, config.componentB()));
+            return new RelevanceIndex(catalog, config, analyzer, ps, cs, cp.stream().mapToInt(Integer::intValue).toArray(),
+                    ci.stream().mapToInt(Integer::intValue).toArray(), sigs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Builds threads for the component half of an index; daemon, so a build never keeps the JVM alive. */
+    private static final java.util.concurrent.Executor BUILD_THREAD = r -> {
+        Thread t = new Thread(r, "index-build");
+        t.setDaemon(true);
+        t.start();
+    };
+
+    /** The component documents, in plugin order then component order (ids follow insertion order). */
+    private static void writeComponents(List<Plugin> plugins, Config config, Analyzer analyzer, ByteBuffersDirectory cdir,
+                                        List<Integer> cp, List<Integer> ci) {
+        try (IndexWriter cw = new IndexWriter(cdir, writerConfig(analyzer))) {
+            for (int ord = 0; ord < plugins.size(); ord++) {
+                Plugin p = plugins.get(ord);
                 List<Component> comps = p.components();
                 if (comps.stream().allMatch(c -> c.description().isBlank())) {
                     // A plugin without described components (remote sources list none) stands in the component
@@ -277,20 +318,7 @@ public final class RelevanceIndex {
                     ci.add(i);
                 }
             }
-            // One segment merged in order keeps document ids equal to insertion order.
-            pw.forceMerge(1);
             cw.forceMerge(1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            IndexSearcher ps = searcher(DirectoryReader.open(pdir), config.pluginMu() > 0
-                    ? new LMDirichletSimilarity(config.pluginMu()) : new BM25Similarity(config.pluginK1(), config.pluginB()));
-            IndexSearcher cs = searcher(DirectoryReader.open(cdir), config.componentMu() > 0
-                    ? new LMDirichletSimilarity(config.componentMu()) : new BM25Similarity(1.2f, config.componentB()));
-            Signature[] sigs = config.expansion() > 0 ? signatures(ps.getIndexReader(), plugins.size()) : new Signature[0];
-            return new RelevanceIndex(catalog, config, analyzer, ps, cs, cp.stream().mapToInt(Integer::intValue).toArray(),
-                    ci.stream().mapToInt(Integer::intValue).toArray(), sigs);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
