@@ -11,14 +11,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import dev.metaorch.config.Settings.Neo4jSettings;
 import dev.metaorch.learn.Evidence;
@@ -167,7 +165,6 @@ public final class LearningBench {
         Ours(Path home, long seed) {
             super("ours (Bayes-UCB on the posterior)", home, seed);
         }
-
 
         Ours(String name, Path home, long seed) {
             super(name, home, seed);
@@ -471,7 +468,7 @@ public final class LearningBench {
             if (bg != null) {
                 bg.close();
             }
-            deleteTree(tmp);
+            ScratchDirs.deleteTree(tmp);
         }
     }
 
@@ -605,17 +602,4 @@ public final class LearningBench {
         return Math.round(x * 1000) / 1000.0;
     }
 
-    private static void deleteTree(Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort for a scratch folder
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
 }

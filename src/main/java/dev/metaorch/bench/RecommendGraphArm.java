@@ -6,14 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import dev.metaorch.catalog.Catalog;
 import dev.metaorch.config.Settings.Neo4jSettings;
@@ -59,7 +57,7 @@ final class RecommendGraphArm {
             bg = open(settings, tmp.resolve("graph-home"), () -> c);
         } catch (RuntimeException e) {
             out.println("Neo4j arm skipped: " + e.getMessage());
-            deleteTree(tmp);
+            ScratchDirs.deleteTree(tmp);
             return 0;
         }
         double openMs = ms(t0);
@@ -192,7 +190,7 @@ final class RecommendGraphArm {
             return ok && sameEvidence ? 0 : 3;
         } finally {
             bg.close();
-            deleteTree(tmp);
+            ScratchDirs.deleteTree(tmp);
         }
     }
 
@@ -229,17 +227,4 @@ final class RecommendGraphArm {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    private static void deleteTree(Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort for a scratch folder
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
 }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -108,7 +107,7 @@ public final class StartupBench {
             out.println(opts.flag("json") ? Json.write(report) : table(report));
             return 0;
         } finally {
-            deleteTree(work);
+            ScratchDirs.deleteTree(work);
         }
     }
 
@@ -338,17 +337,4 @@ public final class StartupBench {
         return Math.round(ms);
     }
 
-    private static void deleteTree(Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    // best effort
-                }
-            });
-        } catch (IOException e) {
-            // best effort
-        }
-    }
 }
