@@ -182,25 +182,13 @@ public final class ReliabilityFaults {
                         }
                     }
                 } finally {
-                    stop.set(true);
-                    if (killer != null) {
-                        killer.interrupt();
-                        killer.join();
-                    }
+                    stopKiller(stop, killer);
                 }
-                if (p.process().isAlive()) {
-                    p.process().destroyForcibly();
-                } else {
-                    landed++;
-                }
-                p.process().waitFor();
+                landed += reap(p);
             }
-            DataFolderAudit.Result audit = DataFolderAudit.audit(home);
+            DataFolderAudit.Result audit = audit(home, round, broken);
             files += audit.files();
             temps = audit.temps().size();
-            for (String b : audit.broken()) {
-                broken.add("round " + round + ": " + b);
-            }
         }
         // Every acknowledged state change is in its journal, once.
         long missing = 0;
@@ -280,25 +268,13 @@ public final class ReliabilityFaults {
                         }
                     }
                 } finally {
-                    stop.set(true);
-                    if (killer != null) {
-                        killer.interrupt();
-                        killer.join();
-                    }
+                    stopKiller(stop, killer);
                 }
-                if (p.process().isAlive()) {
-                    p.process().destroyForcibly();
-                } else {
-                    landed++;
-                }
-                p.process().waitFor();
+                landed += reap(p);
             }
-            DataFolderAudit.Result audit = DataFolderAudit.audit(home);
+            DataFolderAudit.Result audit = audit(home, round, broken);
             files += audit.files();
             temps = audit.temps().size();
-            for (String b : audit.broken()) {
-                broken.add("round " + round + ": " + b);
-            }
         }
         // A last clean start: the store's own view after all the kills.
         StoreCount count = storeCount(home, catalog, work.resolve("server.log"));
@@ -424,4 +400,35 @@ public final class ReliabilityFaults {
         }
         return out;
     }
+
+    /** Stops the round's killer thread (if it was started) and waits for it. */
+    private static void stopKiller(java.util.concurrent.atomic.AtomicBoolean stop, Thread killer) throws InterruptedException {
+        stop.set(true);
+        if (killer != null) {
+            killer.interrupt();
+            killer.join();
+        }
+    }
+
+    /** Ends the round's server: 1 when the SIGKILL had already landed, 0 when it had to be killed here. */
+    private static int reap(StdioProcess p) throws InterruptedException {
+        int landed = 0;
+        if (p.process().isAlive()) {
+            p.process().destroyForcibly();
+        } else {
+            landed = 1;
+        }
+        p.process().waitFor();
+        return landed;
+    }
+
+    /** Audits the data folder after a round; broken files are added to {@code broken}, tagged with the round. */
+    private static DataFolderAudit.Result audit(Path home, int round, List<String> broken) throws IOException {
+        DataFolderAudit.Result audit = DataFolderAudit.audit(home);
+        for (String b : audit.broken()) {
+            broken.add("round " + round + ": " + b);
+        }
+        return audit;
+    }
+
 }

@@ -20,26 +20,21 @@ public final class Posterior {
 
     /** Wilson score lower bound at z (1.96 for 95 %); 0 with no trials. */
     public static double wilsonLower(int successes, int trials, double z) {
-        if (trials <= 0) {
-            return 0;
-        }
-        double p = (double) successes / trials;
-        double z2 = z * z;
-        double centre = p + z2 / (2 * trials);
-        double margin = z * Math.sqrt(p * (1 - p) / trials + z2 / (4.0 * trials * trials));
-        return Math.max(0, (centre - margin) / (1 + z2 / trials));
+        return trials <= 0 ? 0 : Math.max(0, wilson(successes, trials, z, -1));
     }
 
     /** Wilson score upper bound at z; 1 with no trials. */
     public static double wilsonUpper(int successes, int trials, double z) {
-        if (trials <= 0) {
-            return 1;
-        }
+        return trials <= 0 ? 1 : Math.min(1, wilson(successes, trials, z, +1));
+    }
+
+    /** The Wilson score interval's end on {@code side} (-1 lower, +1 upper). */
+    private static double wilson(int successes, int trials, double z, int side) {
         double p = (double) successes / trials;
         double z2 = z * z;
         double centre = p + z2 / (2 * trials);
         double margin = z * Math.sqrt(p * (1 - p) / trials + z2 / (4.0 * trials * trials));
-        return Math.min(1, (centre + margin) / (1 + z2 / trials));
+        return (centre + side * margin) / (1 + z2 / trials);
     }
 
     /**
