@@ -119,15 +119,14 @@ public final class ReliabilityFaults {
                     }
                 }
                 long delayMs = 150 + random.nextInt(1200);
-                AtomicBoolean stop = new AtomicBoolean();
                 // the clock starts at the first answer, once the server has warmed up
-                Thread killer = null;
+                Killer killer = null;
                 int[] seq = {0};
                 String run = null;
                 int step = 0;
                 int attempt = 0;
                 try {
-                    while (p.process().isAlive() && !stop.get()) {
+                    while (p.process().isAlive()) {
                         if (run == null) {
                             JsonNode r = call(p, "r" + round + "-" + seq[0]++, "start_run",
                                     Map.of("workflow_id", WORKFLOW, "workspace", ws.toString()));
@@ -142,7 +141,7 @@ public final class ReliabilityFaults {
                             runs.add(run);
                             acks.add(new Ack(run, 0, 0, "started"));
                             if (killer == null) {
-                                killer = killer(p, delayMs, stop);
+                                killer = Killer.after(p, delayMs);
                             }
                             step = 1;
                             attempt = 1;
@@ -182,9 +181,11 @@ public final class ReliabilityFaults {
                         }
                     }
                 } finally {
-                    stopKiller(stop, killer);
+                    if (killer != null) {
+                        killer.stop();
+                    }
                 }
-                landed += reap(p);
+                landed += reap(p, killer);
             }
             DataFolderAudit.Result audit = audit(home, round, broken);
             files += audit.files();
@@ -247,11 +248,10 @@ public final class ReliabilityFaults {
                     notes.add("pattern_stats failed after restart " + round + ": " + stats);
                 }
                 long delayMs = 150 + random.nextInt(1200);
-                AtomicBoolean stop = new AtomicBoolean();
-                Thread killer = null;
+                Killer killer = null;
                 int i = 0;
                 try {
-                    while (p.process().isAlive() && !stop.get()) {
+                    while (p.process().isAlive()) {
                         String exec = "kill-" + round + "-" + i;
                         Map<String, Object> args = RecordLoad.outcome(exec, sequences, random);
                         JsonNode r = call(p, "rec-" + round + "-" + i++, "record_outcome", args);
@@ -264,13 +264,15 @@ public final class ReliabilityFaults {
                         }
                         acked.add(exec);
                         if (killer == null) {
-                            killer = killer(p, delayMs, stop);
+                            killer = Killer.after(p, delayMs);
                         }
                     }
                 } finally {
-                    stopKiller(stop, killer);
+                    if (killer != null) {
+                        killer.stop();
+                    }
                 }
-                landed += reap(p);
+                landed += reap(p, killer);
             }
             DataFolderAudit.Result audit = audit(home, round, broken);
             files += audit.files();
@@ -359,20 +361,50 @@ public final class ReliabilityFaults {
 
     // ------------------------------------------------------------------ helpers
 
-    static Thread killer(StdioProcess p, long delayMs, AtomicBoolean stop) {
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(delayMs);
-                if (!stop.get()) {
-                    p.process().destroyForcibly(); // SIGKILL on Linux
+    /**
+     * SIGKILLs the server after a delay unless stopped first. Remembers whether it fired: right after
+     * {@code destroyForcibly} the process can still look alive, so "alive" alone would miscount a kill
+     * that landed as one that did not.
+     */
+    static final class Killer {
+        private final AtomicBoolean stopped = new AtomicBoolean();
+        private final AtomicBoolean fired = new AtomicBoolean();
+        private final Thread thread;
+
+        private Killer(StdioProcess p, long delayMs) {
+            thread = new Thread(() -> {
+                try {
+                    Thread.sleep(delayMs);
+                    synchronized (this) {
+                        if (!stopped.get()) {
+                            fired.set(true);
+                            p.process().destroyForcibly(); // SIGKILL on Linux
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // the client finished first
                 }
-            } catch (InterruptedException e) {
-                // the client finished first
+            }, "reliability-killer");
+            thread.setDaemon(true);
+        }
+
+        static Killer after(StdioProcess p, long delayMs) {
+            Killer k = new Killer(p, delayMs);
+            k.thread.start();
+            return k;
+        }
+
+        void stop() throws InterruptedException {
+            synchronized (this) {
+                stopped.set(true);
             }
-        }, "reliability-killer");
-        t.setDaemon(true);
-        t.start();
-        return t;
+            thread.interrupt();
+            thread.join();
+        }
+
+        boolean fired() {
+            return fired.get();
+        }
     }
 
     static JsonNode call(StdioProcess p, String id, String tool, Map<String, Object> args) throws InterruptedException {
@@ -402,24 +434,14 @@ public final class ReliabilityFaults {
     }
 
     /** Stops the round's killer thread (if it was started) and waits for it. */
-    private static void stopKiller(java.util.concurrent.atomic.AtomicBoolean stop, Thread killer) throws InterruptedException {
-        stop.set(true);
-        if (killer != null) {
-            killer.interrupt();
-            killer.join();
-        }
-    }
-
     /** Ends the round's server: 1 when the SIGKILL had already landed, 0 when it had to be killed here. */
-    private static int reap(StdioProcess p) throws InterruptedException {
-        int landed = 0;
+    private static int reap(StdioProcess p, Killer killer) throws InterruptedException {
+        boolean landed = (killer != null && killer.fired()) || !p.process().isAlive();
         if (p.process().isAlive()) {
             p.process().destroyForcibly();
-        } else {
-            landed = 1;
         }
         p.process().waitFor();
-        return landed;
+        return landed ? 1 : 0;
     }
 
     /** Audits the data folder after a round; broken files are added to {@code broken}, tagged with the round. */
