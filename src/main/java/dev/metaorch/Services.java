@@ -143,6 +143,7 @@ public final class Services implements AutoCloseable {
                 if (graph != null) {
                     graph.start();
                 }
+                keepIndexFiles(); // before any tool can ask for the index
                 // Tools that only need the catalog go ahead now; a recommendation arriving during the
                 // index build shares it (RelevanceIndex.of builds once per catalog).
                 ready.complete(null);
@@ -155,6 +156,14 @@ public final class Services implements AutoCloseable {
         t.setDaemon(true);
         t.start();
         return ready;
+    }
+
+    /**
+     * A restarted server opens the search index it built last time for the same catalog and code. Set once the
+     * catalog is loaded, well off the path to initialize: it loads the index classes.
+     */
+    private void keepIndexFiles() {
+        dev.metaorch.recommend.RelevanceIndex.keepFilesIn(settings.home().resolve("cache").resolve("index"));
     }
 
     /** Waits for warm-up when it was started, telling the client why it waits. */
@@ -179,6 +188,7 @@ public final class Services implements AutoCloseable {
 
     /** For callers (CLI) that never start a background warm-up. */
     public void markReady() {
+        keepIndexFiles();
         if (graph != null) {
             graph.start();
         }

@@ -31,6 +31,12 @@ public final class Main {
         java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization").setLevel(java.util.logging.Level.SEVERE);
         int code = run(argv, stdout, System.getenv());
         stdout.flush();
+        try {
+            // a search index built by this process is kept for the next start, if its write is under way
+            dev.metaorch.recommend.RelevanceIndex.finishSaving(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         System.exit(code);
     }
 
@@ -52,11 +58,13 @@ public final class Main {
             return 0;
         }
         try {
+            // serve: the transport is set up (and starts reading) while the services are built
+            var stdio = opts.command().equals("serve") ? Server.openStdio(System.in, out) : null;
             Services services = services(opts, env);
             services.settings().warnings().forEach(w -> System.err.println("warning: " + w));
-            if (opts.command().equals("serve")) {
+            if (stdio != null) {
                 opts.allow(Commands.SHARED);
-                Server.serve(services, System.in, out);
+                Server.serve(services, stdio.join());
                 return 0;
             }
             return Commands.run(opts, services, out);

@@ -11,6 +11,7 @@ import dev.metaorch.Services;
 import dev.metaorch.util.Json;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -43,8 +44,43 @@ public final class Server {
      * otherwise keep it alive).
      */
     public static void serve(Services services, InputStream in, OutputStream out) throws InterruptedException {
-        McpJsonMapper mapper = jsonMapper();
-        StdioTransport transport = new StdioTransport(mapper, in, out);
+        serve(services, openStdio(in, out).join());
+    }
+
+    /**
+     * Sets up the JSON mapper and the stdio transport on a thread of their own and starts reading, so that
+     * the caller can build its services meanwhile and the first request (initialize) is parsed while the
+     * server is built: on a cold JVM each of these takes tens of milliseconds of the time to the answer.
+     */
+    public static java.util.concurrent.CompletableFuture<StdioTransport> openStdio(InputStream in, OutputStream out) {
+        java.util.concurrent.CompletableFuture<StdioTransport> f = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                McpJsonMapper mapper = jsonMapper();
+                StdioTransport transport = new StdioTransport(mapper, in, out);
+                transport.whileBuilding(() -> warmInitialize(mapper));
+                transport.startReading();
+                f.complete(transport);
+                // The SDK checks every tool's input schema against the JSON Schema meta-schema when the
+                // server is built; loading that meta-schema is slow on a cold JVM, so do it here, meanwhile.
+                Validator.INSTANCE.validateSchema(Map.of("type", "object", "properties", Map.of("a", Map.of("type", "string"))));
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "stdio-open");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** The SDK's schema validator, one per process, created on first use (it loads the JSON Schema meta-schema). */
+    private static final class Validator {
+        static final JsonSchemaValidator INSTANCE =
+                new io.modelcontextprotocol.json.schema.jackson3.DefaultJsonSchemaValidator(Json.MAPPER);
+    }
+
+    public static void serve(Services services, StdioTransport transport) throws InterruptedException {
+        McpJsonMapper mapper = transport.mapper();
         McpSyncServer server = build(services, transport, mapper);
         // The slow parts start once initialize is answered (or after WARM_UP_AT_LATEST without one), so on a
         // small machine the catalog load does not compete with the initialize answer for the CPU.
@@ -60,6 +96,27 @@ public final class Server {
         }
     }
 
+    /**
+     * Builds the JSON (de)serializers of the initialize exchange (cached by the mapper) on the reader thread
+     * while the main thread builds the server: on a cold JVM that is a good part of the time to the answer.
+     */
+    static void warmInitialize(McpJsonMapper mapper) {
+        try {
+            McpSchema.InitializeRequest req = mapper.readValue("{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"warm-up\",\"version\":\"0\"}}", McpSchema.InitializeRequest.class);
+            mapper.writeValueAsString(McpSchema.JSONRPCResponse.result(1, new McpSchema.InitializeResult(req.protocolVersion(),
+                    capabilities(), new McpSchema.Implementation(NAME, VERSION), "")));
+        } catch (java.io.IOException e) {
+            log.debug("warm-up: {}", e.toString());
+        }
+    }
+
+    private static McpSchema.ServerCapabilities capabilities() {
+        return McpSchema.ServerCapabilities.builder().tools(true).logging()
+                // the concrete resource list is refreshed before each resources/list: no change notifications
+                .resources(false, false).prompts(false).build();
+    }
+
     public static McpSyncServer build(Services services, StdioTransport transport, McpJsonMapper mapper) {
         List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>();
         List<McpTool> tools = Tools.all(services);
@@ -71,13 +128,12 @@ public final class Server {
         McpSyncServer server = McpServer.sync(transport)
                 .serverInfo(NAME, VERSION)
                 .jsonMapper(mapper)
+                .jsonSchemaValidator(Validator.INSTANCE)
                 .requestTimeout(Duration.ofMinutes(10))
                 .instructions("Recommends Claude Code plugins for a task, plans multi-plugin workflows, validates "
                         + "each step of a run and learns which plugin sequences work. Start with recommend_plugins "
                         + "or generate_workflow; catalog_status tells which marketplaces are loaded.")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging()
-                        // the concrete resource list is refreshed before each resources/list: no change notifications
-                        .resources(false, false).prompts(false).build())
+                .capabilities(capabilities())
                 .tools(specs)
                 .resources(resources.summarySpecification())
                 .resourceTemplates(resources.templateSpecifications())

@@ -53,6 +53,9 @@ public final class StdioTransport implements McpServerTransportProvider {
     /** How long, at most, requests already read may take to be answered once stdin has closed. */
     static final Duration DRAIN_AFTER_EOF = Duration.ofMillis(1500);
     private volatile McpServerSession session;
+    private final CountDownLatch sessionSet = new CountDownLatch(1);
+    private final AtomicBoolean readerStarted = new AtomicBoolean();
+    private volatile Runnable whileBuilding;
     private volatile java.util.function.Consumer<String> requestListener;
     private volatile Object initializeId;
     private final java.util.concurrent.CompletableFuture<Void> initializeAnswered = new java.util.concurrent.CompletableFuture<>();
@@ -63,12 +66,55 @@ public final class StdioTransport implements McpServerTransportProvider {
         this.out = out;
     }
 
+    public McpJsonMapper mapper() {
+        return mapper;
+    }
+
     @Override
     public void setSessionFactory(McpServerSession.Factory factory) {
         this.session = factory.create(new SessionTransport());
-        Thread reader = new Thread(this::readLoop, "stdio-reader");
-        reader.setDaemon(true);
-        reader.start();
+        sessionSet.countDown();
+        startReading();
+    }
+
+    /**
+     * Starts reading stdin before the server is built: the first line (initialize) is parsed and checked
+     * while the tools are being set up, and handed to the session as soon as there is one. Called by
+     * {@link #setSessionFactory} at the latest.
+     */
+    public void startReading() {
+        if (readerStarted.compareAndSet(false, true)) {
+            Thread reader = new Thread(this::readLoop, "stdio-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+    }
+
+    /**
+     * Work for the reader thread when a message has arrived before the server is built (at start-up: the
+     * initialize request): e.g. building the serializers of the initialize exchange, which would otherwise
+     * be built after the server, on the path to the answer. Runs at most once; failures are ignored.
+     */
+    public void whileBuilding(Runnable work) {
+        this.whileBuilding = work;
+    }
+
+    private McpServerSession awaitSession() {
+        Runnable work = whileBuilding;
+        if (work != null && sessionSet.getCount() > 0) {
+            whileBuilding = null;
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                log.debug("start-up warm-up failed: {}", e.toString());
+            }
+        }
+        try {
+            sessionSet.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return session;
     }
 
     /**
@@ -214,7 +260,10 @@ public final class StdioTransport implements McpServerTransportProvider {
             writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + shorten(e.getMessage()));
             return;
         }
-        McpServerSession s = session;
+        McpServerSession s = awaitSession();
+        if (s == null) {
+            return; // interrupted while the server was being built: shutting down
+        }
         if (message instanceof McpSchema.JSONRPCRequest req && req.id() != null) {
             inFlight.add(idKey(req.id()));
         }

@@ -209,20 +209,114 @@ public final class RelevanceIndex {
         this.ordOf = ords;
     }
 
-    /** The index of this catalog, built on first use and shared while the catalog is current. */
-    public static RelevanceIndex of(Catalog catalog) {
-        return CACHE.get(catalog, RelevanceIndex::build);
+    /** Where built indexes are kept between runs; null keeps them in memory only. */
+    private static volatile IndexFiles files;
+
+    /**
+     * Keeps built indexes in {@code dir} (the data folder's {@code cache/index}), so the next server over the
+     * same catalog opens its index instead of building it.
+     */
+    public static void keepFilesIn(java.nio.file.Path dir) {
+        files = dir == null ? null : new IndexFiles(dir);
     }
+
+    /**
+     * The index of this catalog, built on first use (or opened from its kept file) and shared while the
+     * catalog is current.
+     */
+    public static RelevanceIndex of(Catalog catalog) {
+        return CACHE.get(catalog, c -> open(c, Config.DEFAULT, files));
+    }
+
+    /** Opens the kept index of {@code catalog}, or builds it and keeps it (in the background). */
+    static RelevanceIndex open(Catalog catalog, Config config, IndexFiles files) {
+        String key = files == null ? null : IndexFiles.key(catalog, config);
+        if (key != null) {
+            IndexFiles.Contents kept = files.load(key, catalog.plugins().size());
+            if (kept != null) {
+                try {
+                    return fromContents(catalog, config, kept);
+                } catch (RuntimeException e) {
+                    LOG.warn("kept index {} unusable ({}); rebuilding", key, e.toString());
+                }
+            }
+        }
+        IndexFiles.Contents built = contents(catalog, config);
+        if (key != null) {
+            // Saving is off the path to the first answer; the directories are not written to again.
+            Thread t = new Thread(() -> {
+                try {
+                    files.save(key, built);
+                } finally {
+                    SAVING.remove(Thread.currentThread());
+                }
+            }, "index-save");
+            t.setDaemon(true);
+            SAVING.add(t);
+            t.start();
+        }
+        return fromContents(catalog, config, built);
+    }
+
+    private static final Set<Thread> SAVING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Lets an index file being written finish before the process exits (at most {@code millis}): a server
+     * that builds its index and is closed soon after still leaves it for the next start.
+     */
+    public static void finishSaving(long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        for (Thread t : List.copyOf(SAVING)) {
+            long left = (end - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return;
+            }
+            t.join(left);
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RelevanceIndex.class);
 
     public static RelevanceIndex build(Catalog catalog) {
         return build(catalog, Config.DEFAULT);
     }
 
     public static RelevanceIndex build(Catalog catalog, Config config) {
+        return fromContents(catalog, config, contents(catalog, config));
+    }
+
+    private static Analyzer analyzer() {
         Analyzer english = new EnglishAnalyzer();
         // pair fields hold pre-joined word pairs: split on spaces only
-        Analyzer analyzer = new PerFieldAnalyzerWrapper(english,
+        return new PerFieldAnalyzerWrapper(english,
                 Map.of(BIGRAMS, new WhitespaceAnalyzer(), CBIGRAMS, new WhitespaceAnalyzer()));
+    }
+
+    /** An index over already written directories (built now or read from a kept file). */
+    private static RelevanceIndex fromContents(Catalog catalog, Config config, IndexFiles.Contents c) {
+        try {
+            IndexSearcher ps = searcher(DirectoryReader.open(c.plugins()), config.pluginMu() > 0
+                    ? new LMDirichletSimilarity(config.pluginMu()) : new BM25Similarity(config.pluginK1(), config.pluginB()));
+            IndexSearcher cs = searcher(DirectoryReader.open(c.components()), config.componentMu() > 0
+                    ? new LMDirichletSimilarity(config.componentMu()) : new BM25Similarity(1.2f, config.componentB()));
+            int plugins = catalog.plugins().size();
+            if (ps.getIndexReader().maxDoc() != plugins || cs.getIndexReader().maxDoc() != c.compPlugin().length) {
+                throw new IllegalStateException("index does not match the catalog");
+            }
+            for (int ord : c.compPlugin()) {
+                if (ord < 0 || ord >= plugins) {
+                    throw new IllegalStateException("component document of no plugin");
+                }
+            }
+            return new RelevanceIndex(catalog, config, analyzer(), ps, cs, c.compPlugin(), c.compIndex(), c.signatures());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Analyses the catalog into the plugin and component directories and the arrays that go with them. */
+    static IndexFiles.Contents contents(Catalog catalog, Config config) {
+        Analyzer analyzer = analyzer();
         List<Plugin> plugins = catalog.plugins();
         ByteBuffersDirectory pdir = directory();
         ByteBuffersDirectory cdir = directory();
@@ -255,18 +349,14 @@ public final class RelevanceIndex {
             components.join();
             throw new UncheckedIOException(e);
         }
-        try {
-            IndexSearcher ps = searcher(DirectoryReader.open(pdir), config.pluginMu() > 0
-                    ? new LMDirichletSimilarity(config.pluginMu()) : new BM25Similarity(config.pluginK1(), config.pluginB()));
-            Signature[] sigs = config.expansion() > 0 ? signatures(ps.getIndexReader(), plugins.size()) : new Signature[0];
+        try (DirectoryReader reader = DirectoryReader.open(pdir)) {
+            Signature[] sigs = config.expansion() > 0 ? signatures(reader, plugins.size()) : new Signature[0];
             try {
                 components.join();
             } catch (java.util.concurrent.CompletionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
-            IndexSearcher cs = searcher(DirectoryReader.open(cdir), config.componentMu() > 0
-                    ? new LMDirichletSimilarity(config.componentMu()) : new BM25Similarity(1.2f, config.componentB()));
-            return new RelevanceIndex(catalog, config, analyzer, ps, cs, cp.stream().mapToInt(Integer::intValue).toArray(),
+            return new IndexFiles.Contents(pdir, cdir, cp.stream().mapToInt(Integer::intValue).toArray(),
                     ci.stream().mapToInt(Integer::intValue).toArray(), sigs);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -328,7 +418,7 @@ public final class RelevanceIndex {
      * An in-memory directory whose files are read as one buffer each: the default many-block layout makes
      * every postings or terms clone copy its list of blocks, which was the largest single cost of a query.
      */
-    private static ByteBuffersDirectory directory() {
+    static ByteBuffersDirectory directory() {
         return new ByteBuffersDirectory(new org.apache.lucene.store.SingleInstanceLockFactory(),
                 org.apache.lucene.store.ByteBuffersDataOutput::new, ByteBuffersDirectory.OUTPUT_AS_ONE_BUFFER);
     }

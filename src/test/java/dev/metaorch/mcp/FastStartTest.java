@@ -140,6 +140,36 @@ class FastStartTest {
         }
     }
 
+    @Test
+    void theNextServerOverTheSameCatalogOpensTheIndexTheFirstOneKept() throws Exception {
+        Path home = tmp.resolve("kept");
+        Map<String, Object> call = Map.of("name", "recommend_plugins", "arguments", Map.of("task", "review my pull request for security issues"));
+        JsonNode first;
+        try (ServerProcess server = start(home)) {
+            server.initialize();
+            first = server.await(server.sendRequest("tools/call", call), Duration.ofSeconds(180)).get("result");
+            assertFalse(first.path("isError").asBoolean(false), first.toString());
+        }
+        Path dir = home.resolve("cache").resolve("index");
+        List<Path> kept;
+        try (Stream<Path> s = Files.list(dir)) {
+            kept = s.filter(p -> p.toString().endsWith(".idx")).toList();
+        }
+        assertEquals(1, kept.size(), "the first server kept its index: " + kept);
+        long written = Files.getLastModifiedTime(kept.get(0)).toMillis();
+        try (ServerProcess server = start(home)) {
+            server.initialize();
+            JsonNode second = server.await(server.sendRequest("tools/call", call), Duration.ofSeconds(180)).get("result");
+            assertEquals(first.get("structuredContent").get("results"), second.get("structuredContent").get("results"));
+            assertFalse(first.get("structuredContent").get("results").isEmpty());
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(kept, s.filter(p -> p.toString().endsWith(".idx")).toList(), "opened, not rebuilt and rewritten");
+        }
+        assertTrue(Files.getLastModifiedTime(kept.get(0)).toMillis() >= written);
+        assertTrue(Files.readString(tmp.resolve("stderr-kept.log")).lines().noneMatch(l -> l.contains("unusable")));
+    }
+
     private static int indexOf(List<String> lines, String needle) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).replace(" ", "").contains(needle)) {

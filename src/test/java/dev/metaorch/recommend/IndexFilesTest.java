@@ -1,0 +1,131 @@
+package dev.metaorch.recommend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.metaorch.catalog.Catalog;
+import dev.metaorch.catalog.Component;
+import dev.metaorch.catalog.ComponentKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The search index kept on disk between runs: opened when it matches, rebuilt when it is damaged or stale. */
+class IndexFilesTest {
+
+    @TempDir
+    Path dir;
+
+    static final List<String> QUERIES = List.of("review my pull request for security issues", "tune slow sql queries",
+            "slim docker images", "write a newsletter email", "format markdown tables", "nothing matches zzzz");
+
+    static Catalog catalog() {
+        return RecommenderTest.catalog(RecommenderTest.with(RecommenderTest.filler(25),
+                RecommenderTest.plugin("sec-review", "alpha", "Security review of pull requests", "security",
+                        Component.of(ComponentKind.AGENT, "security-auditor", "Audits code changes for vulnerabilities")),
+                RecommenderTest.plugin("db-tuner", "beta", "Database helpers", "database",
+                        Component.of(ComponentKind.COMMAND, "explain", "Explains and tunes slow SQL queries"))));
+    }
+
+    static void sameAnswers(RelevanceIndex expected, RelevanceIndex actual) {
+        for (String q : QUERIES) {
+            assertEquals(expected.rankIds(q, 10), actual.rankIds(q, 10), q);
+            assertEquals(expected.searchComponents(q, java.util.Set.of(), null, 5).stream().map(h -> h.component().name()).toList(),
+                    actual.searchComponents(q, java.util.Set.of(), null, 5).stream().map(h -> h.component().name()).toList(), q);
+        }
+    }
+
+    private List<Path> files(String suffix) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).toList();
+        }
+    }
+
+    private Path awaitIndexFile() throws Exception {
+        RelevanceIndex.finishSaving(10_000);
+        List<Path> idx = files(".idx");
+        assertEquals(1, idx.size(), "one index file: " + idx);
+        return idx.get(0);
+    }
+
+    @Test
+    void aKeptIndexIsOpenedAndAnswersExactlyAsTheBuiltOne() throws Exception {
+        Catalog c = catalog();
+        IndexFiles files = new IndexFiles(dir);
+        RelevanceIndex built = RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files);
+        Path file = awaitIndexFile();
+        String key = IndexFiles.key(c, RelevanceIndex.Config.DEFAULT);
+        assertTrue(file.getFileName().toString().startsWith(key));
+        assertNotNull(files.load(key, c.plugins().size()), "the file written is read back");
+
+        long before = Files.getLastModifiedTime(file).toMillis();
+        RelevanceIndex opened = RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files);
+        RelevanceIndex.finishSaving(10_000);
+        assertEquals(List.of(file), files(".idx"), "opening does not write a new file");
+        assertTrue(Files.getLastModifiedTime(file).toMillis() >= before);
+        sameAnswers(built, opened);
+        assertFalse(built.rankIds("tune slow sql queries", 3).isEmpty());
+    }
+
+    @Test
+    void aDamagedOrTruncatedFileIsDiscardedAndTheIndexRebuilt() throws Exception {
+        Catalog c = catalog();
+        IndexFiles files = new IndexFiles(dir);
+        RelevanceIndex built = RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files);
+        Path file = awaitIndexFile();
+        String key = IndexFiles.key(c, RelevanceIndex.Config.DEFAULT);
+
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x5A; // one flipped byte in the middle of the postings
+        Files.write(file, bytes);
+        assertNull(files.load(key, c.plugins().size()), "a flipped byte is caught by the checksum");
+        assertFalse(Files.exists(file), "the damaged file is removed");
+
+        RelevanceIndex rebuilt = RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files);
+        sameAnswers(built, rebuilt);
+        Path again = awaitIndexFile();
+        Files.write(again, java.util.Arrays.copyOf(Files.readAllBytes(again), 100)); // torn write
+        assertNull(files.load(key, c.plugins().size()));
+        sameAnswers(built, RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files));
+
+        Files.writeString(dir.resolve(key + ".idx"), "not an index");
+        assertNull(files.load(key, c.plugins().size()));
+    }
+
+    @Test
+    void theKeyFollowsTheCatalogAndTheSettings() {
+        Catalog c = catalog();
+        String key = IndexFiles.key(c, RelevanceIndex.Config.DEFAULT);
+        assertEquals(key, IndexFiles.key(catalog(), RelevanceIndex.Config.DEFAULT), "same content, same key");
+        Catalog changed = RecommenderTest.catalog(RecommenderTest.with(RecommenderTest.filler(25),
+                RecommenderTest.plugin("sec-review", "alpha", "Security review of pull requests!", "security",
+                        Component.of(ComponentKind.AGENT, "security-auditor", "Audits code changes for vulnerabilities")),
+                RecommenderTest.plugin("db-tuner", "beta", "Database helpers", "database",
+                        Component.of(ComponentKind.COMMAND, "explain", "Explains and tunes slow SQL queries"))));
+        assertNotEquals(key, IndexFiles.key(changed, RelevanceIndex.Config.DEFAULT), "one changed description");
+        assertNotEquals(key, IndexFiles.key(c, RelevanceIndex.Config.parse("expansion=0")), "other settings");
+    }
+
+    @Test
+    void anIndexForAnotherCatalogIsNeverReadAndOldFilesArePruned() throws Exception {
+        IndexFiles files = new IndexFiles(dir);
+        for (int n = 1; n <= 7; n++) {
+            Catalog c = RecommenderTest.catalog(RecommenderTest.filler(n + 3));
+            RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files);
+            RelevanceIndex.finishSaving(10_000);
+            Thread.sleep(20); // distinct modification times for pruning
+        }
+        assertEquals(5, files(".idx").size(), "the current file and the four most recently used are kept");
+        Catalog other = RecommenderTest.catalog(RecommenderTest.filler(2));
+        assertNull(files.load(IndexFiles.key(other, RelevanceIndex.Config.DEFAULT), other.plugins().size()));
+    }
+}
