@@ -18,6 +18,7 @@ import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.slf4j.Logger;
+import tools.jackson.databind.node.ObjectNode;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -58,7 +59,7 @@ public final class Server {
             try {
                 McpJsonMapper mapper = jsonMapper();
                 StdioTransport transport = new StdioTransport(mapper, in, out);
-                transport.whileBuilding(() -> warmInitialize(mapper));
+                transport.answerInitializeEarly(requested -> initializeResult(requested, transport.protocolVersions()));
                 transport.startReading();
                 f.complete(transport);
                 // The SDK checks every tool's input schema against the JSON Schema meta-schema when the
@@ -96,21 +97,30 @@ public final class Server {
         }
     }
 
+    static final String INSTRUCTIONS = "Recommends Claude Code plugins for a task, plans multi-plugin workflows, validates "
+            + "each step of a run and learns which plugin sequences work. Start with recommend_plugins "
+            + "or generate_workflow; catalog_status tells which marketplaces are loaded.";
+
     /**
-     * Builds the JSON (de)serializers of the initialize exchange (cached by the mapper) on the reader thread
-     * while the main thread builds the server: on a cold JVM that is a good part of the time to the answer.
+     * The answer to initialize as the SDK's server computes it, written as a JSON tree so that it can be sent
+     * before the server (and the record binding) is ready: the client's protocol version when supported, else
+     * the newest supported; the server's identity, {@link #capabilities()} and instructions. The transport
+     * compares it with the server's own answer on every start (EarlyInitializeTest covers every branch).
      */
-    static void warmInitialize(McpJsonMapper mapper) {
-        try {
-            McpSchema.InitializeRequest req = mapper.readValue("{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
-                    + "\"clientInfo\":{\"name\":\"warm-up\",\"version\":\"0\"}}", McpSchema.InitializeRequest.class);
-            mapper.writeValueAsString(McpSchema.JSONRPCResponse.result(1, new McpSchema.InitializeResult(req.protocolVersion(),
-                    capabilities(), new McpSchema.Implementation(NAME, VERSION), "")));
-        } catch (java.io.IOException e) {
-            log.debug("warm-up: {}", e.toString());
-        }
+    static ObjectNode initializeResult(String requested, List<String> supported) {
+        ObjectNode r = Json.object();
+        r.put("protocolVersion", supported.contains(requested) ? requested : supported.get(supported.size() - 1));
+        ObjectNode caps = r.putObject("capabilities"); // = capabilities()
+        caps.putObject("logging");
+        caps.putObject("prompts").put("listChanged", false);
+        caps.putObject("resources").put("subscribe", false).put("listChanged", false);
+        caps.putObject("tools").put("listChanged", true);
+        r.putObject("serverInfo").put("name", NAME).put("version", VERSION);
+        r.put("instructions", INSTRUCTIONS);
+        return r;
     }
 
+    /** What the server offers; {@link #initializeResult} writes the same as JSON. */
     private static McpSchema.ServerCapabilities capabilities() {
         return McpSchema.ServerCapabilities.builder().tools(true).logging()
                 // the concrete resource list is refreshed before each resources/list: no change notifications
@@ -130,9 +140,7 @@ public final class Server {
                 .jsonMapper(mapper)
                 .jsonSchemaValidator(Validator.INSTANCE)
                 .requestTimeout(Duration.ofMinutes(10))
-                .instructions("Recommends Claude Code plugins for a task, plans multi-plugin workflows, validates "
-                        + "each step of a run and learns which plugin sequences work. Start with recommend_plugins "
-                        + "or generate_workflow; catalog_status tells which marketplaces are loaded.")
+                .instructions(INSTRUCTIONS)
                 .capabilities(capabilities())
                 .tools(specs)
                 .resources(resources.summarySpecification())

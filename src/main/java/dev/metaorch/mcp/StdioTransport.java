@@ -55,7 +55,10 @@ public final class StdioTransport implements McpServerTransportProvider {
     private volatile McpServerSession session;
     private final CountDownLatch sessionSet = new CountDownLatch(1);
     private final AtomicBoolean readerStarted = new AtomicBoolean();
-    private volatile Runnable whileBuilding;
+    private volatile java.util.function.Function<String, ObjectNode> earlyInitialize;
+    /** The early answer to initialize as written, or null when the session answers it. */
+    private volatile String earlyInitializeAnswer;
+    private final java.util.concurrent.atomic.AtomicInteger earlyMismatches = new java.util.concurrent.atomic.AtomicInteger();
     private volatile java.util.function.Consumer<String> requestListener;
     private volatile Object initializeId;
     private final java.util.concurrent.CompletableFuture<Void> initializeAnswered = new java.util.concurrent.CompletableFuture<>();
@@ -91,24 +94,50 @@ public final class StdioTransport implements McpServerTransportProvider {
     }
 
     /**
-     * Work for the reader thread when a message has arrived before the server is built (at start-up: the
-     * initialize request): e.g. building the serializers of the initialize exchange, which would otherwise
-     * be built after the server, on the path to the answer. Runs at most once; failures are ignored.
+     * Lets the transport answer {@code initialize} itself when it arrives before the server is built: the
+     * answer depends only on the request's protocol version and the server's fixed identity, so the client
+     * need not wait for the tools to be set up. {@code result} maps the requested protocol version to the
+     * {@code result} object. It works on the JSON tree the transport has already parsed, because binding the
+     * SDK's records is the slowest part of a cold start. The request still goes to the SDK session (which
+     * records the client and answers it); that second answer is compared with the first and dropped, and a
+     * difference is logged as a defect and counted.
      */
-    public void whileBuilding(Runnable work) {
-        this.whileBuilding = work;
+    public void answerInitializeEarly(java.util.function.Function<String, ObjectNode> result) {
+        this.earlyInitialize = result;
+    }
+
+    /** How many early initialize answers differed from the session's own (0 unless there is a defect). */
+    int earlyAnswerMismatches() {
+        return earlyMismatches.get();
+    }
+
+    /** Writes the early answer to an initialize request (already checked for shape) when it qualifies. */
+    private void answerEarly(JsonNode request, Object id) {
+        java.util.function.Function<String, ObjectNode> answer = earlyInitialize;
+        JsonNode params = request.get("params");
+        if (answer == null || session != null || id == null || params == null || !params.path("protocolVersion").isString()
+                || !params.path("clientInfo").isObject()) {
+            return; // the session decides what to say about an incomplete request
+        }
+        try {
+            ObjectNode response = Json.object();
+            response.put("jsonrpc", "2.0");
+            if (id instanceof Long l) {
+                response.put("id", l);
+            } else {
+                response.put("id", id.toString());
+            }
+            response.set("result", answer.apply(params.get("protocolVersion").asString()));
+            String json = response.toString();
+            earlyInitializeAnswer = json;
+            writeLine(json);
+        } catch (RuntimeException e) {
+            log.debug("no early initialize answer: {}", e.toString());
+            earlyInitializeAnswer = null;
+        }
     }
 
     private McpServerSession awaitSession() {
-        Runnable work = whileBuilding;
-        if (work != null && sessionSet.getCount() > 0) {
-            whileBuilding = null;
-            try {
-                work.run();
-            } catch (RuntimeException e) {
-                log.debug("start-up warm-up failed: {}", e.toString());
-            }
-        }
         try {
             sessionSet.await();
         } catch (InterruptedException e) {
@@ -253,6 +282,11 @@ public final class StdioTransport implements McpServerTransportProvider {
             writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + problem);
             return;
         }
+        boolean initialize = initializeId == null && "initialize".equals(node.path("method").asString(null)) && id != null;
+        if (initialize) {
+            initializeId = id;
+            answerEarly(node, id);
+        }
         McpSchema.JSONRPCMessage message;
         try {
             message = McpSchema.deserializeJsonRpcMessage(mapper, line);
@@ -260,17 +294,14 @@ public final class StdioTransport implements McpServerTransportProvider {
             writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + shorten(e.getMessage()));
             return;
         }
+        if (message instanceof McpSchema.JSONRPCRequest req && req.id() != null) {
+            inFlight.add(idKey(req.id()));
+        }
         McpServerSession s = awaitSession();
         if (s == null) {
             return; // interrupted while the server was being built: shutting down
         }
-        if (message instanceof McpSchema.JSONRPCRequest req && req.id() != null) {
-            inFlight.add(idKey(req.id()));
-        }
         java.util.function.Consumer<String> listener = requestListener;
-        if (message instanceof McpSchema.JSONRPCRequest req && "initialize".equals(req.method()) && initializeId == null) {
-            initializeId = req.id();
-        }
         if (listener != null && message instanceof McpSchema.JSONRPCRequest req) {
             try {
                 listener.accept(req.method());
@@ -387,12 +418,27 @@ public final class StdioTransport implements McpServerTransportProvider {
         @Override
         public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
             return Mono.fromCallable(() -> {
-                writeLine(mapper.writeValueAsString(message));
+                String json = mapper.writeValueAsString(message);
+                Object init = initializeId;
+                boolean initAnswer = init != null && message instanceof McpSchema.JSONRPCResponse r && r.id() != null
+                        && idKey(init).equals(idKey(r.id()));
+                String early = earlyInitializeAnswer;
+                if (initAnswer && early != null) {
+                    // already answered by answerEarly: the session's answer only confirms it
+                    earlyInitializeAnswer = null;
+                    // compared as parsed trees: key order and number widths may differ, the content may not
+                    if (!Json.MAPPER.readTree(early).equals(Json.MAPPER.readTree(json))) {
+                        earlyMismatches.incrementAndGet();
+                        log.warn("the early initialize answer differed from the server's (a defect): sent {}, server says {}",
+                                early, json);
+                    }
+                } else {
+                    writeLine(json);
+                }
                 if (message instanceof McpSchema.JSONRPCResponse r && r.id() != null) {
                     inFlight.remove(idKey(r.id()));
                 }
-                Object init = initializeId;
-                if (init != null && message instanceof McpSchema.JSONRPCResponse r && init.equals(r.id())) {
+                if (initAnswer) {
                     initializeAnswered.complete(null);
                 }
                 return true;

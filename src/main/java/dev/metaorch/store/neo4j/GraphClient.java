@@ -166,16 +166,30 @@ public final class GraphClient implements AutoCloseable {
             throw new GraphException(true, what + " interrupted");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            if (c instanceof ClientException && !(c instanceof SecurityException)
-                    && !(c instanceof org.neo4j.driver.exceptions.FatalDiscoveryException)) {
+            if (permanent(c)) {
                 // The request itself is wrong (syntax, constraint, type): Neo4j is fine, replaying will not help.
-                // (Authentication and an unknown NEO4J_DATABASE are configuration, not the request: "unavailable".)
                 String msg = redactor.clean(what + " rejected by Neo4j: " + c.getMessage());
                 log.warn(msg);
                 throw new GraphException(false, msg);
             }
             throw markDown(what, c.getClass().getSimpleName() + ": " + c.getMessage());
         }
+    }
+
+    /**
+     * Whether a failure is about the request itself, so that sending it again cannot succeed: statement, schema
+     * and request errors. Everything else, including client errors about the transaction or the database
+     * (a transaction terminated because Neo4j is shutting down, a database that is stopping), authentication
+     * and an unknown NEO4J_DATABASE (configuration), counts as "unavailable": the write is queued and replayed.
+     */
+    static boolean permanent(Throwable c) {
+        if (!(c instanceof ClientException e) || c instanceof SecurityException
+                || c instanceof org.neo4j.driver.exceptions.FatalDiscoveryException) {
+            return false;
+        }
+        String code = e.code() == null ? "" : e.code();
+        return code.startsWith("Neo.ClientError.Statement.") || code.startsWith("Neo.ClientError.Schema.")
+                || code.startsWith("Neo.ClientError.Request.");
     }
 
     /** Runs work in a transaction that is always rolled back (plan warm-up); bounded like {@link #call}. */

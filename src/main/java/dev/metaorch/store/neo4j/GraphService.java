@@ -222,6 +222,8 @@ public final class GraphService implements GraphMirror, AutoCloseable {
                 GraphWrite w;
                 try {
                     w = outbox.read(f);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    continue; // replayed and removed by another server sharing the data folder
                 } catch (IOException | RuntimeException e) {
                     outbox.reject(f, "unreadable: " + e.getClass().getSimpleName());
                     continue;
@@ -290,7 +292,7 @@ public final class GraphService implements GraphMirror, AutoCloseable {
                         return WriteResult.NEO4J;
                     } catch (GraphException e) {
                         if (!e.unavailable()) {
-                            log.warn("neo4j refused a {} write: {}", w.kind(), e.getMessage());
+                            outbox.keepRejected(w, e.getMessage());
                             if (l != null) {
                                 local.remove(l);
                             }

@@ -16,16 +16,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The durable queue of Neo4j writes that could not be made: {@code <home>/outbox/}, one JSON file per
- * write, written atomically, named {@code <millis>-<seq>-<kind>.json} so that name order is submission
- * order (names never go backwards, even if the clock does). Entries Neo4j refuses for good (not for being
+ * write, written atomically, named {@code <millis>-<seq>-<writer>-<kind>.json} so that name order is
+ * submission order (names never go backwards, even if the clock does). Several server processes share one
+ * data folder and so one outbox: {@code <writer>} (process id and instance) keeps two of them from ever
+ * choosing the same name in the same millisecond, where the second write would replace the first. Entries Neo4j refuses for good (not for being
  * away) are moved to {@code outbox/rejected/} for a person to look at, so one bad entry cannot block the rest.
  */
 public final class Outbox {
 
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("(\\d{13})-(\\d{6})-[a-z]+\\.json");
+    private static final java.util.regex.Pattern NAME =
+            java.util.regex.Pattern.compile("(\\d{13})-(\\d{6})(?:-p\\d+i\\d+)?-[a-z]+\\.json");
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Path dir;
+    /** This writer's part of every name: unique among the processes (and instances) sharing the folder. */
+    private final String writer = "p" + ProcessHandle.current().pid() + "i" + INSTANCES.getAndIncrement();
     private long lastMillis;
     private int seq;
 
@@ -47,6 +53,25 @@ public final class Outbox {
 
     /** Appends a write; returns its file. */
     public synchronized Path add(GraphWrite w) throws IOException {
+        Path f = dir.resolve(nextName(w));
+        AtomicFiles.write(f, Json.write(w));
+        return f;
+    }
+
+    /**
+     * Keeps a write Neo4j refused for good (it is in the file store either way) in {@code outbox/rejected/}
+     * for a person to look at, never in the queue.
+     */
+    public synchronized void keepRejected(GraphWrite w, String reason) {
+        try {
+            AtomicFiles.write(dir.resolve("rejected").resolve(nextName(w)), Json.write(w));
+            log.warn("a {} write refused by Neo4j was kept in outbox/rejected: {}", w.kind(), reason);
+        } catch (IOException e) {
+            log.error("cannot keep a refused {} write in {}: {}", w.kind(), dir.resolve("rejected"), e.toString());
+        }
+    }
+
+    private String nextName(GraphWrite w) {
         long now = System.currentTimeMillis();
         if (now > lastMillis) {
             lastMillis = now;
@@ -58,9 +83,7 @@ public final class Outbox {
                 seq = 0;
             }
         }
-        Path f = dir.resolve(String.format("%013d-%06d-%s.json", lastMillis, seq, w.kind()));
-        AtomicFiles.write(f, Json.write(w));
-        return f;
+        return String.format("%013d-%06d-%s-%s.json", lastMillis, seq, writer, w.kind());
     }
 
     /** Pending entries, oldest first. */

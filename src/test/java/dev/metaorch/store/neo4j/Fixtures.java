@@ -37,6 +37,11 @@ final class Fixtures {
                 1234L, "2026-11-20T10:00:00Z", "2026-11-20T10:0" + (id.hashCode() & 7) + ":00Z", steps);
     }
 
+    /** A queued outcome write over two plugins. */
+    static GraphWrite outcomeWrite(String id) {
+        return GraphWrite.outcome(outcome(id, "pat-1", true, 0, null, "a@m", "b@m"));
+    }
+
     static Pattern pattern(String id, String status, String... plugins) {
         List<Pattern.Step> steps = new ArrayList<>();
         for (String p : plugins) {
