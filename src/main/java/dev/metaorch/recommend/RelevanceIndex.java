@@ -180,6 +180,8 @@ public final class RelevanceIndex {
     private final int[] compStart;
     /** Feedback terms per plugin ordinal (empty when expansion is off). */
     private final Signature[] signatures;
+    /** Hyphenated component names (and file stems), lower case -> ordinals of the plugins that have one. */
+    private final Map<String, List<Integer>> named;
 
     private RelevanceIndex(Catalog catalog, Config config, Analyzer analyzer, IndexSearcher pluginSearcher,
                            IndexSearcher componentSearcher, int[] compPlugin, int[] compIndex,
@@ -207,6 +209,64 @@ public final class RelevanceIndex {
             ords.put(plugins.get(i).id(), i);
         }
         this.ordOf = ords;
+        Map<String, List<Integer>> byName = new HashMap<>();
+        for (int ord = 0; ord < plugins.size(); ord++) {
+            for (Component c : plugins.get(ord).components()) {
+                for (String n : new String[] {c.name(), c.file()}) {
+                    if (n != null && NAMED.matcher(n.toLowerCase(java.util.Locale.ROOT)).matches()) {
+                        List<Integer> l = byName.computeIfAbsent(n.toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>());
+                        if (l.isEmpty() || l.get(l.size() - 1) != ord) {
+                            l.add(ord);
+                        }
+                    }
+                }
+            }
+        }
+        this.named = byName;
+    }
+
+    /** A component name a user can mention verbatim: two or more words joined by hyphens ("code-reviewer"). */
+    private static final java.util.regex.Pattern NAMED = java.util.regex.Pattern.compile("[a-z0-9]+(?:-[a-z0-9]+)+");
+
+    /** Ordinals of the plugins having a component the query names verbatim, in catalog order. */
+    private Set<Integer> mentioned(String query) {
+        Set<Integer> out = new java.util.LinkedHashSet<>();
+        java.util.regex.Matcher m = NAMED.matcher(query.toLowerCase(java.util.Locale.ROOT));
+        while (m.find()) {
+            out.addAll(named.getOrDefault(m.group(), List.of()));
+        }
+        return out;
+    }
+
+    /**
+     * When the query names a component ("use backend-architect to ..."), the plugins that have it come first,
+     * in their fused order (those outside the fused pool after them); the rest keep theirs. Scores are lifted
+     * above the rest so that any later sort by score keeps this order.
+     */
+    private List<Scored<Integer>> namedFirst(List<Scored<Integer>> fused, Set<Integer> mentioned, Predicate<Plugin> filter) {
+        List<Scored<Integer>> first = new ArrayList<>();
+        List<Scored<Integer>> rest = new ArrayList<>();
+        Set<Integer> seen = new HashSet<>();
+        for (Scored<Integer> s : fused) {
+            (mentioned.contains(s.item()) ? first : rest).add(s);
+            seen.add(s.item());
+        }
+        double floor = fused.stream().mapToDouble(Scored::score).min().orElse(1);
+        for (int ord : mentioned) {
+            if (!seen.contains(ord) && (filter == null || filter.test(plugins.get(ord)))) {
+                first.add(new Scored<>(ord, floor * 0.5)); // named but without a matching word
+            }
+        }
+        if (first.isEmpty()) {
+            return fused;
+        }
+        double lift = rest.isEmpty() ? 0 : rest.get(0).score();
+        List<Scored<Integer>> out = new ArrayList<>(first.size() + rest.size());
+        for (Scored<Integer> s : first) {
+            out.add(new Scored<>(s.item(), s.score() + lift));
+        }
+        out.addAll(rest);
+        return out;
     }
 
     /** Where built indexes are kept between runs; null keeps them in memory only. */
@@ -508,6 +568,10 @@ public final class RelevanceIndex {
             }
         }
         List<Scored<Integer>> fused = rankings.size() == 1 ? first : fuse(rankings, weights, config.rrfK());
+        Set<Integer> mentioned = mentioned(query);
+        if (!mentioned.isEmpty()) {
+            fused = namedFirst(fused, mentioned, filter);
+        }
         List<Scored<Plugin>> out = new ArrayList<>(Math.min(limit, fused.size()));
         for (int i = 0; i < fused.size() && i < limit; i++) {
             out.add(new Scored<>(plugins.get(fused.get(i).item()), fused.get(i).score()));

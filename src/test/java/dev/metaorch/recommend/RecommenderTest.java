@@ -67,6 +67,29 @@ class RecommenderTest {
     }
 
     @Test
+    void aComponentNamedVerbatimPutsItsPluginsFirst() {
+        Plugin db = plugin("db-kit", "m1", "Database query tuning, indexes and slow query analysis for databases.", "database",
+                Component.of(ComponentKind.AGENT, "query-tuner", "Tunes slow database queries and indexes"));
+        Plugin perf = plugin("perf-suite", "m1", "Application speed work across the stack.", "performance",
+                Component.of(ComponentKind.AGENT, "performance-engineer", "Profiles applications end to end"));
+        Plugin other = plugin("other-perf", "m2", "Another suite.", "performance",
+                Component.of(ComponentKind.AGENT, "performance-engineer", "Profiles services"));
+        Catalog cat = catalog(with(filler(30), db, perf, other));
+        RelevanceIndex idx = RelevanceIndex.build(cat);
+        String q = "get performance-engineer to optimize this slow database query";
+        List<Scored<Plugin>> ranked = idx.rankPlugins(q, null, 5);
+        assertEquals(java.util.Set.of("perf-suite@m1", "other-perf@m2"),
+                ranked.subList(0, 2).stream().map(x -> x.item().id()).collect(java.util.stream.Collectors.toSet()));
+        assertEquals("db-kit@m1", ranked.get(2).item().id(), "the best word match follows the named ones");
+        assertTrue(ranked.get(1).score() > ranked.get(2).score(), "scores keep the order: " + ranked);
+        // without the name, words decide
+        assertEquals("db-kit@m1", idx.rankPlugins("optimize this slow database query", null, 5).get(0).item().id());
+        // a filter still applies to named plugins
+        assertTrue(idx.rankPlugins(q, p -> !p.marketplace().equals("m2"), 5).stream()
+                .noneMatch(x -> x.item().id().equals("other-perf@m2")));
+    }
+
+    @Test
     void aComponentLevelMatchLiftsItsPlugin() {
         Component planner = Component.of(ComponentKind.AGENT, "terraform-planner",
                 "Plans terraform infrastructure changes and reviews terraform state drift before apply.");
