@@ -45,7 +45,10 @@ public record Settings(Path home, List<String> allowedPrograms, List<Path> extra
         if (h != null && !h.isBlank()) {
             return Path.of(h);
         }
-        return Path.of(System.getProperty("user.home"), ".meta-orchestrator");
+        // $HOME first, as the launcher (class archives) and Claude Code's own folder (~/.claude) use it;
+        // the JVM's user.home comes from the password database and can differ from it.
+        String home = env.get("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".meta-orchestrator");
     }
 
     public Path configFile() {

@@ -28,6 +28,13 @@ import tools.jackson.databind.JsonNode;
 /** The command line: option parsing, exit codes, catalog sources and {@code catalog --json}. */
 class MainTest {
 
+    @Test
+    void theDataFolderDefaultsToHomeLikeTheLauncher() {
+        assertEquals(Path.of("/custom/data"), Settings.defaultHome(Map.of("META_ORCH_HOME", "/custom/data", "HOME", "/h")));
+        assertEquals(Path.of("/h", ".meta-orchestrator"), Settings.defaultHome(Map.of("HOME", "/h")));
+        assertEquals(Path.of(System.getProperty("user.home"), ".meta-orchestrator"), Settings.defaultHome(Map.of()));
+    }
+
     /** Exit code, stdout and stderr of one in-process run. */
     record Run(int code, String out, String err) {
         JsonNode json() {
