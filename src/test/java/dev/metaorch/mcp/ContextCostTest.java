@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.metaorch.Services;
+import dev.metaorch.bench.StdioProcess;
 import dev.metaorch.cli.Main;
 import dev.metaorch.cli.Options;
+import dev.metaorch.testing.TestServers;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.Test;
@@ -56,10 +58,10 @@ class ContextCostTest {
         Path root = Files.createTempDirectory("mo-cost-e2e");
         Services services = Main.services(Options.parse("catalog", "--home", root.toString()), Map.of("HOME", root.toString()));
         McpJsonMapper mapper = Server.jsonMapper();
-        try (ServerProcess server = ServerProcess.start(root, List.of("--catalog", root.resolve("none.jsonl").toString()),
+        try (StdioProcess server = TestServers.serve(root, List.of("--catalog", root.resolve("none.jsonl").toString()),
                 root.resolve("stderr.log"))) {
-            server.initialize();
-            var listed = server.result("tools/list", Map.of()).get("tools");
+            server.handshake("test", TestServers.ANSWER_TIMEOUT);
+            var listed = server.result("tools/list", Map.of(), TestServers.ANSWER_TIMEOUT).get("tools");
             List<McpTool> tools = Tools.all(services);
             assertEquals(tools.size(), listed.size());
             Map<String, tools.jackson.databind.JsonNode> byName = new java.util.HashMap<>();

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.metaorch.bench.StdioProcess;
+import dev.metaorch.testing.TestServers;
 import dev.metaorch.util.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,7 @@ class FastStartTest {
     void slowCatalog() throws IOException {
         slowCatalog = Files.createTempDirectory("mo-slow-catalog").resolve("slow.jsonl");
         List<String> lines = new ArrayList<>();
-        try (Stream<Path> s = Files.list(Path.of(ServerProcess.shared(), "catalog"))) {
+        try (Stream<Path> s = Files.list(Path.of(TestServers.shared(), "catalog"))) {
             for (Path f : s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
                 lines.addAll(Files.readAllLines(f).stream().filter(l -> !l.isBlank()).toList());
             }
@@ -65,32 +67,32 @@ class FastStartTest {
         expectedPlugins = ids.size();
     }
 
-    private ServerProcess start(Path home) throws IOException {
+    private StdioProcess start(Path home) throws IOException {
         Files.createDirectories(home);
-        return ServerProcess.start(home, List.of("--catalog", slowCatalog.toString()), tmp.resolve("stderr-" + home.getFileName() + ".log"));
+        return TestServers.serve(home, List.of("--catalog", slowCatalog.toString()), tmp.resolve("stderr-" + home.getFileName() + ".log"));
     }
 
     @Test
     void toolCallRightBehindInitializeWaitsWithProgressAndAnswers() throws Exception {
-        try (ServerProcess server = start(tmp.resolve("progress"))) {
+        try (StdioProcess server = start(tmp.resolve("progress"))) {
             // Sent as one burst: the client does not wait for anything.
-            long init = server.sendRequest("initialize", ServerProcess.initializeParams());
-            server.notify("notifications/initialized");
+            long init = server.sendRequest("initialize", StdioProcess.initializeParams("test"));
+            server.notify("notifications/initialized", null);
             long call = server.sendRequest("tools/call", Map.of("name", "catalog_status",
                     "arguments", Map.of("include_warnings", false), "_meta", Map.of("progressToken", "tok-1")));
-            JsonNode initAnswer = server.await(init, Duration.ofSeconds(60));
+            JsonNode initAnswer = server.awaitResponse(init, Duration.ofSeconds(60));
             assertTrue(initAnswer.has("result"), initAnswer.toString());
-            JsonNode answer = server.await(call, Duration.ofSeconds(120));
+            JsonNode answer = server.awaitResponse(call, Duration.ofSeconds(120));
             JsonNode result = answer.get("result");
             assertFalse(result.path("isError").asBoolean(false), answer.toString());
             assertEquals(expectedPlugins, result.get("structuredContent").get("total_plugins").asInt());
-            List<JsonNode> progress = server.notifications.stream()
+            List<JsonNode> progress = server.notificationMessages().stream()
                     .filter(n -> n.get("method").asString().equals("notifications/progress")).toList();
-            assertFalse(progress.isEmpty(), "a progress notification before the answer; got " + server.notifications);
+            assertFalse(progress.isEmpty(), "a progress notification before the answer; got " + server.notificationMessages());
             assertEquals("tok-1", progress.get(0).get("params").get("progressToken").asString());
             assertTrue(progress.get(0).get("params").get("message").asString().contains("catalog"), progress.toString());
             // Order on the wire: initialize answer, progress, then the tool's answer.
-            List<String> lines = server.stdoutLines;
+            List<String> lines = server.stdoutLines();
             int iInit = indexOf(lines, "\"id\":" + init), iProg = indexOf(lines, "notifications/progress"),
                     iCall = indexOf(lines, "\"id\":" + call);
             assertTrue(iInit < iProg && iProg < iCall, lines.toString());
@@ -99,17 +101,17 @@ class FastStartTest {
 
     @Test
     void withoutATokenTheCallStillWaitsAndAnswersWithoutProgress() throws Exception {
-        try (ServerProcess server = start(tmp.resolve("plain"))) {
-            long init = server.sendRequest("initialize", ServerProcess.initializeParams());
-            server.notify("notifications/initialized");
+        try (StdioProcess server = start(tmp.resolve("plain"))) {
+            long init = server.sendRequest("initialize", StdioProcess.initializeParams("test"));
+            server.notify("notifications/initialized", null);
             long call = server.sendRequest("tools/call", Map.of("name", "catalog_status", "arguments", Map.of()));
-            assertTrue(server.await(init, Duration.ofSeconds(60)).has("result"));
-            JsonNode answer = server.await(call, Duration.ofSeconds(120));
+            assertTrue(server.awaitResponse(init, Duration.ofSeconds(60)).has("result"));
+            JsonNode answer = server.awaitResponse(call, Duration.ofSeconds(120));
             assertFalse(answer.get("result").path("isError").asBoolean(false), answer.toString());
             assertEquals(expectedPlugins, answer.get("result").get("structuredContent").get("total_plugins").asInt());
-            assertTrue(server.notifications.stream().noneMatch(n -> n.get("method").asString().equals("notifications/progress")),
-                    server.notifications.toString());
-            for (String line : server.stdoutLines) {
+            assertTrue(server.notificationMessages().stream().noneMatch(n -> n.get("method").asString().equals("notifications/progress")),
+                    server.notificationMessages().toString());
+            for (String line : server.stdoutLines()) {
                 assertEquals("2.0", Json.MAPPER.readTree(line).get("jsonrpc").asString(), line);
             }
         }
@@ -127,9 +129,9 @@ class FastStartTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = List.of(java, "-Xlog:class+load:file=" + log, "-cp", System.getProperty("java.class.path"),
                 "dev.metaorch.cli.Main", "serve", "--home", home.toString(), "--catalog", slowCatalog.toString());
-        try (ServerProcess server = ServerProcess.start(cmd, Map.of(), tmp.resolve("stderr-classes.log"))) {
-            long init = server.sendRequest("initialize", ServerProcess.initializeParams());
-            assertTrue(server.await(init, Duration.ofSeconds(60)).has("result"));
+        try (StdioProcess server = TestServers.start(cmd, Map.of(), tmp.resolve("stderr-classes.log"))) {
+            long init = server.sendRequest("initialize", StdioProcess.initializeParams("test"));
+            assertTrue(server.awaitResponse(init, Duration.ofSeconds(60)).has("result"));
             // Read at once: warm-up starts only after the answer is written, and its first minutes go to the catalog.
             List<String> loaded = Files.readAllLines(log);
             assertTrue(loaded.stream().anyMatch(l -> l.contains("dev.metaorch.mcp.StdioTransport ")),
@@ -145,9 +147,9 @@ class FastStartTest {
         Path home = tmp.resolve("kept");
         Map<String, Object> call = Map.of("name", "recommend_plugins", "arguments", Map.of("task", "review my pull request for security issues"));
         JsonNode first;
-        try (ServerProcess server = start(home)) {
-            server.initialize();
-            first = server.await(server.sendRequest("tools/call", call), Duration.ofSeconds(180)).get("result");
+        try (StdioProcess server = start(home)) {
+            server.handshake("test", TestServers.ANSWER_TIMEOUT);
+            first = server.awaitResponse(server.sendRequest("tools/call", call), Duration.ofSeconds(180)).get("result");
             assertFalse(first.path("isError").asBoolean(false), first.toString());
             // the index is written in the background after the build; wait for it while the server runs
             long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -158,9 +160,9 @@ class FastStartTest {
         List<Path> kept = indexFiles(home);
         assertEquals(1, kept.size(), "the first server kept its index: " + kept);
         Object fileKey = Files.readAttributes(kept.get(0), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        try (ServerProcess server = start(home)) {
-            server.initialize();
-            JsonNode second = server.await(server.sendRequest("tools/call", call), Duration.ofSeconds(180)).get("result");
+        try (StdioProcess server = start(home)) {
+            server.handshake("test", TestServers.ANSWER_TIMEOUT);
+            JsonNode second = server.awaitResponse(server.sendRequest("tools/call", call), Duration.ofSeconds(180)).get("result");
             assertEquals(first.get("structuredContent").get("results"), second.get("structuredContent").get("results"));
             assertFalse(first.get("structuredContent").get("results").isEmpty());
         }

@@ -24,6 +24,8 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
+import dev.metaorch.bench.StdioProcess;
+import dev.metaorch.testing.TestServers;
 import dev.metaorch.util.Json;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -117,17 +119,20 @@ class LauncherArchiveTest {
 
     /** initialize + catalog_status through the launcher; every stdout line must be a JSON-RPC message. */
     private void session(Path launcher, Map<String, String> env, String label) throws Exception {
-        Path catalog = Path.of(ServerProcess.shared(), "catalog").toAbsolutePath();
+        Path catalog = Path.of(TestServers.shared(), "catalog").toAbsolutePath();
         List<String> cmd = List.of(launcher.toString(), "serve", "--catalog", catalog.toString(),
                 "--home", tmp.resolve("home-" + label).toString());
-        try (ServerProcess s = ServerProcess.start(cmd, env, tmp.resolve("stderr-" + label + ".log"), tmp)) {
-            s.initialize();
-            JsonNode r = s.result("tools/call", Map.of("name", "catalog_status", "arguments", Map.of("include_warnings", false)));
+        // run in tmp: where a crashing JVM would leave its hs_err file
+        try (StdioProcess s = new StdioProcess(new StdioProcess.Launch(cmd).env(env)
+                .stderrTo(tmp.resolve("stderr-" + label + ".log")).in(tmp))) {
+            s.handshake("test", TestServers.ANSWER_TIMEOUT);
+            JsonNode r = s.result("tools/call", Map.of("name", "catalog_status", "arguments", Map.of("include_warnings", false)),
+                    TestServers.ANSWER_TIMEOUT);
             assertFalse(r.path("isError").asBoolean(false), label + ": " + r);
             assertTrue(r.get("structuredContent").get("total_plugins").asInt() > 0, label + ": " + r);
-            s.close();
-            assertEquals(0, s.process.exitValue(), label + ": exit status");
-            for (String line : s.stdoutLines) {
+            s.closeAndWait(Duration.ofSeconds(10));
+            assertEquals(0, s.process().exitValue(), label + ": exit status");
+            for (String line : s.stdoutLines()) {
                 JsonNode n;
                 try {
                     n = Json.MAPPER.readTree(line);

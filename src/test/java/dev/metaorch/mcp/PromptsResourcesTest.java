@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.metaorch.Services;
+import dev.metaorch.bench.StdioProcess;
 import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Component;
 import dev.metaorch.catalog.ComponentKind;
@@ -21,6 +23,7 @@ import dev.metaorch.catalog.Plugin;
 import dev.metaorch.cli.Main;
 import dev.metaorch.cli.Options;
 import dev.metaorch.learn.PatternLibrary;
+import dev.metaorch.testing.TestServers;
 import dev.metaorch.util.Json;
 import dev.metaorch.workflow.Check;
 import dev.metaorch.workflow.WorkflowSpec;
@@ -39,6 +42,8 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PromptsResourcesTest {
 
+    static final Duration ANSWER = TestServers.ANSWER_TIMEOUT;
+
     static final String TASK = "review a pull request for security problems and write the missing tests";
 
     Path home;
@@ -46,7 +51,7 @@ class PromptsResourcesTest {
     Catalog catalog;
     Plugin plugin;
     WorkflowSpec workflow;
-    ServerProcess server;
+    StdioProcess server;
     Set<String> toolNames = new TreeSet<>();
     boolean patternStore;
 
@@ -58,7 +63,7 @@ class PromptsResourcesTest {
         // A file beside the data folder that no resource URI may read.
         secretOutside = root.resolve("secret.yaml");
         Files.writeString(secretOutside, "workflow_id: secret\ntask: must never be served\n");
-        String catalogDir = ServerProcess.shared() + "/catalog";
+        String catalogDir = TestServers.shared() + "/catalog";
         Services services = Main.services(Options.parse("catalog", "--catalog", catalogDir, "--home", home.toString()),
                 Map.of("HOME", root.toString()));
         catalog = services.catalog();
@@ -78,12 +83,12 @@ class PromptsResourcesTest {
                 List.of(), List.of(), List.of(), List.of(), 0.5, "neutral prior", "flowchart TD\n  s1 --> s2", List.of(), Map.of());
         services.workflows().save(workflow);
 
-        server = ServerProcess.start(home, List.of("--catalog", catalogDir), root.resolve("stderr.log"));
-        JsonNode init = server.initialize();
+        server = TestServers.serve(home, List.of("--catalog", catalogDir), root.resolve("stderr.log"));
+        JsonNode init = server.handshake("test", ANSWER);
         JsonNode caps = init.get("capabilities");
         assertTrue(caps.has("prompts"), "prompts capability declared: " + caps);
         assertTrue(caps.has("resources"), "resources capability declared: " + caps);
-        for (JsonNode t : server.result("tools/list", Map.of()).get("tools")) {
+        for (JsonNode t : server.result("tools/list", Map.of(), ANSWER).get("tools")) {
             toolNames.add(t.get("name").asString());
         }
     }
@@ -91,8 +96,8 @@ class PromptsResourcesTest {
     @AfterAll
     void stop() throws Exception {
         if (server != null) {
-            server.close();
-            for (String line : server.stdoutLines) {
+            server.closeAndWait(Duration.ofSeconds(10));
+            for (String line : server.stdoutLines()) {
                 JsonNode n = Json.MAPPER.readTree(line);
                 assertEquals("2.0", n.get("jsonrpc").asString(), "only JSON-RPC on stdout: " + line);
             }
@@ -100,7 +105,7 @@ class PromptsResourcesTest {
     }
 
     private String promptText(String name, Map<String, Object> args) throws Exception {
-        JsonNode r = server.result("prompts/get", Map.of("name", name, "arguments", args));
+        JsonNode r = server.result("prompts/get", Map.of("name", name, "arguments", args), ANSWER);
         JsonNode msgs = r.get("messages");
         assertEquals(1, msgs.size());
         assertEquals("user", msgs.get(0).get("role").asString());
@@ -108,13 +113,13 @@ class PromptsResourcesTest {
     }
 
     private JsonNode promptError(String name, Map<String, Object> args) throws Exception {
-        JsonNode r = server.request("prompts/get", Map.of("name", name, "arguments", args));
+        JsonNode r = server.call("prompts/get", Map.of("name", name, "arguments", args), ANSWER);
         assertTrue(r.has("error"), "expected an error, got " + r);
         return r.get("error");
     }
 
     private String read(String uri) throws Exception {
-        JsonNode r = server.result("resources/read", Map.of("uri", uri));
+        JsonNode r = server.result("resources/read", Map.of("uri", uri), ANSWER);
         JsonNode c = r.get("contents").get(0);
         assertEquals(uri, c.get("uri").asString());
         assertEquals("text/markdown", c.get("mimeType").asString());
@@ -122,7 +127,7 @@ class PromptsResourcesTest {
     }
 
     private void assertNotFound(String uri) throws Exception {
-        JsonNode r = server.request("resources/read", Map.of("uri", uri));
+        JsonNode r = server.call("resources/read", Map.of("uri", uri), ANSWER);
         assertTrue(r.has("error"), uri + " must be an error, got " + r);
         assertEquals(-32002, r.get("error").get("code").asInt(), uri + ": " + r);
         assertFalse(r.toString().contains("must never be served"), "no content from outside the data folder");
@@ -134,7 +139,7 @@ class PromptsResourcesTest {
 
     @Test
     void listsFourPhasePrompts() throws Exception {
-        JsonNode prompts = server.result("prompts/list", Map.of()).get("prompts");
+        JsonNode prompts = server.result("prompts/list", Map.of(), ANSWER).get("prompts");
         List<String> names = new ArrayList<>();
         prompts.forEach(p -> names.add(p.get("name").asString()));
         assertEquals(Set.of("research", "plan", "implement", "learn"), Set.copyOf(names));
@@ -208,8 +213,9 @@ class PromptsResourcesTest {
 
     @Test
     void resourcesAreListedWithTemplates() throws Exception {
-        server.result("tools/call", Map.of("name", "catalog_status", "arguments", Map.of("include_warnings", false)));
-        JsonNode list = server.result("resources/list", Map.of()).get("resources");
+        server.result("tools/call", Map.of("name", "catalog_status", "arguments", Map.of("include_warnings", false)),
+                ANSWER);
+        JsonNode list = server.result("resources/list", Map.of(), ANSWER).get("resources");
         Set<String> uris = new TreeSet<>();
         list.forEach(r -> uris.add(r.get("uri").asString()));
         assertTrue(uris.contains("catalog://summary"), uris.toString());
@@ -221,7 +227,7 @@ class PromptsResourcesTest {
                 assertTrue(catalog.plugin(u.substring("plugin://".length())).isPresent(), u);
             }
         }
-        JsonNode templates = server.result("resources/templates/list", Map.of()).get("resourceTemplates");
+        JsonNode templates = server.result("resources/templates/list", Map.of(), ANSWER).get("resourceTemplates");
         Set<String> t = new TreeSet<>();
         templates.forEach(r -> t.add(r.get("uriTemplate").asString()));
         assertEquals(Set.of("plugin://{plugin_id}", "pattern://{pattern_id}", "workflow://{workflow_id}", "run://{run_id}"), t);
@@ -234,14 +240,14 @@ class PromptsResourcesTest {
         Main.services(Options.parse("catalog", "--home", home.toString()), Map.of()).workflows().save(extra);
         try {
             Set<String> uris = new TreeSet<>();
-            server.result("resources/list", Map.of()).get("resources").forEach(r -> uris.add(r.get("uri").asString()));
+            server.result("resources/list", Map.of(), ANSWER).get("resources").forEach(r -> uris.add(r.get("uri").asString()));
             assertTrue(uris.contains("workflow://" + extra.workflowId()), uris.toString());
             assertTrue(read("workflow://" + extra.workflowId()).contains("another task"));
         } finally {
             Files.delete(home.resolve("workflows").resolve(extra.workflowId() + ".yaml"));
         }
         Set<String> after = new TreeSet<>();
-        server.result("resources/list", Map.of()).get("resources").forEach(r -> after.add(r.get("uri").asString()));
+        server.result("resources/list", Map.of(), ANSWER).get("resources").forEach(r -> after.add(r.get("uri").asString()));
         assertFalse(after.contains("workflow://" + extra.workflowId()), "removed once the file is gone: " + after);
     }
 
@@ -266,7 +272,7 @@ class PromptsResourcesTest {
         if (toolNames.contains("start_run")) {
             Path ws = Files.createTempDirectory("mo-ws");
             JsonNode started = server.result("tools/call", Map.of("name", "start_run",
-                    "arguments", Map.of("workflow_id", workflow.workflowId(), "workspace", ws.toString())));
+                    "arguments", Map.of("workflow_id", workflow.workflowId(), "workspace", ws.toString())), ANSWER);
             String runId = started.get("structuredContent").get("run_id").asString();
             String run = read("run://" + runId);
             assertTrue(run.contains(runId), run);
@@ -275,7 +281,7 @@ class PromptsResourcesTest {
             assertTrue(learn.contains(runId) && learn.contains(workflow.steps().get(0).component()), learn);
             assertTrue(learn.contains("Runs stored: 1 (newest: " + runId + ")"), learn);
         } else {
-            JsonNode r = server.request("resources/read", Map.of("uri", "run://some-run"));
+            JsonNode r = server.call("resources/read", Map.of("uri", "run://some-run"), ANSWER);
             assertEquals(-32002, r.get("error").get("code").asInt(), r.toString());
             assertTrue(r.get("error").get("message").asString().contains("unknown run 'some-run'"), r.toString());
         }
@@ -301,7 +307,8 @@ class PromptsResourcesTest {
                 """.formatted(plugin.id(), workflow.steps().get(0).component()));
         // The store re-checks its folders at most every few hundred milliseconds.
         long end = System.nanoTime() + 5_000_000_000L;
-        while (server.request("resources/read", Map.of("uri", "pattern://review-then-test")).has("error") && System.nanoTime() < end) {
+        while (server.call("resources/read", Map.of("uri", "pattern://review-then-test"), ANSWER).has("error")
+                && System.nanoTime() < end) {
             Thread.sleep(100);
         }
         String text = read("pattern://review-then-test");
@@ -309,7 +316,7 @@ class PromptsResourcesTest {
         assertTrue(text.contains(plugin.id()), text);
         assertTrue(text.contains("6 (5 succeeded, 1 failed)"), text);
         Set<String> uris = new TreeSet<>();
-        server.result("resources/list", Map.of()).get("resources").forEach(r -> uris.add(r.get("uri").asString()));
+        server.result("resources/list", Map.of(), ANSWER).get("resources").forEach(r -> uris.add(r.get("uri").asString()));
         assertTrue(uris.contains("pattern://review-then-test"), uris.toString());
         String learn = promptText("learn", Map.of());
         assertTrue(learn.contains("pattern://review-then-test: validated, 6 runs, success rate 0.83"), learn);
