@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.metaorch.bench.StdioProcess;
+import dev.metaorch.testing.TestServers;
 import dev.metaorch.workflow.Check;
 import dev.metaorch.workflow.WorkflowSpec;
 import dev.metaorch.workflow.WorkflowStep;
@@ -45,6 +48,27 @@ class ExecuteStdioE2ETest {
                 List.of(), 0.8, "prior", null, List.of(), Map.of());
     }
 
+    /** How long a tool call may take; a check runs inside some. */
+    static final Duration CALL = Duration.ofSeconds(120);
+
+    /**
+     * The server from the test classpath with a 512 MB heap, its session opened and logging at debug, so the
+     * test sees the log notifications as well as the progress ones.
+     */
+    static StdioProcess server(Path home, Path stderr) throws Exception {
+        List<String> cmd = StdioProcess.serverCommand(null, "serve", "--home", home.toString(), "--catalog", catalog().toString());
+        cmd.add(3, "-Xmx512m");
+        StdioProcess p = TestServers.start(cmd, Map.of(), stderr);
+        try {
+            p.handshake("execute-e2e", CALL);
+            p.call("logging/setLevel", Map.of("level", "debug"), CALL);
+            return p;
+        } catch (Exception e) {
+            p.kill();
+            throw e;
+        }
+    }
+
     static Map<String, Object> structured(JsonNode result) {
         return dev.metaorch.util.Json.toMap(result.get("structuredContent"));
     }
@@ -61,8 +85,8 @@ class ExecuteStdioE2ETest {
         Path stderr = tmp.resolve("server.log");
         String runId;
         Path journal;
-        try (McpLineClient c = new McpLineClient(home, catalog(), stderr)) {
-            JsonNode start = c.call("start_run", Map.of("workflow_id", "api-e2e", "workspace", ws.toString()), "p-start");
+        try (StdioProcess c = server(home, stderr)) {
+            JsonNode start = c.toolResult("start_run", Map.of("workflow_id", "api-e2e", "workspace", ws.toString()), "p-start", CALL);
             assertFalse(start.path("isError").asBoolean(), start.toString());
             runId = start.path("structuredContent").path("run_id").asString();
             journal = home.resolve("runs").resolve(runId + ".jsonl");
@@ -71,8 +95,8 @@ class ExecuteStdioE2ETest {
                     .startsWith("refs/meta-orchestrator/" + runId + "/"));
 
             // Step 1: the client says success, but app/main.py is missing: the check fails and the server says retry.
-            JsonNode r1 = c.call("execute_step", Map.of("run_id", runId, "step", 1, "status", "success",
-                    "outputs", Map.of("project_path", "./app"), "duration_ms", 900), "p-1a");
+            JsonNode r1 = c.toolResult("execute_step", Map.of("run_id", runId, "step", 1, "status", "success",
+                    "outputs", Map.of("project_path", "./app"), "duration_ms", 900), "p-1a", CALL);
             assertEquals("retry", r1.path("structuredContent").path("decision").asString(), r1.toString());
             long delay = r1.path("structuredContent").path("delay_ms").asLong();
             assertTrue(delay >= 500 && delay <= 1000, "delay " + delay);
@@ -80,26 +104,26 @@ class ExecuteStdioE2ETest {
             assertTrue(prog.size() >= 2, "progress notifications: " + prog);
             assertTrue(prog.stream().anyMatch(n -> n.path("params").path("message").asString().contains("step 1/3")
                     && n.path("params").path("message").asString().contains("file exists: app/main.py - FAIL")), prog.toString());
-            assertTrue(c.logs().stream().anyMatch(n -> n.toString().contains("app/main.py")), "log notifications");
+            assertTrue(c.logMessages().stream().anyMatch(n -> n.toString().contains("app/main.py")), "log notifications");
 
             // The client waits the delay (not here: the server never sleeps for it), fixes, reports again.
             Files.createDirectories(ws.resolve("app"));
             Files.writeString(ws.resolve("app/main.py"), "from fastapi import FastAPI\napp = FastAPI()\n");
-            JsonNode r2 = c.call("execute_step", Map.of("run_id", runId, "step", 1, "attempt", 2, "status", "success",
-                    "outputs", Map.of("project_path", "./app")), "p-1b");
+            JsonNode r2 = c.toolResult("execute_step", Map.of("run_id", runId, "step", 1, "attempt", 2, "status", "success",
+                    "outputs", Map.of("project_path", "./app")), "p-1b", CALL);
             assertEquals("next", r2.path("structuredContent").path("decision").asString(), r2.toString());
             assertEquals("./app", r2.path("structuredContent").path("invoke").path("inputs").path("project_path").asString());
             assertTrue(c.progress("p-1b").stream().anyMatch(n -> n.path("params").path("message").asString().endsWith("- pass")));
 
             // Step 2: a non-retryable error goes straight to the fallback component, inputs carried over.
-            JsonNode r3 = c.call("execute_step", Map.of("run_id", runId, "step", 2, "status", "failure",
-                    "error", "EACCES: permission denied, open 'app/auth.py'"), "p-2a");
+            JsonNode r3 = c.toolResult("execute_step", Map.of("run_id", runId, "step", 2, "status", "failure",
+                    "error", "EACCES: permission denied, open 'app/auth.py'"), "p-2a", CALL);
             assertEquals("fallback", r3.path("structuredContent").path("decision").asString(), r3.toString());
             assertEquals("oauth2-integrator", r3.path("structuredContent").path("invoke").path("component").asString());
             assertEquals("./app", r3.path("structuredContent").path("invoke").path("inputs").path("project_path").asString());
             Files.writeString(ws.resolve("app/main.py"), "from fastapi import FastAPI\napp = FastAPI()\n@app.post(\"/login\")\n");
-            JsonNode r4 = c.call("execute_step", Map.of("run_id", runId, "step", 2, "status", "success",
-                    "outputs", Map.of("auth_routes", List.of("POST /login"))), "p-2b");
+            JsonNode r4 = c.toolResult("execute_step", Map.of("run_id", runId, "step", 2, "status", "success",
+                    "outputs", Map.of("auth_routes", List.of("POST /login"))), "p-2b", CALL);
             assertEquals("next", r4.path("structuredContent").path("decision").asString(), r4.toString());
 
             // Step 3's check is running (it blocks while tests/slow exists) when the server is SIGKILLed.
@@ -114,15 +138,15 @@ class ExecuteStdioE2ETest {
             }
             assertTrue(Files.exists(ws.resolve("tests/started")), "the check started");
             c.kill();
-            assertEquals(137, c.process.exitValue(), "killed by SIGKILL");
+            assertEquals(137, c.process().exitValue(), "killed by SIGKILL");
             assertArrayEquals(beforeKill, Files.readAllBytes(journal), "an unanswered report leaves no trace");
         }
         Files.delete(ws.resolve("tests/slow"));
         Files.delete(ws.resolve("tests/started"));
 
-        try (McpLineClient c = new McpLineClient(home, catalog(), stderr)) {
+        try (StdioProcess c = server(home, stderr)) {
             // The restarted server has the run where it was: steps 1 and 2 done, step 3 awaited, attempt 1.
-            JsonNode st = c.call("run_status", Map.of("run_id", runId), null);
+            JsonNode st = c.toolResult("run_status", Map.of("run_id", runId), null, CALL);
             Map<String, Object> s = structured(st);
             assertEquals("running", s.get("status"), st.toString());
             assertEquals(3, s.get("current_step"));
@@ -135,41 +159,41 @@ class ExecuteStdioE2ETest {
 
             // A succeeded step is never run again; the refusal writes nothing.
             byte[] before = Files.readAllBytes(journal);
-            JsonNode again = c.call("execute_step", Map.of("run_id", runId, "step", 1, "status", "success",
-                    "outputs", Map.of("project_path", "./app")), null);
+            JsonNode again = c.toolResult("execute_step", Map.of("run_id", runId, "step", 1, "status", "success",
+                    "outputs", Map.of("project_path", "./app")), null, CALL);
             assertTrue(again.path("isError").asBoolean(), again.toString());
             assertTrue(again.toString().contains("already succeeded"), again.toString());
-            JsonNode unsafe = c.call("execute_step", Map.of("run_id", "../" + runId, "step", 3, "status", "success"), null);
+            JsonNode unsafe = c.toolResult("execute_step", Map.of("run_id", "../" + runId, "step", 3, "status", "success"), null, CALL);
             assertTrue(unsafe.path("isError").asBoolean(), unsafe.toString());
-            JsonNode malformed = c.call("execute_step", Map.of("run_id", runId, "step", 3, "status", "success",
-                    "outputs", List.of(1, 2)), null);
+            JsonNode malformed = c.toolResult("execute_step", Map.of("run_id", runId, "step", 3, "status", "success",
+                    "outputs", List.of(1, 2)), null, CALL);
             assertTrue(malformed.path("isError").asBoolean(), malformed.toString());
-            JsonNode unknown = c.call("execute_step", Map.of("run_id", "no-such-run", "step", 1, "status", "success"), null);
+            JsonNode unknown = c.toolResult("execute_step", Map.of("run_id", "no-such-run", "step", 1, "status", "success"), null, CALL);
             assertTrue(unknown.toString().contains("unknown run_id"), unknown.toString());
             assertArrayEquals(before, Files.readAllBytes(journal));
 
             // Step 3 fails with a non-retryable error and has no fallback: escalate, saying what was tried.
             Files.writeString(ws.resolve("tests/test_api.py"), "def test_login(): ...\n");
-            JsonNode esc = c.call("execute_step", Map.of("run_id", runId, "step", 3, "status", "failure",
-                    "error", "pytest: permission denied: .pytest_cache", "duration_ms", 4000), "p-3");
+            JsonNode esc = c.toolResult("execute_step", Map.of("run_id", runId, "step", 3, "status", "failure",
+                    "error", "pytest: permission denied: .pytest_cache", "duration_ms", 4000), "p-3", CALL);
             Map<String, Object> e = structured(esc);
             assertEquals("escalate", e.get("decision"), esc.toString());
             assertTrue(e.get("message").toString().contains("not retryable"), e.toString());
             assertEquals(1, ((List<?>) e.get("tried")).size());
 
             // Roll the workspace back to the start of step 2: its change to main.py and step 3's test file go.
-            JsonNode rb = c.call("rollback_run", Map.of("run_id", runId, "step", 2), "p-rb");
+            JsonNode rb = c.toolResult("rollback_run", Map.of("run_id", runId, "step", 2), "p-rb", CALL);
             assertFalse(rb.path("isError").asBoolean(), rb.toString());
             assertEquals("from fastapi import FastAPI\napp = FastAPI()\n", Files.readString(ws.resolve("app/main.py")));
             assertFalse(Files.exists(ws.resolve("tests")), "files created after the restore point are removed");
             assertFalse(c.progress("p-rb").isEmpty());
             // And to the start of the run: the scaffold goes too.
-            c.call("rollback_run", Map.of("run_id", runId), null);
+            c.toolResult("rollback_run", Map.of("run_id", runId), null, CALL);
             assertFalse(Files.exists(ws.resolve("app")));
             assertEquals("# project\n", Files.readString(ws.resolve("README.md")));
             assertEquals("", TestGit.run(ws, "status", "--porcelain"), "the user's branch and index are as before the run");
 
-            JsonNode all = c.call("run_status", Map.of(), null);
+            JsonNode all = c.toolResult("run_status", Map.of(), null, CALL);
             assertTrue(all.toString().contains(runId));
             assertTrue(all.path("content").get(0).path("text").asString().contains("escalated"));
         }
@@ -190,10 +214,10 @@ class ExecuteStdioE2ETest {
                 Specs.retries(3), WorkflowStep.Fallback.none("none"), List.of());
         new WorkflowStore(home).save(new WorkflowSpec("refusals", "t", null, null, null, List.of(step), null, null, null,
                 null, 0.5, null, null, null, null));
-        try (McpLineClient c = new McpLineClient(home, catalog(), tmp.resolve("server.log"))) {
-            String runId = c.call("start_run", Map.of("workflow_id", "refusals", "workspace", ws.toString()), null)
+        try (StdioProcess c = server(home, tmp.resolve("server.log"))) {
+            String runId = c.toolResult("start_run", Map.of("workflow_id", "refusals", "workspace", ws.toString()), null, CALL)
                     .path("structuredContent").path("run_id").asString();
-            JsonNode r = c.call("execute_step", Map.of("run_id", runId, "step", 1, "status", "success"), "p");
+            JsonNode r = c.toolResult("execute_step", Map.of("run_id", runId, "step", 1, "status", "success"), "p", CALL);
             Map<String, Object> s = structured(r);
             assertEquals("escalate", s.get("decision"), r.toString());
             List<?> checks = (List<?>) s.get("checks");
