@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.metaorch.testing.JsonRpcStdioClient;
+import dev.metaorch.bench.StdioProcess;
 import dev.metaorch.testing.MarketplaceFixtures;
+import dev.metaorch.testing.TestServers;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -24,7 +25,7 @@ class SdkClientTest {
 
     @Test
     void sdkClientListsAndCallsToolsAndGetsClearErrors(@TempDir Path tmp) {
-        java.util.List<String> cmd = JsonRpcStdioClient.classpathCommand("serve", "--catalog",
+        java.util.List<String> cmd = StdioProcess.serverCommand(null, "serve", "--catalog",
                 MarketplaceFixtures.catalogDir().toString());
         ServerParameters params = ServerParameters.builder(cmd.get(0))
                 .args(cmd.subList(1, cmd.size()))
@@ -71,16 +72,16 @@ class SdkClientTest {
     }
 
     @Test
-    void rawClientFromTheClasspathGetsAnErrorForAnUnknownTool(@TempDir Path tmp) {
-        try (JsonRpcStdioClient c = JsonRpcStdioClient.start(JsonRpcStdioClient.classpathCommand("serve", "--catalog",
+    void rawClientFromTheClasspathGetsAnErrorForAnUnknownTool(@TempDir Path tmp) throws Exception {
+        try (StdioProcess c = TestServers.start(StdioProcess.serverCommand(null, "serve", "--catalog",
                 MarketplaceFixtures.catalogDir().resolve("claude-code-plugins.jsonl").toString()),
-                Map.of("HOME", tmp.toString(), "META_ORCH_HOME", tmp.resolve("data").toString()))) {
-            c.initialize();
-            JsonNode r = c.callTool("no_such_tool", Map.of());
+                Map.of("HOME", tmp.toString(), "META_ORCH_HOME", tmp.resolve("data").toString()), tmp.resolve("stderr.log"))) {
+            c.handshake("metaorch-tests", TestServers.ANSWER_TIMEOUT);
+            JsonNode r = c.callTool("no_such_tool", Map.of(), TestServers.ANSWER_TIMEOUT);
             boolean isError = r.has("error") || r.path("result").path("isError").asBoolean(false);
             assertTrue(isError, r.toString());
             assertTrue(r.toString().contains("no_such_tool"), r.toString());
-            JsonNode ok = c.callTool("catalog_status", Map.of()).path("result");
+            JsonNode ok = c.callTool("catalog_status", Map.of(), TestServers.ANSWER_TIMEOUT).path("result");
             assertEquals(13, ok.path("structuredContent").path("total_plugins").asInt());
         }
     }

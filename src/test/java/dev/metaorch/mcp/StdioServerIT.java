@@ -10,8 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.metaorch.testing.JsonRpcStdioClient;
+import dev.metaorch.bench.StdioProcess;
 import dev.metaorch.testing.MarketplaceFixtures;
+import dev.metaorch.testing.TestServers;
 import dev.metaorch.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,8 @@ import tools.jackson.databind.JsonNode;
  * {@code integration-test}): the protocol, malformed input, and shutdown when stdin closes.
  */
 class StdioServerIT {
+
+    static final Duration ANSWER = TestServers.ANSWER_TIMEOUT;
 
     static Path jar() {
         Path jar = Path.of(System.getProperty("meta.jar", "target/meta-orchestrator.jar"));
@@ -34,14 +37,14 @@ class StdioServerIT {
     }
 
     @Test
-    void realJarAnswersMalformedInputAndExitsWhenStdinCloses(@TempDir Path tmp) {
-        List<String> cmd = JsonRpcStdioClient.jarCommand(jar(), "serve", "--catalog", MarketplaceFixtures.catalogDir().toString());
-        try (JsonRpcStdioClient c = JsonRpcStdioClient.start(cmd, isolatedEnv(tmp))) {
-            JsonNode init = c.initialize();
+    void realJarAnswersMalformedInputAndExitsWhenStdinCloses(@TempDir Path tmp) throws Exception {
+        List<String> cmd = StdioProcess.serverCommand(jar(), "serve", "--catalog", MarketplaceFixtures.catalogDir().toString());
+        try (StdioProcess c = TestServers.start(cmd, isolatedEnv(tmp), tmp.resolve("stderr.log"))) {
+            JsonNode init = c.handshake("metaorch-tests", ANSWER);
             assertEquals(Server.NAME, init.path("serverInfo").path("name").asString());
             assertTrue(init.path("capabilities").has("tools"));
 
-            JsonNode tools = c.request("tools/list", Map.of()).path("result").path("tools");
+            JsonNode tools = c.call("tools/list", Map.of(), ANSWER).path("result").path("tools");
             assertTrue(tools.isArray() && !tools.isEmpty());
             JsonNode status = null;
             for (JsonNode t : tools) {
@@ -52,7 +55,7 @@ class StdioServerIT {
             }
             assertTrue(status != null, "catalog_status listed");
 
-            JsonNode r = c.callTool("catalog_status", Map.of()).path("result");
+            JsonNode r = c.callTool("catalog_status", Map.of(), ANSWER).path("result");
             assertFalse(r.path("isError").asBoolean(false), r.toString());
             assertEquals(696, r.path("structuredContent").path("total_plugins").asInt());
             assertEquals(5, r.path("structuredContent").path("marketplaces").size());
@@ -60,23 +63,23 @@ class StdioServerIT {
 
             // Not JSON: parse error with id null; the session goes on.
             // (A truncated line whose id was readable before the break gets that id echoed since c976759.)
-            c.sendRaw("this is not json {\"jsonrpc\": \"2.0\", ");
-            JsonNode parse = c.awaitResponse(null, Duration.ofSeconds(20));
+            c.sendLine("this is not json {\"jsonrpc\": \"2.0\", ");
+            JsonNode parse = c.awaitIdLessError(Duration.ofSeconds(20));
             assertEquals(-32700, parse.path("error").path("code").asInt(), parse.toString());
             assertTrue(parse.has("id") && parse.get("id").isNull(), parse.toString());
 
             // JSON with a usable id but not a valid request: -32600 with that id.
-            c.sendRaw("{\"jsonrpc\": \"2.0\", \"id\": 42, \"method\": 17}");
+            c.sendLine("{\"jsonrpc\": \"2.0\", \"id\": 42, \"method\": 17}");
             JsonNode invalid = c.awaitResponse(42L, Duration.ofSeconds(20));
             assertEquals(-32600, invalid.path("error").path("code").asInt(), invalid.toString());
-            c.sendRaw("{\"jsonrpc\": \"1.0\", \"id\": \"abc\", \"method\": \"tools/list\"}");
+            c.sendLine("{\"jsonrpc\": \"1.0\", \"id\": \"abc\", \"method\": \"tools/list\"}");
             assertEquals(-32600, c.awaitResponse("abc", Duration.ofSeconds(20)).path("error").path("code").asInt());
 
             // Still answering.
-            JsonNode again = c.callTool("catalog_status", Map.of("include_warnings", false)).path("result");
+            JsonNode again = c.callTool("catalog_status", Map.of("include_warnings", false), ANSWER).path("result");
             assertFalse(again.path("isError").asBoolean(false), again.toString());
             assertEquals(696, again.path("structuredContent").path("total_plugins").asInt());
-            assertTrue(c.request("ping", Map.of()).has("result"));
+            assertTrue(c.call("ping", Map.of(), ANSWER).has("result"));
 
             long t0 = System.nanoTime();
             c.closeStdin();
@@ -94,13 +97,13 @@ class StdioServerIT {
     }
 
     @Test
-    void serverSurvivesHostileMarketplaceFolders(@TempDir Path tmp) {
+    void serverSurvivesHostileMarketplaceFolders(@TempDir Path tmp) throws Exception {
         Path broken = MarketplaceFixtures.breakage(tmp.resolve("broken"));
-        List<String> cmd = JsonRpcStdioClient.jarCommand(jar(), "serve", "--marketplace", broken.toString(),
+        List<String> cmd = StdioProcess.serverCommand(jar(), "serve", "--marketplace", broken.toString(),
                 "--marketplace", tmp.resolve("does-not-exist").toString());
-        try (JsonRpcStdioClient c = JsonRpcStdioClient.start(cmd, isolatedEnv(tmp))) {
-            c.initialize();
-            JsonNode r = c.callTool("catalog_status", Map.of()).path("result");
+        try (StdioProcess c = TestServers.start(cmd, isolatedEnv(tmp), tmp.resolve("stderr.log"))) {
+            c.handshake("metaorch-tests", ANSWER);
+            JsonNode r = c.callTool("catalog_status", Map.of(), ANSWER).path("result");
             assertFalse(r.path("isError").asBoolean(false), r.toString());
             JsonNode sc = r.path("structuredContent");
             assertEquals(11, sc.path("total_plugins").asInt());
