@@ -137,8 +137,14 @@ public final class ReliabilityBench {
         String part = "4 load (" + l.processes() + " processes, one data folder, " + l.seconds() + " s)";
         for (ReliabilityLoad.ToolFigures tf : l.tools()) {
             t.check(part, tf.tool() + ": calls/s, p50, p99",
-                    String.format(Locale.ROOT, "%.2f/s, %.0f ms, %.0f ms (%d calls, %d errors)", tf.perSecond(), tf.p50Ms(), tf.p99Ms(),
-                            tf.ok(), tf.errors() + tf.unanswered()), "0 errors", tf.errors() == 0 && tf.unanswered() == 0 && tf.ok() > 0);
+                    String.format(Locale.ROOT, "%.2f/s, %.0f ms, %.0f ms (%d calls, %d errors%s)", tf.perSecond(), tf.p50Ms(),
+                            tf.p99Ms(), tf.ok(), tf.errors() + tf.unanswered(),
+                            tf.refused() == 0 ? "" : ", " + tf.refused() + " requests refused as unmatched or invalid"),
+                    "0 errors", tf.errors() == 0 && tf.unanswered() == 0 && tf.ok() > 0);
+            if (!tf.sampleErrors().isEmpty() || tf.unanswered() > 0) {
+                t.add(part, tf.tool() + ": unanswered within 60 s / first errors", tf.unanswered() + " / "
+                        + tf.sampleErrors().stream().map(e -> e.length() > 160 ? e.substring(0, 160) + "..." : e).toList());
+            }
         }
         t.check(part, "lost updates (acknowledged record_outcome vs executions in the store)",
                 l.lost() + " (" + l.acknowledged() + " acknowledged, " + l.inStore() + " in the index, " + l.patternTotal()

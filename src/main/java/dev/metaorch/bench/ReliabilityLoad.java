@@ -25,9 +25,13 @@ public final class ReliabilityLoad {
 
     public static final List<String> TOOLS = List.of("recommend_plugins", "generate_workflow", "record_outcome");
 
-    /** Per tool: calls answered without error, errors, latencies in ms (sorted). */
-    public record ToolFigures(String tool, int ok, int errors, int unanswered, double perSecond, double p50Ms, double p99Ms,
-                              double maxMs, List<String> sampleErrors) {
+    /**
+     * Per tool: calls answered without error, server failures (internal errors, JSON-RPC errors), unanswered
+     * calls, clear refusals of the input (not failures: the tool's answer to e.g. a request nothing matches),
+     * latencies in ms of the answered calls.
+     */
+    public record ToolFigures(String tool, int ok, int errors, int unanswered, int refused, double perSecond, double p50Ms,
+                              double p99Ms, double maxMs, List<String> sampleErrors) {
     }
 
     public record Report(int processes, int seconds, double measuredSeconds, List<ToolFigures> tools, long acknowledged,
@@ -52,6 +56,7 @@ public final class ReliabilityLoad {
         Map<String, Integer> ok = new ConcurrentHashMap<>();
         Map<String, Integer> errors = new ConcurrentHashMap<>();
         Map<String, Integer> unanswered = new ConcurrentHashMap<>();
+        Map<String, Integer> refused = new ConcurrentHashMap<>();
         Map<String, List<String>> samples = new ConcurrentHashMap<>();
         Set<String> acked = ConcurrentHashMap.newKeySet();
         List<String> notes = Collections.synchronizedList(new ArrayList<>());
@@ -109,10 +114,16 @@ public final class ReliabilityLoad {
                             continue;
                         }
                         if (r.has("error") || r.path("result").path("isError").asBoolean(false)) {
+                            String text = r.path("result").path("content").path(0).path("text").asString(r.toString());
+                            if (!r.has("error") && !dev.metaorch.mcp.Server.serverFailure(text)) {
+                                // a clear refusal of this input (e.g. a real request no catalog plugin matches)
+                                refused.merge(tool, 1, Integer::sum);
+                                continue;
+                            }
                             errors.merge(tool, 1, Integer::sum);
                             List<String> s = samples.get(tool);
                             if (s.size() < 3) {
-                                s.add(String.valueOf(r.path("result").path("content").path(0).path("text").asString(r.toString())));
+                                s.add(text);
                             }
                             continue;
                         }
@@ -146,7 +157,7 @@ public final class ReliabilityLoad {
             List<Double> l = new ArrayList<>(latencies.get(t));
             Collections.sort(l);
             figures.add(new ToolFigures(t, ok.getOrDefault(t, 0), errors.getOrDefault(t, 0), unanswered.getOrDefault(t, 0),
-                    ok.getOrDefault(t, 0) / measured, pct(l, 0.50), pct(l, 0.99), l.isEmpty() ? 0 : l.get(l.size() - 1),
+                    refused.getOrDefault(t, 0), ok.getOrDefault(t, 0) / measured, pct(l, 0.50), pct(l, 0.99), l.isEmpty() ? 0 : l.get(l.size() - 1),
                     List.copyOf(samples.get(t))));
         }
         ReliabilityFaults.StoreCount files = ReliabilityFaults.fileCount(home);

@@ -97,6 +97,18 @@ public final class Server {
         }
     }
 
+    /**
+     * How a tool answer says the call failed on the server's side rather than refused bad input: a defect, or
+     * a data folder that cannot be written. Every other error answer is a refusal with its reason.
+     */
+    public static final String INTERNAL_FAILURE = " failed with an internal error";
+    public static final String STORAGE_FAILURE = " could not write to the data folder: ";
+
+    /** Whether an error answer's text reports a failure of the server (see {@link #INTERNAL_FAILURE}). */
+    public static boolean serverFailure(String errorText) {
+        return errorText.contains(INTERNAL_FAILURE) || errorText.contains(STORAGE_FAILURE);
+    }
+
     static final String INSTRUCTIONS = "Recommends Claude Code plugins for a task, plans multi-plugin workflows, validates "
             + "each step of a run and learns which plugin sequences work. Start with recommend_plugins "
             + "or generate_workflow; catalog_status tells which marketplaces are loaded.";
@@ -185,11 +197,11 @@ public final class Server {
             if (storage != null) {
                 // a full or read-only disk is the user's to fix: say so plainly instead of "internal error"
                 log.warn("tool {}: {}", t.name(), storage);
-                r = ToolResult.error(t.name() + " could not write to the data folder: " + storage
+                r = ToolResult.error(t.name() + STORAGE_FAILURE + storage
                         + ". The call did not complete; free space (or fix the file system) and call again.");
             } else {
                 log.error("tool {} failed", t.name(), e);
-                r = ToolResult.error(t.name() + " failed with an internal error (" + e.getClass().getSimpleName()
+                r = ToolResult.error(t.name() + INTERNAL_FAILURE + " (" + e.getClass().getSimpleName()
                         + "); details are in the server log");
             }
         }
