@@ -181,11 +181,8 @@ public final class ReliabilityFaults {
                         }
                     }
                 } finally {
-                    if (killer != null) {
-                        killer.stop();
-                    }
+                    landed += reap(p, killer);
                 }
-                landed += reap(p, killer);
             }
             DataFolderAudit.Result audit = audit(home, round, broken);
             files += audit.files();
@@ -268,11 +265,8 @@ public final class ReliabilityFaults {
                         }
                     }
                 } finally {
-                    if (killer != null) {
-                        killer.stop();
-                    }
+                    landed += reap(p, killer);
                 }
-                landed += reap(p, killer);
             }
             DataFolderAudit.Result audit = audit(home, round, broken);
             files += audit.files();
@@ -434,8 +428,14 @@ public final class ReliabilityFaults {
     }
 
     /** Stops the round's killer thread (if it was started) and waits for it. */
-    /** Ends the round's server: 1 when the SIGKILL had already landed, 0 when it had to be killed here. */
+    /**
+     * Ends the round: stops its killer, then its server; 1 when the SIGKILL had already landed, 0 when the
+     * server had to be killed here.
+     */
     private static int reap(StdioProcess p, Killer killer) throws InterruptedException {
+        if (killer != null) {
+            killer.stop();
+        }
         boolean landed = (killer != null && killer.fired()) || !p.process().isAlive();
         if (p.process().isAlive()) {
             p.process().destroyForcibly();
