@@ -37,8 +37,6 @@ public final class StdioProcess implements AutoCloseable {
     private final Map<String, JsonNode> responses = new ConcurrentHashMap<>();
     private final BlockingQueue<JsonNode> arrivals = new LinkedBlockingQueue<>();
     private final AtomicLong nullIdErrors = new AtomicLong();
-    private final AtomicLong notifications = new AtomicLong();
-    private final AtomicLong nonJsonLines = new AtomicLong();
     private final List<String> stdoutLines = Collections.synchronizedList(new ArrayList<>());
     private final List<String> nonProtocolLines = Collections.synchronizedList(new ArrayList<>());
     private final List<JsonNode> notificationMessages = new CopyOnWriteArrayList<>();
@@ -67,10 +65,6 @@ public final class StdioProcess implements AutoCloseable {
 
         public Launch stderrTo(Path log) {
             return new Launch(command, env, log, stdoutLog, workDir);
-        }
-
-        public Launch stdoutCopyTo(Path log) {
-            return new Launch(command, env, stderrLog, log, workDir);
         }
 
         public Launch in(Path dir) {
@@ -150,7 +144,6 @@ public final class StdioProcess implements AutoCloseable {
                 }
                 if (n == null || !n.isObject()) {
                     nonProtocolLines.add(line);
-                    nonJsonLines.incrementAndGet();
                     continue;
                 }
                 if (!"2.0".equals(n.path("jsonrpc").asString(""))) {
@@ -160,7 +153,6 @@ public final class StdioProcess implements AutoCloseable {
                     responses.put(key(n.get("id")), n);
                     arrivals.add(n);
                 } else if (n.has("method")) {
-                    notifications.incrementAndGet();
                     if (!n.has("id")) {
                         notificationMessages.add(n);
                     }
@@ -169,9 +161,7 @@ public final class StdioProcess implements AutoCloseable {
                     nullIdErrors.incrementAndGet();
                     idLessErrors.add(n);
                     arrivals.add(n);
-                } else {
-                    nonJsonLines.incrementAndGet();
-                }
+                } // anything else is a JSON object that is no message: kept in stdoutLines only
             }
         } catch (IOException e) {
             // process ended
@@ -405,20 +395,8 @@ public final class StdioProcess implements AutoCloseable {
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
-    public boolean hasResponse(Object id) {
-        return responses.containsKey(key(id));
-    }
-
     public long nullIdErrors() {
         return nullIdErrors.get();
-    }
-
-    public long notifications() {
-        return notifications.get();
-    }
-
-    public long nonJsonLines() {
-        return nonJsonLines.get();
     }
 
     public Process process() {

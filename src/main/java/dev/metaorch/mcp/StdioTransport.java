@@ -120,13 +120,7 @@ public final class StdioTransport implements McpServerTransportProvider {
             return; // the session decides what to say about an incomplete request
         }
         try {
-            ObjectNode response = Json.object();
-            response.put("jsonrpc", "2.0");
-            if (id instanceof Long l) {
-                response.put("id", l);
-            } else {
-                response.put("id", id.toString());
-            }
+            ObjectNode response = envelope(id);
             response.set("result", answer.apply(params.get("protocolVersion").asString()));
             String json = response.toString();
             earlyInitializeAnswer = json;
@@ -384,8 +378,8 @@ public final class StdioTransport implements McpServerTransportProvider {
         return first.length() > 200 ? first.substring(0, 200) + "\u2026" : first;
     }
 
-    /** Error responses built by hand: the SDK's serializer would drop {@code "id": null}. */
-    private void writeError(Object id, int code, String message) {
+    /** A response's {@code jsonrpc} and {@code id} (a usable id as read, or null). */
+    private static ObjectNode envelope(Object id) {
         ObjectNode o = Json.object();
         o.put("jsonrpc", "2.0");
         if (id instanceof Long l) {
@@ -395,6 +389,12 @@ public final class StdioTransport implements McpServerTransportProvider {
         } else {
             o.putNull("id");
         }
+        return o;
+    }
+
+    /** Error responses built by hand: the SDK's serializer would drop {@code "id": null}. */
+    private void writeError(Object id, int code, String message) {
+        ObjectNode o = envelope(id);
         o.putObject("error").put("code", code).put("message", message);
         writeLine(o.toString());
     }
