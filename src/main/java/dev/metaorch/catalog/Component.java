@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param tools       tools an agent declares, empty when none
  * @param references  agents this component's body hands work to ({@code subagent_type} values), in order of
  *                    first mention; only known when plugin folders were read, empty for snapshots
+ * @param examples    requests its author gives as examples of its use ({@link ExampleRequests}); relevance only,
+ *                    only known when plugin folders were read, empty for snapshots
  */
 public record Component(ComponentKind kind, String name, String file, String description, String model,
-                        String argumentHint, List<String> tools, List<String> references) {
+                        String argumentHint, List<String> tools, List<String> references, List<String> examples) {
 
     public Component {
         Objects.requireNonNull(kind, "kind");
@@ -26,6 +28,17 @@ public record Component(ComponentKind kind, String name, String file, String des
         description = description == null ? "" : description;
         tools = tools == null ? List.of() : List.copyOf(tools);
         references = references == null ? List.of() : List.copyOf(references);
+        examples = examples == null ? List.of() : List.copyOf(examples);
+    }
+
+    public Component(ComponentKind kind, String name, String file, String description, String model,
+                     String argumentHint, List<String> tools, List<String> references) {
+        this(kind, name, file, description, model, argumentHint, tools, references, List.of());
+    }
+
+    /** The same component with these example requests. */
+    public Component withExamples(List<String> more) {
+        return new Component(kind, name, file, description, model, argumentHint, tools, references, more);
     }
 
     public Component(ComponentKind kind, String name, String file, String description, String model,

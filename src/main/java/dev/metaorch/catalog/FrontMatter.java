@@ -18,24 +18,25 @@ import dev.metaorch.util.Json;
  * @param body     the Markdown after the front matter
  * @param lenient  true when the YAML parser failed and the line parser was used
  * @param present  whether the file had front matter at all
+ * @param raw      the front-matter text as written (what the line parser may have split into stray keys)
  */
-public record FrontMatter(Map<String, Object> fields, String body, boolean lenient, boolean present) {
+public record FrontMatter(Map<String, Object> fields, String body, boolean lenient, boolean present, String raw) {
 
     private static final Pattern KEY_LINE = Pattern.compile("^([A-Za-z_][A-Za-z0-9_-]*)\\s*:\\s?(.*)$");
 
     public static FrontMatter parse(String text) {
         String t = text.startsWith("\uFEFF") ? text.substring(1) : text;
         if (!t.startsWith("---")) {
-            return new FrontMatter(Map.of(), t, false, false);
+            return new FrontMatter(Map.of(), t, false, false, "");
         }
         int firstNl = t.indexOf('\n');
         if (firstNl < 0 || !t.substring(0, firstNl).trim().equals("---")) {
-            return new FrontMatter(Map.of(), t, false, false);
+            return new FrontMatter(Map.of(), t, false, false, "");
         }
         Matcher end = Pattern.compile("(?m)^---\\s*$").matcher(t);
         if (!end.find(firstNl + 1)) {
             // An unterminated block: read what is there leniently, no body.
-            return new FrontMatter(lines(t.substring(firstNl + 1)), "", true, true);
+            return new FrontMatter(lines(t.substring(firstNl + 1)), "", true, true, t.substring(firstNl + 1));
         }
         String yaml = t.substring(firstNl + 1, end.start());
         int bodyStart = Math.min(t.length(), end.end() + 1);
@@ -45,15 +46,15 @@ public record FrontMatter(Map<String, Object> fields, String body, boolean lenie
             if (parsed instanceof Map<?, ?> m) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 m.forEach((k, v) -> out.put(String.valueOf(k), v));
-                return new FrontMatter(out, body, false, true);
+                return new FrontMatter(out, body, false, true, yaml);
             }
             if (parsed == null) {
-                return new FrontMatter(Map.of(), body, false, true);
+                return new FrontMatter(Map.of(), body, false, true, yaml);
             }
         } catch (RuntimeException e) {
             // fall through to the line parser
         }
-        return new FrontMatter(lines(yaml), body, true, true);
+        return new FrontMatter(lines(yaml), body, true, true, yaml);
     }
 
     private static Map<String, Object> lines(String yaml) {

@@ -178,9 +178,10 @@ public final class MarketplaceFolderLoader {
         boolean strict = !entry.has("strict") || entry.path("strict").asBoolean(true);
 
         List<Component> components = new ArrayList<>();
+        List<String> readme = List.of();
         if (root != null) {
             boolean entryDeclares = COMPONENT_KEYS.stream().anyMatch(entry::has);
-            Components found = new Components(root, warnings, watched);
+            Components found = new Components(root, name, warnings, watched);
             if (!strict && entryDeclares) {
                 // strict:false with its own component lists: the entry is the whole plugin definition.
                 found.declared(entry);
@@ -191,6 +192,9 @@ public final class MarketplaceFolderLoader {
                 }
                 found.declared(entry);
             }
+            components.addAll(found.list());
+            readme = found.readme(components);
+            components.clear();
             components.addAll(found.list());
         } else if (remote != null) {
             // Remote plugins: only what the entry itself declares can be listed, by name.
@@ -207,7 +211,7 @@ public final class MarketplaceFolderLoader {
         }
         return new Plugin(Plugin.id(name, marketplace), name, marketplace, version, description, category,
                 List.copyOf(keywords), author, homepage, license, root == null ? null : relative(marketDir, root),
-                remote, strict, root != null, components, warnings, null);
+                remote, strict, root != null, components, warnings, null, readme);
     }
 
     private static String relative(Path base, Path p) {
@@ -275,14 +279,45 @@ public final class MarketplaceFolderLoader {
     /** Collects the components of one plugin root, de-duplicated by kind and name. */
     private static final class Components {
         private final Path root;
+        private final String plugin;
         private final List<String> warnings;
         private final Set<Path> watched;
         private final Map<String, Component> byKey = new LinkedHashMap<>();
 
-        Components(Path root, List<String> warnings, Set<Path> watched) {
+        Components(Path root, String plugin, List<String> warnings, Set<Path> watched) {
             this.root = root;
+            this.plugin = plugin;
             this.warnings = warnings;
             this.watched = watched;
+        }
+
+        /**
+         * The plugin README's example requests (whole quoted lines); invocations of the plugin's commands in it
+         * become those commands' examples. Empty when there is no readable README inside the plugin root.
+         */
+        List<String> readme(List<Component> found) {
+            Path f = root.resolve("README.md");
+            watched.add(f);
+            if (!Files.isRegularFile(f) || !inside(root, f)) {
+                return List.of();
+            }
+            String text;
+            try {
+                text = readMarkdown(f);
+            } catch (IOException e) {
+                warnings.add("README.md: " + SnapshotLoader.firstLine(e.getMessage()) + "; skipped");
+                return List.of();
+            }
+            for (Component c : found) {
+                if (c.kind() == ComponentKind.COMMAND) {
+                    List<String> more = ExampleRequests.invocations(text, plugin, c.name());
+                    if (!more.isEmpty()) {
+                        byKey.put(c.kind().id() + "\u0000" + c.name(), c.withExamples(
+                                ExampleRequests.merge(ExampleRequests.MAX_PER_SOURCE, List.of(c.examples(), more))));
+                    }
+                }
+            }
+            return ExampleRequests.quotedLines(text);
         }
 
         List<Component> list() {
@@ -474,7 +509,8 @@ public final class MarketplaceFolderLoader {
             }
             add(new Component(ComponentKind.AGENT, name, stem.equals(name) ? null : stem,
                     FrontMatter.cleanDescription(fm.string("description"), AGENT_DESCRIPTION_CAP), fm.string("model"),
-                    null, fm.list("tools"), references(fm.body())));
+                    null, fm.list("tools"), references(fm.body()), ExampleRequests.merge(ExampleRequests.MAX_PER_SOURCE,
+                    List.of(ExampleRequests.turns(fm.raw()), ExampleRequests.turns(fm.body())))));
         }
 
         private void command(Path f, String name) {
@@ -487,7 +523,8 @@ public final class MarketplaceFolderLoader {
                 description = firstProse(fm.body());
             }
             add(new Component(ComponentKind.COMMAND, name, null, FrontMatter.cleanDescription(description, AGENT_DESCRIPTION_CAP),
-                    fm.string("model"), fm.string("argument-hint"), List.of(), references(fm.body())));
+                    fm.string("model"), fm.string("argument-hint"), List.of(), references(fm.body()),
+                    ExampleRequests.invocations(fm.body(), plugin, name)));
         }
 
         private void skill(Path dir) {
@@ -503,7 +540,8 @@ public final class MarketplaceFolderLoader {
             }
             add(new Component(ComponentKind.SKILL, name, name.equals(folder) ? null : folder,
                     FrontMatter.cleanDescription(fm.string("description"), AGENT_DESCRIPTION_CAP), null, null,
-                    List.of(), references(fm.body())));
+                    List.of(), references(fm.body()), ExampleRequests.merge(ExampleRequests.MAX_PER_SOURCE,
+                    List.of(ExampleRequests.turns(fm.raw()), ExampleRequests.turns(fm.body())))));
         }
 
         private void hooksFile(Path f) {

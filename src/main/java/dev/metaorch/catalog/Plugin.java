@@ -11,11 +11,13 @@ import java.util.Objects;
  * @param remoteSource the entry's {@code source} object when it is remote (url, git-subdir), else null
  * @param resolved     whether components were read from files (false for remote sources)
  * @param warnings     upstream breakage found while loading this plugin
+ * @param examples     requests its README shows as examples of its use ({@link ExampleRequests}); relevance only,
+ *                     empty for snapshots
  */
 public record Plugin(String id, String name, String marketplace, String version, String description, String category,
                      List<String> keywords, String author, String homepage, String license, String sourcePath,
                      Map<String, Object> remoteSource, boolean strict, boolean resolved, List<Component> components,
-                     List<String> warnings, InstallState install) {
+                     List<String> warnings, InstallState install, List<String> examples) {
 
     public Plugin {
         Objects.requireNonNull(name, "name");
@@ -26,6 +28,15 @@ public record Plugin(String id, String name, String marketplace, String version,
         components = components == null ? List.of() : List.copyOf(components);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         install = install == null ? InstallState.NOT_INSTALLED : install;
+        examples = examples == null ? List.of() : List.copyOf(examples);
+    }
+
+    public Plugin(String id, String name, String marketplace, String version, String description, String category,
+                  List<String> keywords, String author, String homepage, String license, String sourcePath,
+                  Map<String, Object> remoteSource, boolean strict, boolean resolved, List<Component> components,
+                  List<String> warnings, InstallState install) {
+        this(id, name, marketplace, version, description, category, keywords, author, homepage, license, sourcePath,
+                remoteSource, strict, resolved, components, warnings, install, List.of());
     }
 
     public static String id(String name, String marketplace) {
@@ -42,6 +53,6 @@ public record Plugin(String id, String name, String marketplace, String version,
 
     public Plugin withInstall(InstallState state) {
         return new Plugin(id, name, marketplace, version, description, category, keywords, author, homepage, license,
-                sourcePath, remoteSource, strict, resolved, components, warnings, state);
+                sourcePath, remoteSource, strict, resolved, components, warnings, state, examples);
     }
 }

@@ -50,7 +50,7 @@ final class IndexFiles {
     private static final Logger log = LoggerFactory.getLogger(IndexFiles.class);
 
     /** Bump when the file layout or the documents an index holds change in a way the key cannot see. */
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private static final int MAGIC = 0x4D4F4958; // "MOIX"
     private static final String SUFFIX = ".idx";
     private static final String PARTIAL = ".partial";
@@ -91,9 +91,11 @@ final class IndexFiles {
         d.add("format " + FORMAT).add(Version.LATEST.toString()).add(config.toString()).add(code);
         for (Plugin p : catalog.plugins()) {
             d.add(p.id()).add(p.name()).add(p.description()).add(String.join("\u0001", p.keywords()))
-                    .add(p.category() == null ? "\u0000" : p.category()).add(Integer.toString(p.components().size()));
+                    .add(p.category() == null ? "\u0000" : p.category()).add(Integer.toString(p.components().size()))
+                    .add(String.join("\u0001", p.examples()));
             for (Component c : p.components()) {
-                d.add(c.kind().id()).add(c.name()).add(c.file() == null ? "\u0000" : c.file()).add(c.description());
+                d.add(c.kind().id()).add(c.name()).add(c.file() == null ? "\u0000" : c.file()).add(c.description())
+                        .add(String.join("\u0001", c.examples()));
             }
         }
         return HexFormat.of().formatHex(md.digest(), 0, 16);

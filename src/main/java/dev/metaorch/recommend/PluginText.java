@@ -30,6 +30,24 @@ public final class PluginText {
         return sj.toString();
     }
 
+    /**
+     * The example requests of a plugin's README and of its components, one per line (empty for snapshot
+     * catalogs). Our rankers index them beside the baseline document; the pinned baseline does not.
+     */
+    public static String examples(Plugin p) {
+        StringJoiner sj = new StringJoiner("\n");
+        p.examples().forEach(sj::add);
+        for (Component c : p.components()) {
+            c.examples().forEach(sj::add);
+        }
+        return sj.toString();
+    }
+
+    /** What our rankers index of a component: its own text and its example requests. */
+    public static String componentWithExamples(Component c) {
+        return c.examples().isEmpty() ? component(c) : component(c) + "\n" + String.join("\n", c.examples());
+    }
+
     /** A component's own text: its name (and file stem when different) and description. */
     public static String component(Component c) {
         String name = c.file() != null && !c.file().equals(c.name()) ? c.name() + " " + c.file() : c.name();

@@ -150,6 +150,7 @@ public final class RelevanceIndex {
     static final String COMPONENTS = "comp";
     static final String ALL = "all";
     static final String BIGRAMS = "bi";
+    static final String EXAMPLES = "ex";
     // component document fields
     static final String KIND = "kind";
     static final String CNAME = "cname";
@@ -396,7 +397,10 @@ public final class RelevanceIndex {
                 d.add(new TextField(KEYWORDS, keywordText(p), Field.Store.NO));
                 d.add(new TextField(CATEGORY, p.category() == null ? "" : p.category(), Field.Store.NO));
                 d.add(new TextField(COMPONENTS, componentsText(p), Field.Store.NO));
-                String all = PluginText.document(p);
+                String examples = PluginText.examples(p);
+                d.add(new TextField(EXAMPLES, examples, Field.Store.NO));
+                // Example requests (only when plugin folders were read) are the words users type: searched with the rest.
+                String all = examples.isEmpty() ? PluginText.document(p) : PluginText.document(p) + "\n" + examples;
                 d.add(new Field(ALL, all, WITH_VECTORS));
                 if (config.bigramWeight() > 0) {
                     d.add(new TextField(BIGRAMS, bigrams(analyzer, all), Field.Store.NO));
@@ -444,7 +448,8 @@ public final class RelevanceIndex {
                     cd.add(new IntField(ORD, ord, Field.Store.NO));
                     cd.add(new StringField(KIND, SELF, Field.Store.NO));
                     cd.add(new TextField(CNAME, p.name(), Field.Store.NO));
-                    cd.add(new TextField(CDESC, p.description(), Field.Store.NO));
+                    cd.add(new TextField(CDESC, p.examples().isEmpty() ? p.description()
+                            : p.description() + "\n" + String.join("\n", p.examples()), Field.Store.NO));
                     if (config.componentBigramWeight() > 0) {
                         cd.add(new TextField(CBIGRAMS, bigrams(analyzer, p.name() + "\n" + p.description()), Field.Store.NO));
                     }
@@ -459,9 +464,10 @@ public final class RelevanceIndex {
                     cd.add(new StringField(KIND, c.kind().id(), Field.Store.NO));
                     cd.add(new TextField(CNAME, c.file() != null && !c.file().equals(c.name())
                             ? c.name() + " " + c.file() : c.name(), Field.Store.NO));
-                    cd.add(new TextField(CDESC, c.description(), Field.Store.NO));
+                    cd.add(new TextField(CDESC, c.examples().isEmpty() ? c.description()
+                            : c.description() + "\n" + String.join("\n", c.examples()), Field.Store.NO));
                     if (config.componentBigramWeight() > 0) {
-                        cd.add(new TextField(CBIGRAMS, bigrams(analyzer, PluginText.component(c)), Field.Store.NO));
+                        cd.add(new TextField(CBIGRAMS, bigrams(analyzer, PluginText.componentWithExamples(c)), Field.Store.NO));
                     }
                     cw.addDocument(cd);
                     cp.add(ord);
@@ -997,7 +1003,7 @@ public final class RelevanceIndex {
     private Map<Integer, List<PluginHit.Match>> matches(List<Integer> ords, Set<String> qterms, Map<String, String> words) {
         Map<Integer, List<PluginHit.Match>> out = new HashMap<>();
         String[][] fields = {{"name", NAME}, {"description", DESC}, {"keywords", KEYWORDS}, {"category", CATEGORY},
-                {"components", COMPONENTS}};
+                {"components", COMPONENTS}, {"example requests", EXAMPLES}};
         for (String[] f : fields) {
             Map<Integer, List<String>> in = termsIn(pluginSearcher, ords, qterms, f[1]);
             for (int ord : ords) {

@@ -59,7 +59,7 @@ public final class CatalogSearch {
             byPlugin.put(p.id(), List.copyOf(mine));
         }
         // The plugin's name travels with each component: "security-scanning" says what its "auditor" audits.
-        this.components = Bm25Ranker.of(refs, r -> r.plugin().name() + "\n" + PluginText.component(r.component()));
+        this.components = Bm25Ranker.of(refs, r -> r.plugin().name() + "\n" + PluginText.componentWithExamples(r.component()));
     }
 
     static boolean invocable(ComponentKind k) {

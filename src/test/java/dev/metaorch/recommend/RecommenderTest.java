@@ -242,6 +242,27 @@ class RecommenderTest {
     }
 
     @Test
+    void exampleRequestsFromPluginFoldersFindAPluginWhoseDescriptionSharesNoWord() {
+        // The request shares no word with the description; only the agent's example block (read from the plugin
+        // folder) and the README's request line have its words.
+        Component narrator = Component.of(ComponentKind.AGENT, "narrator", "Plain-language progress summaries");
+        Plugin bare = plugin("story-mode", "m1", "Plain-language progress summaries", "productivity", narrator);
+        Plugin dark = plugin("theme-kit", "m1", "Dark mode toggles and colour themes for settings pages", "frontend");
+        String q = "Add a dark mode toggle to the settings page";
+        Catalog without = catalog(with(filler(10), bare, dark));
+        assertEquals("theme-kit@m1", RelevanceIndex.build(without).rankIds(q, 3).get(0));
+
+        Plugin taught = new Plugin(null, "story-mode", "m1", "1.0.0", bare.description(), "productivity", List.of(), null, null,
+                null, ".", null, true, true, List.of(narrator.withExamples(List.of("Add a dark mode toggle to the settings page"))),
+                List.of(), null, List.of("Add a dark mode toggle to settings"));
+        RelevanceIndex idx = RelevanceIndex.build(catalog(with(filler(10), taught, dark)));
+        assertEquals("story-mode@m1", idx.rankIds(q, 3).get(0), "the author's own example request ranks its plugin first");
+        Recommender.Recommendation x = new Recommender(idx, Evidence.NONE).recommend(Recommender.Request.of(q, 1)).get(0);
+        assertTrue(x.reason().contains("example requests"), x.reason());
+        assertEquals("narrator", x.components().get(0).component().name(), "the component whose example matched is named");
+    }
+
+    @Test
     void noMatchingWordGivesNoResultsAndIndexIsCachedPerCatalog() {
         Catalog cat = catalog(filler(5));
         assertTrue(RelevanceIndex.of(cat).searchPlugins("zzzz qqqq", null, 5).isEmpty());
