@@ -84,16 +84,57 @@ public final class ExampleRequests {
         Set<String> out = new LinkedHashSet<>();
         Matcher m = p.matcher(text);
         while (m.find() && out.size() < MAX_PER_SOURCE) {
-            String arg = m.group(1).strip();
-            // a trailing quote or bracket from the surrounding prose is not part of the argument
-            arg = arg.replaceAll("[\"'\u201d)\\]]+[.,;]?$", "").replaceAll("^[\"'\u201c]+", "").strip();
-            char c0 = arg.isEmpty() ? '<' : arg.charAt(0);
-            if (c0 == '<' || c0 == '[' || c0 == '$' || c0 == '-' || c0 == '{' || !sentence(arg)) {
-                continue;
+            String arg = argument(m.group(1));
+            if (arg != null) {
+                add(out, arg);
             }
-            add(out, arg);
         }
         return List.copyOf(out);
+    }
+
+    /** One {@code /plugin:command arguments} invocation found in a document. */
+    public record Invocation(String plugin, String command, String arguments) {
+    }
+
+    private static final Pattern QUALIFIED = Pattern.compile("(?<![\\w/.:-])/([A-Za-z0-9][\\w.-]*):([A-Za-z0-9][\\w:.-]*)[ \\t]+([^\\n`]{3,300})");
+
+    /**
+     * Every fully qualified invocation ({@code /plugin:command arguments}) in a text, as a marketplace's own docs
+     * show its commands in use; arguments cleaned and filtered as in {@link #invocations}.
+     */
+    public static List<Invocation> qualifiedInvocations(String text) {
+        if (text == null || text.isEmpty()) {
+            return List.of();
+        }
+        List<Invocation> out = new ArrayList<>();
+        Matcher m = QUALIFIED.matcher(text);
+        while (m.find()) {
+            String arg = argument(m.group(3));
+            if (arg != null) {
+                out.add(new Invocation(m.group(1), m.group(2), arg));
+            }
+        }
+        return out;
+    }
+
+    /** The request in an invocation's raw argument text, or null for placeholders, flags and non-prose. */
+    private static String argument(String raw) {
+        String t = raw.strip();
+        // a quoted argument ends at its closing quote, whatever prose follows
+        if (!t.isEmpty() && (t.charAt(0) == '"' || t.charAt(0) == '\'' || t.charAt(0) == '\u201c')) {
+            char close = t.charAt(0) == '\u201c' ? '\u201d' : t.charAt(0);
+            int end = t.indexOf(close, 1);
+            if (end > 1) {
+                t = t.substring(1, end);
+            }
+        }
+        // a trailing quote or bracket from the surrounding prose is not part of the argument
+        String arg = t.replaceAll("[\"'\u201d)\\]]+[.,;]?$", "").replaceAll("^[\"'\u201c]+", "").strip();
+        char c0 = arg.isEmpty() ? '<' : arg.charAt(0);
+        if (c0 == '<' || c0 == '[' || c0 == '$' || c0 == '-' || c0 == '{' || !sentence(arg)) {
+            return null;
+        }
+        return normalize(arg);
     }
 
     /** A few words of prose, not code: at least two words with letters and no code punctuation. */
@@ -112,6 +153,14 @@ public final class ExampleRequests {
     }
 
     private static void add(Set<String> out, String raw) {
+        String s = normalize(raw);
+        if (s != null) {
+            out.add(s);
+        }
+    }
+
+    /** Outer quotes off, whitespace collapsed, cut to {@link #MAX_CHARS}; null when no letter is left. */
+    private static String normalize(String raw) {
         String s = raw.strip();
         if (s.length() >= 2 && (s.startsWith("\"") && s.endsWith("\"") || s.startsWith("'") && s.endsWith("'")
                 || s.startsWith("\u201c") && s.endsWith("\u201d"))) {
@@ -122,9 +171,7 @@ public final class ExampleRequests {
             int cut = s.lastIndexOf(' ', MAX_CHARS);
             s = s.substring(0, cut > MAX_CHARS / 2 ? cut : MAX_CHARS);
         }
-        if (s.chars().anyMatch(Character::isLetter)) {
-            out.add(s);
-        }
+        return s.chars().anyMatch(Character::isLetter) ? s : null;
     }
 
     /** Merges lists, keeping the first occurrence (case-insensitive) and at most {@code max} entries. */

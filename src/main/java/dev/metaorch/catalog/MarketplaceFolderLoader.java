@@ -13,6 +13,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -108,7 +109,65 @@ public final class MarketplaceFolderLoader {
                 warnings.add("plugin '" + pluginName + "': " + SnapshotLoader.firstLine(e.getMessage()));
             }
         }
-        return new Marketplace(name, source, origin, plugins, warnings);
+        return new Marketplace(name, source, origin, withDocExamples(dir, plugins, watched), warnings);
+    }
+
+    /** Most marketplace-level Markdown documents read for command invocations (root README, then docs/). */
+    static final int MAX_DOCS = 40;
+
+    /**
+     * The marketplace's own documentation (its root {@code README.md} and Markdown under {@code docs/}, which
+     * Claude Code keeps with the cloned marketplace) shows commands in use as {@code /plugin:command arguments};
+     * each such argument becomes an example request of that command. Only fully qualified invocations count, so
+     * an argument is never attributed to the wrong plugin.
+     */
+    private static List<Plugin> withDocExamples(Path dir, List<Plugin> plugins, Set<Path> watched) {
+        List<Path> docs = new ArrayList<>();
+        Path readme = dir.resolve("README.md");
+        watched.add(readme);
+        if (Files.isRegularFile(readme) && inside(dir, readme)) {
+            docs.add(readme);
+        }
+        Path docDir = dir.resolve("docs");
+        watched.add(docDir);
+        if (Files.isDirectory(docDir) && inside(dir, docDir)) {
+            try (Stream<Path> s = Files.walk(docDir, 3)) {
+                s.filter(f -> f.toString().endsWith(".md") && Files.isRegularFile(f) && inside(dir, f)).sorted()
+                        .limit(MAX_DOCS).forEach(docs::add);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // unreadable docs only cost examples
+            }
+        }
+        Map<String, Map<String, List<String>>> found = new HashMap<>();
+        for (Path f : docs) {
+            watched.add(f);
+            try {
+                for (ExampleRequests.Invocation i : ExampleRequests.qualifiedInvocations(readMarkdown(f))) {
+                    found.computeIfAbsent(i.plugin(), k -> new HashMap<>()).computeIfAbsent(i.command(), k -> new ArrayList<>())
+                            .add(i.arguments());
+                }
+            } catch (IOException e) {
+                // as above
+            }
+        }
+        if (found.isEmpty()) {
+            return plugins;
+        }
+        List<Plugin> out = new ArrayList<>(plugins.size());
+        for (Plugin p : plugins) {
+            Map<String, List<String>> mine = found.get(p.name());
+            if (mine == null) {
+                out.add(p);
+                continue;
+            }
+            List<Component> comps = p.components().stream().map(c -> c.kind() == ComponentKind.COMMAND && mine.containsKey(c.name())
+                    ? c.withExamples(ExampleRequests.merge(ExampleRequests.MAX_PER_SOURCE, List.of(c.examples(), mine.get(c.name()))))
+                    : c).toList();
+            out.add(new Plugin(p.id(), p.name(), p.marketplace(), p.version(), p.description(), p.category(), p.keywords(),
+                    p.author(), p.homepage(), p.license(), p.sourcePath(), p.remoteSource(), p.strict(), p.resolved(), comps,
+                    p.warnings(), p.install(), p.examples()));
+        }
+        return out;
     }
 
     static Plugin loadPlugin(Path marketDir, String marketplace, String pluginRoot, JsonNode entry, Set<Path> watched) {

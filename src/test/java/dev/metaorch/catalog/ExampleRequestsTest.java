@@ -62,6 +62,18 @@ class ExampleRequestsTest {
     }
 
     @Test
+    void qualifiedInvocationsNameTheirPluginAndCommand() {
+        assertEquals(List.of(new ExampleRequests.Invocation("ship-kit", "release:notes", "Draft notes for 2.1"),
+                        new ExampleRequests.Invocation("ship-kit", "deploy", "staging after the freeze")),
+                ExampleRequests.qualifiedInvocations("""
+                        Run /ship-kit:release:notes "Draft notes for 2.1" then
+                        `/ship-kit:deploy staging after the freeze`
+                        /ship-kit:deploy <env>
+                        https://example.com/ship-kit:deploy not an invocation
+                        """));
+    }
+
+    @Test
     void longExamplesAreCutAndListsAreCapped() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 40; i++) {
@@ -120,13 +132,19 @@ class ExampleRequestsTest {
                 ```
                 Or run /plan a cheap week in Porto
                 """);
+        // the marketplace's own docs show commands in use, fully qualified
+        MarketplaceFixtures.write(m.resolve("docs/usage.md"), """
+                /trip-kit:plan "Two days in Sintra"
+                /ghost-kit:plan A plugin that is not in this marketplace
+                /plan an unqualified call is not attributed from marketplace docs
+                """);
         Marketplace loaded = MarketplaceFolderLoader.load(m, "folder", m.toString());
         Plugin trip = loaded.plugins().get(0);
         Map<String, List<String>> ex = trip.components().stream().collect(Collectors.toMap(Component::name, Component::examples));
         assertEquals(List.of("Where should we eat in Lisbon?"), ex.get("guide"));
         assertEquals(List.of("The user is back home and has photos.", "Rate the hotels we stayed in"), ex.get("critic"));
         assertTrue(trip.warnings().stream().anyMatch(w -> w.contains("critic.md") && w.contains("not valid YAML")), trip.warnings().toString());
-        assertEquals(List.of("Weekend in Lisbon with kids", "a cheap week in Porto"), ex.get("plan"));
+        assertEquals(List.of("Weekend in Lisbon with kids", "a cheap week in Porto", "Two days in Sintra"), ex.get("plan"));
         assertEquals(List.of("What do I pack for a rainy week?"), ex.get("packing"));
         assertEquals(List.of("Find a quiet beach near Faro"), trip.examples());
         assertEquals("Use this agent for itineraries.", trip.components(ComponentKind.AGENT).stream()
