@@ -303,6 +303,8 @@ public final class Decomposer {
                 }
             }
         }
+        // An orchestration body may hand work to agents of plugins the constraints bar.
+        picks.removeIf(pk -> !c.allows(pk.ref().plugin()));
         // No agent team covers the task (one command or skill would do it all): split the task into its
         // capabilities, one component each, ordered by phase and then by the task's own order.
         List<String> clauses = clauses(task);
@@ -349,16 +351,20 @@ public final class Decomposer {
         List<Ref> named = List.of();
         Ref namer = null;
         double namerScore = -1;
+        boolean fromBody = false;
         for (Ref r : comps) {
             if (r.component().kind() == ComponentKind.SKILL) {
                 continue;
             }
-            List<Ref> m = mentions(r, workers, p);
+            // The agents its body hands work to (read from plugin folders) say it exactly; else its description's mentions.
+            List<Ref> byBody = referenced(r);
+            List<Ref> m = byBody.size() >= 2 ? byBody : mentions(r, workers, p);
             double s = compRel.getOrDefault(r.key(), 0.0);
             if (m.size() >= 2 && (s > namerScore)) {
                 named = m;
                 namer = r;
                 namerScore = s;
+                fromBody = m == byBody;
             }
         }
         if (namer != null) {
@@ -368,7 +374,10 @@ public final class Decomposer {
             notes.add(namer.qualified() + " names " + named.size() + " of the plugin's agents; their order follows it");
         }
         List<Ref> selected;
-        if (workers.size() <= tuning.smallTeam()) {
+        if (fromBody) {
+            // the plugin's own orchestration, as its body runs it (agents of other plugins included)
+            selected = named;
+        } else if (workers.size() <= tuning.smallTeam()) {
             selected = workers;
         } else {
             double best = workers.stream().mapToDouble(r -> compRel.getOrDefault(r.key(), 0.0)).max().orElse(0);
@@ -385,7 +394,7 @@ public final class Decomposer {
             selected = new ArrayList<>(sel);
         }
         for (Ref r : selected) {
-            String why = mentionRank.containsKey(r.key()) ? "named by " + namer.qualified()
+            String why = mentionRank.containsKey(r.key()) ? (fromBody ? "run by " : "named by ") + namer.qualified()
                     : workers.size() <= tuning.smallTeam() ? "agent of " + p.id() + ", the plugin that best covers the task"
                     : "agent of " + p.id() + " matching the task";
             out.add(new Pick(r, r.phase(), purposeOf(r), compRel.getOrDefault(r.key(), 0.0), why, List.of()));
@@ -400,6 +409,54 @@ public final class Decomposer {
         String opening = desc.length() > 80 ? desc.substring(0, 80) : desc;
         return name.contains("orchestrator") || name.contains("conductor") || name.contains("coordinator")
                 || opening.contains("coordinat") && opening.contains("agents");
+    }
+
+    /**
+     * The agents {@code r}'s body hands work to ({@code subagent_type} values, known when plugin folders were read),
+     * resolved in the catalog, in order: {@code plugin:agent} by plugin name (same marketplace first), a bare name
+     * among the same plugin's agents, then the marketplace's. Unresolvable references are left out.
+     */
+    List<Ref> referenced(Ref r) {
+        List<String> refs = r.component().references();
+        if (refs.isEmpty()) {
+            return List.of();
+        }
+        Plugin home = r.plugin();
+        List<Ref> out = new ArrayList<>();
+        for (String ref : refs) {
+            int colon = ref.indexOf(':');
+            String pluginName = colon > 0 ? ref.substring(0, colon) : home.name();
+            String agent = colon > 0 ? ref.substring(colon + 1) : ref;
+            Ref found = agentRef(home, pluginName, agent);
+            if (found == null && colon < 0) {
+                found = search.catalog().plugins().stream().filter(x -> x.marketplace().equals(home.marketplace()))
+                        .map(x -> agentRef(x, x.name(), agent)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            }
+            if (found != null && !out.contains(found)) {
+                out.add(found);
+            }
+        }
+        return out;
+    }
+
+    /** Agent {@code agent} of the plugin named {@code pluginName}, looked for in {@code near}'s marketplace first. */
+    private Ref agentRef(Plugin near, String pluginName, String agent) {
+        List<Plugin> candidates = new ArrayList<>();
+        if (near.name().equals(pluginName)) {
+            candidates.add(near);
+        }
+        search.catalog().plugins().stream().filter(x -> x.name().equals(pluginName) && x != near)
+                .sorted(Comparator.comparing((Plugin x) -> !x.marketplace().equals(near.marketplace())))
+                .forEach(candidates::add);
+        for (Plugin c : candidates) {
+            for (Ref a : search.components(c)) {
+                if (a.component().kind() == ComponentKind.AGENT
+                        && (a.component().name().equals(agent) || a.component().roleName().equals(agent))) {
+                    return a;
+                }
+            }
+        }
+        return null;
     }
 
     /** Sibling agents that {@code r}'s description names, in order of first mention. */

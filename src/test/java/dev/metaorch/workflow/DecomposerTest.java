@@ -1,0 +1,71 @@
+package dev.metaorch.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import dev.metaorch.catalog.Catalog;
+import dev.metaorch.catalog.Component;
+import dev.metaorch.catalog.ComponentKind;
+import dev.metaorch.catalog.Marketplace;
+import dev.metaorch.catalog.Plugin;
+import org.junit.jupiter.api.Test;
+
+/** The capability split on small hand-made catalogs: what an orchestration command's body says wins. */
+class DecomposerTest {
+
+    static final String TASK = "Design and implement a complete ML pipeline";
+
+    static Plugin plugin(String name, Component... comps) {
+        return new Plugin(null, name, "m", "1.0.0", "Helpers for " + name, "tools", List.of(), null, null, null, ".", null,
+                true, true, List.of(comps), List.of(), null);
+    }
+
+    static Component agent(String name, String description) {
+        return Component.of(ComponentKind.AGENT, name, description);
+    }
+
+    static Catalog catalog(List<String> pipelineReferences) {
+        Component pipeline = new Component(ComponentKind.COMMAND, "ml-pipeline", null, TASK, null, null, List.of(),
+                pipelineReferences);
+        List<Plugin> ps = new ArrayList<>(List.of(
+                plugin("ml-kit", pipeline, agent("ml-engineer", "Builds and trains ML models for the pipeline"),
+                        agent("mlops-engineer", "Deploys ML pipeline models to production"),
+                        agent("data-scientist", "Explores data and designs ML experiments")),
+                plugin("data-kit", agent("data-engineer", "Builds data ingestion pipelines and warehouses"))));
+        String[] topics = {"spreadsheet formulas", "email drafting", "docker images", "css animation", "git cleanup"};
+        for (int i = 0; i < 10; i++) {
+            ps.add(plugin("filler-" + i, agent("helper-" + i, "Helps with " + topics[i % topics.length])));
+        }
+        return new Catalog(List.of(new Marketplace("m", "test", "snapshot", ps, List.of())), List.of(), Instant.now(), 1);
+    }
+
+    static List<String> steps(Catalog c, Constraints k) {
+        return new Decomposer(new CatalogSearch(c)).fromCapabilities(TASK, k).picks().stream().map(p -> p.ref().qualified()).toList();
+    }
+
+    @Test
+    void theAgentsAnOrchestrationBodyRunsAreTheStepsInItsOrderAcrossPlugins() {
+        List<String> without = steps(catalog(List.of()), Constraints.NONE);
+        assertFalse(without.contains("data-kit:data-engineer"), "from descriptions alone: " + without);
+
+        // subagent_type values read from the command's body: another plugin's agent, a sibling, and one that does
+        // not exist in the catalog (left out)
+        List<String> with = steps(catalog(List.of("data-kit:data-engineer", "ml-engineer", "ghost-kit:nobody")), Constraints.NONE);
+        assertEquals(List.of("data-kit:data-engineer", "ml-kit:ml-engineer"), with);
+    }
+
+    @Test
+    void constraintsStillBarAPluginTheBodyHandsWorkTo() {
+        Catalog c = catalog(List.of("data-kit:data-engineer", "ml-engineer", "mlops-engineer"));
+        Constraints noData = new Constraints(Set.of(), Set.of("data-kit@m"), Set.of(), false, Constraints.DEFAULT_MAX_STEPS);
+        List<String> s = steps(c, noData);
+        assertTrue(s.stream().noneMatch(x -> x.startsWith("data-kit:")), s.toString());
+        assertEquals(List.of("ml-kit:ml-engineer", "ml-kit:mlops-engineer"), s);
+    }
+}
