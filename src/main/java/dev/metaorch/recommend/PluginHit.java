@@ -21,8 +21,8 @@ public record PluginHit(Plugin plugin, double score, double relevance, List<Comp
     }
 
     /**
-     * A plugin field ("name", "description", "keywords", "category", "components") and the words of the query
-     * found in it (as the query wrote them; matching is on word stems).
+     * A plugin field ("name", "description", "keywords", "category", "components", "example requests") and the
+     * words of the query found in it (as the query wrote them; matching is on word stems).
      */
     public record Match(String field, List<String> terms) {
         public Match {
