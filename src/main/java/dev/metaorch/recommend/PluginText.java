@@ -45,7 +45,12 @@ public final class PluginText {
 
     /** What our rankers index of a component: its own text and its example requests. */
     public static String componentWithExamples(Component c) {
-        return c.examples().isEmpty() ? component(c) : component(c) + "\n" + String.join("\n", c.examples());
+        return withExamples(component(c), c.examples());
+    }
+
+    /** A text followed by example requests, one per line (the text alone when there are none). */
+    public static String withExamples(String text, java.util.List<String> examples) {
+        return examples.isEmpty() ? text : text + "\n" + String.join("\n", examples);
     }
 
     /** A component's own text: its name (and file stem when different) and description. */

@@ -448,10 +448,10 @@ public final class RelevanceIndex {
                     cd.add(new IntField(ORD, ord, Field.Store.NO));
                     cd.add(new StringField(KIND, SELF, Field.Store.NO));
                     cd.add(new TextField(CNAME, p.name(), Field.Store.NO));
-                    cd.add(new TextField(CDESC, p.examples().isEmpty() ? p.description()
-                            : p.description() + "\n" + String.join("\n", p.examples()), Field.Store.NO));
+                    cd.add(new TextField(CDESC, PluginText.withExamples(p.description(), p.examples()), Field.Store.NO));
                     if (config.componentBigramWeight() > 0) {
-                        cd.add(new TextField(CBIGRAMS, bigrams(analyzer, p.name() + "\n" + p.description()), Field.Store.NO));
+                        cd.add(new TextField(CBIGRAMS, bigrams(analyzer, PluginText.withExamples(p.name() + "\n" + p.description(),
+                                p.examples())), Field.Store.NO));
                     }
                     cw.addDocument(cd);
                     cp.add(ord);
@@ -464,8 +464,7 @@ public final class RelevanceIndex {
                     cd.add(new StringField(KIND, c.kind().id(), Field.Store.NO));
                     cd.add(new TextField(CNAME, c.file() != null && !c.file().equals(c.name())
                             ? c.name() + " " + c.file() : c.name(), Field.Store.NO));
-                    cd.add(new TextField(CDESC, c.examples().isEmpty() ? c.description()
-                            : c.description() + "\n" + String.join("\n", c.examples()), Field.Store.NO));
+                    cd.add(new TextField(CDESC, PluginText.withExamples(c.description(), c.examples()), Field.Store.NO));
                     if (config.componentBigramWeight() > 0) {
                         cd.add(new TextField(CBIGRAMS, bigrams(analyzer, PluginText.componentWithExamples(c)), Field.Store.NO));
                     }
