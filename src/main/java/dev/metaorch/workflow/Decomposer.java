@@ -315,8 +315,95 @@ public final class Decomposer {
             notes.add("no plugin's agents cover the task; split into " + clauses.size() + " capabilities: " + clauses);
             return new Result(ordered, "capabilities", null, notes);
         }
+        // One component covers the whole task and the task names no later phase: a feature to make ("payment
+        // processing API"). Its workflow is the feature's delivery, one step per phase around that component.
+        if (picks.size() == 1 && deliverable(task, picks.get(0))) {
+            List<Pick> life = lifecycle(task, picks.get(0), c);
+            if (life.size() > 1) {
+                notes.add("one component covers the task; planned as its delivery: "
+                        + life.stream().map(p -> p.phase().id()).toList());
+                return new Result(life, "capabilities", null, notes);
+            }
+        }
         return new Result(order(picks, mentionRank), "capabilities", null, notes);
     }
+
+    /** Words that ask to change what exists rather than to make something (a fix is not a feature delivery). */
+    private static final List<String> CHANGE_STEMS = List.of("fix", "bug", "debug", "refactor", "migrat", "upgrad",
+            "optimi", "improv", "repair");
+
+    /** A task that asks to make something (design or build) and names no later phase, and a core component that makes. */
+    static boolean deliverable(String task, Pick core) {
+        if (core.phase() != Phase.DESIGN && core.phase() != Phase.BUILD) {
+            return false;
+        }
+        for (Phase p : Phase.mentioned(task)) {
+            if (p != Phase.DESIGN && p != Phase.BUILD) {
+                return false;
+            }
+        }
+        return Phase.words(task).stream().noneMatch(w -> CHANGE_STEMS.stream().anyMatch(w::startsWith));
+    }
+
+    /**
+     * The delivery of a feature: the core component in its phase, and for every other phase from design to
+     * operation the component that best does that phase's work, chosen by its role first, then by the task's
+     * words, from the core's marketplace when it has one and preferring a plugin already in the plan. A phase no allowed
+     * component does is left out.
+     */
+    private List<Pick> lifecycle(String task, Pick core, Constraints c) {
+        List<Pick> out = new ArrayList<>();
+        Set<String> used = new HashSet<>(Set.of(core.ref().key()));
+        Set<String> planPlugins = new HashSet<>(Set.of(core.ref().plugin().id()));
+        for (Phase phase : Phase.values()) {
+            if (phase == core.phase()) {
+                out.add(core);
+                continue;
+            }
+            if (phase == Phase.DISCOVER) {
+                continue; // a new feature has no existing system to study
+            }
+            Predicate<Ref> doesPhase = r -> c.allows(r.plugin()) && !used.contains(r.key()) && r.phase() == phase;
+            // The core's own marketplace first: its plugins are written to work together.
+            Predicate<Ref> near = r -> doesPhase.test(r) && r.plugin().marketplace().equals(core.ref().plugin().marketplace());
+            List<Scored<Ref>> byRole = search.components(phase.searchWords(), 60, near);
+            Predicate<Ref> ok = byRole.isEmpty() ? doesPhase : near;
+            if (byRole.isEmpty()) {
+                byRole = search.components(phase.searchWords(), 60, ok);
+            }
+            if (byRole.isEmpty()) {
+                continue;
+            }
+            Map<String, Double> byTask = search.componentScores(task, 400, ok);
+            double maxRole = byRole.get(0).score();
+            double maxTask = byTask.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            Ref best = null;
+            double bestScore = -1;
+            for (Scored<Ref> h : byRole) {
+                Ref r = h.item();
+                double s = h.score() / maxRole
+                        // a plugin built for the phase ("security-scanning") over one built for something else
+                        + (Phase.ofName(r.plugin().name()) == phase ? LIFECYCLE_PLUGIN_ROLE : 0)
+                        + (maxTask > 0 ? LIFECYCLE_TASK * byTask.getOrDefault(r.key(), 0.0) / maxTask : 0)
+                        + (planPlugins.contains(r.plugin().id()) ? LIFECYCLE_IN_PLAN : 0);
+                if (s > bestScore) {
+                    bestScore = s;
+                    best = r;
+                }
+            }
+            used.add(best.key());
+            planPlugins.add(best.plugin().id());
+            double rel = maxTask > 0 ? byTask.getOrDefault(best.key(), 0.0) / maxTask : 0;
+            out.add(new Pick(best, phase, purposeOf(best), rel, "does the " + phase.id() + " phase of the feature's delivery ("
+                    + (rel > 0 ? "matches the task's words too" : "by its role") + ")", List.of()));
+        }
+        return out;
+    }
+
+    /** Lifecycle choice: weight of the task's words beside the role's, and of a plugin the plan already uses. */
+    private static final double LIFECYCLE_TASK = 0.5;
+    private static final double LIFECYCLE_IN_PLAN = 0.2;
+    private static final double LIFECYCLE_PLUGIN_ROLE = 0.5;
 
     /** The plugin's agents that do the work (not the ones that only run the others). */
     private int teamSize(Plugin p) {

@@ -11,37 +11,39 @@ import java.util.Locale;
  * what a step consumes and produces, which validation fits it, and where it goes in the sequence.
  */
 public enum Phase {
-    DISCOVER("discover", "understand the existing system and the problem",
+    DISCOVER("discover", "understand the existing system and the problem", "analysis research investigation",
             List.of("analy", "assess", "discover", "investigat", "research", "explor", "inventor", "detect", "diagnos",
                     "scout", "recon", "onboard", "profil", "requirement", "scien", "legacy", "triag")),
-    DESIGN("design", "decide the approach and write it down",
+    DESIGN("design", "decide the approach and write it down", "architecture design",
             List.of("architect", "design", "plan", "spec=", "specification", "strateg", "orchestrat", "prd=", "schema",
                     "brief=", "product")),
-    BUILD("build", "make the change",
+    BUILD("build", "make the change", "implementation development",
             List.of("implement", "~develop", "~dev=", "build", "creat", "generat", "scaffold", "~engineer", "worker",
                     "migrat", "refactor", "fix", "debug", "program", "~pro=", "train", "fullstack", "frontend", "backend")),
-    REVIEW("review", "judge the change against good practice",
+    REVIEW("review", "judge the change against good practice", "code review quality",
             List.of("review", "critic", "critique", "lint", "quality", "standard", "checker")),
-    SECURE("secure", "find and fix security problems",
+    SECURE("secure", "find and fix security problems", "security audit vulnerabilities",
             List.of("secur", "audit", "vulnerab", "owasp", "cve=", "threat", "harden", "secret", "complian", "dependenc")),
-    TEST("test", "prove the change works",
+    TEST("test", "prove the change works", "tests testing coverage",
             List.of("test", "qa=", "validat", "verif", "eval", "e2e=", "playwright", "coverage", "accessib")),
-    DOCUMENT("document", "explain the change to its readers",
+    DOCUMENT("document", "explain the change to its readers", "documentation docs",
             List.of("docs=", "document", "readme", "explain", "tutorial", "changelog", "teach", "writer")),
-    DEPLOY("deploy", "ship the change to where it runs",
+    DEPLOY("deploy", "ship the change to where it runs", "deployment ci/cd pipeline release",
             List.of("deploy", "release", "ship=", "cicd", "ci/cd", "kubernetes", "k8s=", "docker", "container", "helm=",
                     "terraform", "infra", "cloud", "proxy", "publish", "export", "promot", "mlops")),
-    OPERATE("operate", "keep it running and watch it",
+    OPERATE("operate", "keep it running and watch it", "monitoring observability alerting",
             List.of("monitor", "observab", "incident", "alert", "logging", "tracing", "metric", "sre=",
                     "oncall", "dashboard", "maintain"));
 
     private final String id;
     private final String goal;
+    private final String searchWords;
     private final List<String> stems;
 
-    Phase(String id, String goal, List<String> stems) {
+    Phase(String id, String goal, String searchWords, List<String> stems) {
         this.id = id;
         this.goal = goal;
+        this.searchWords = searchWords;
         this.stems = stems;
     }
 
@@ -52,6 +54,11 @@ public enum Phase {
     /** What work in this phase is for, in a few words. */
     public String goal() {
         return goal;
+    }
+
+    /** Plain words that find a component doing this phase's work in a catalog search (the role, not a task). */
+    public String searchWords() {
+        return searchWords;
     }
 
     /** The role word stems that mark this phase. */
@@ -158,6 +165,20 @@ public enum Phase {
             }
         }
         return best;
+    }
+
+    /**
+     * The phase a name marks on its own ("security-scanning", "unit-testing"), by the same head-word rule as
+     * {@link #classify}; null when no word of the name marks one.
+     */
+    public static Phase ofName(String name) {
+        Phase p = classify(name, "");
+        for (String w : words(name)) {
+            if (p.wordHit(w) > 0) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Phases a task's text asks for, in phase order (empty when it names none). */

@@ -22,7 +22,11 @@ class DecomposerTest {
     static final String TASK = "Design and implement a complete ML pipeline";
 
     static Plugin plugin(String name, Component... comps) {
-        return new Plugin(null, name, "m", "1.0.0", "Helpers for " + name, "tools", List.of(), null, null, null, ".", null,
+        return plugin("m", name, comps);
+    }
+
+    static Plugin plugin(String marketplace, String name, Component... comps) {
+        return new Plugin(null, name, marketplace, "1.0.0", "Helpers for " + name, "tools", List.of(), null, null, null, ".", null,
                 true, true, List.of(comps), List.of(), null);
     }
 
@@ -67,5 +71,65 @@ class DecomposerTest {
         List<String> s = steps(c, noData);
         assertTrue(s.stream().noneMatch(x -> x.startsWith("data-kit:")), s.toString());
         assertEquals(List.of("ml-kit:ml-engineer", "ml-kit:mlops-engineer"), s);
+    }
+
+    // ------------------------------------------------------------------ a feature's delivery
+
+    static final String FEATURE = "payment provider integration service";
+
+    /** One plugin builds payments; others, here and in a second marketplace, each do one later phase. */
+    static Catalog deliveryCatalog() {
+        List<Plugin> near = new ArrayList<>(List.of(
+                plugin("payments-kit", agent("payment-integrator", "Integrates payment provider APIs into a service")),
+                plugin("security-scanning", agent("security-auditor", "Audits services for security problems")),
+                // more of the role's words, in a plugin built for something else
+                plugin("misc-tools", agent("vulnerability-auditor", "Audits services for security vulnerabilities")),
+                plugin("unit-testing", agent("test-automator", "Writes unit tests and raises test coverage"))));
+        String[] topics = {"spreadsheet formulas", "email drafting", "css animation", "recipe scaling", "haiku writing"};
+        for (int i = 0; i < 10; i++) {
+            near.add(plugin("filler-" + i, agent("helper-" + i, "Helps with " + topics[i % topics.length])));
+        }
+        List<Plugin> far = List.of(
+                plugin("far", "observability-monitoring", agent("monitoring-engineer", "Sets up monitoring, observability and alerting")),
+                // the strongest security match of all, but in another marketplace
+                plugin("far", "security-hardening", agent("security-auditor", "Security audit: security vulnerabilities, audit reports")));
+        return new Catalog(List.of(new Marketplace("m", "test", "snapshot", near, List.of()),
+                new Marketplace("far", "test", "snapshot", far, List.of())), List.of(), Instant.now(), 1);
+    }
+
+    static List<String> plan(String task, Constraints k) {
+        return new Decomposer(new CatalogSearch(deliveryCatalog())).fromCapabilities(task, k).picks().stream()
+                .map(p -> p.phase().id() + " " + p.ref().qualified()).toList();
+    }
+
+    @Test
+    void aFeatureOneComponentBuildsIsPlannedAsItsDeliveryPhaseByPhase() {
+        // security from the core's marketplace, and from the plugin built for it (not misc-tools); monitoring only
+        // the other marketplace offers; no phase without a component that does it
+        assertEquals(List.of("build payments-kit:payment-integrator", "secure security-scanning:security-auditor",
+                "test unit-testing:test-automator", "operate observability-monitoring:monitoring-engineer"),
+                plan(FEATURE, Constraints.NONE));
+    }
+
+    @Test
+    void aFixOrATaskThatNamesItsPhaseStaysAsAsked() {
+        assertEquals(List.of("build payments-kit:payment-integrator"), plan("fix the " + FEATURE, Constraints.NONE));
+        assertEquals(List.of("build payments-kit:payment-integrator"), plan("deploy the " + FEATURE, Constraints.NONE));
+    }
+
+    @Test
+    void theDeliveryKeepsToTheConstraints() {
+        Constraints noScanning = new Constraints(Set.of(), Set.of("security-scanning@m"), Set.of(), false,
+                Constraints.DEFAULT_MAX_STEPS);
+        List<String> p = plan(FEATURE, noScanning);
+        assertTrue(p.contains("secure misc-tools:vulnerability-auditor"), p.toString());
+        assertTrue(p.stream().noneMatch(x -> x.contains("security-scanning:")), p.toString());
+    }
+
+    @Test
+    void aPluginNameMarksAPhaseOnlyWhenOneOfItsWordsDoes() {
+        assertEquals(Phase.SECURE, Phase.ofName("security-scanning"));
+        assertEquals(Phase.REVIEW, Phase.ofName("performance-testing-review"));
+        assertEquals(null, Phase.ofName("payments-kit"));
     }
 }
