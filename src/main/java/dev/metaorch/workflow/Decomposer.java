@@ -374,14 +374,24 @@ public final class Decomposer {
             if (byRole.isEmpty()) {
                 continue;
             }
-            Map<String, Double> byTask = search.componentScores(task, 400, ok);
+            // Candidates: the components that best do the phase's work, and those of the phase that match the task.
+            Map<String, Ref> candidates = new LinkedHashMap<>();
+            Map<String, Double> role = new HashMap<>();
+            byRole.forEach(h -> {
+                candidates.putIfAbsent(h.item().key(), h.item());
+                role.put(h.item().key(), h.score());
+            });
+            Map<String, Double> byTask = new HashMap<>();
+            search.components(task, 60, ok).forEach(h -> {
+                candidates.putIfAbsent(h.item().key(), h.item());
+                byTask.put(h.item().key(), h.score());
+            });
             double maxRole = byRole.get(0).score();
             double maxTask = byTask.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
             Ref best = null;
             double bestScore = -1;
-            for (Scored<Ref> h : byRole) {
-                Ref r = h.item();
-                double s = h.score() / maxRole
+            for (Ref r : candidates.values()) {
+                double s = role.getOrDefault(r.key(), 0.0) / maxRole
                         // a plugin built for the phase ("security-scanning") over one built for something else
                         + (Phase.ofName(r.plugin().name()) == phase ? LIFECYCLE_PLUGIN_ROLE : 0)
                         + (maxTask > 0 ? LIFECYCLE_TASK * byTask.getOrDefault(r.key(), 0.0) / maxTask : 0)
