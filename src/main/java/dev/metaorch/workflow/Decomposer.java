@@ -347,9 +347,9 @@ public final class Decomposer {
 
     /**
      * The delivery of a feature: the core component in its phase, and for every other phase from design to
-     * operation the component that best does that phase's work, chosen by its role first, then by the task's
-     * words, from the core's marketplace when it has one and preferring a plugin already in the plan. A phase no allowed
-     * component does is left out.
+     * operation one component of that phase, from the core's marketplace when it has one. It is scored by how
+     * well it does the phase's work, whether its plugin is named for the phase, how well it matches the task, and
+     * whether the plan already uses its plugin. A phase no allowed component does is left out.
      */
     private List<Pick> lifecycle(String task, Pick core, Constraints c) {
         List<Pick> out = new ArrayList<>();
@@ -366,9 +366,10 @@ public final class Decomposer {
             Predicate<Ref> doesPhase = r -> c.allows(r.plugin()) && !used.contains(r.key()) && r.phase() == phase;
             // The core's own marketplace first: its plugins are written to work together.
             Predicate<Ref> near = r -> doesPhase.test(r) && r.plugin().marketplace().equals(core.ref().plugin().marketplace());
-            List<Scored<Ref>> byRole = search.components(phase.searchWords(), 60, near);
-            Predicate<Ref> ok = byRole.isEmpty() ? doesPhase : near;
+            Predicate<Ref> ok = near;
+            List<Scored<Ref>> byRole = search.components(phase.searchWords(), 60, ok);
             if (byRole.isEmpty()) {
+                ok = doesPhase;
                 byRole = search.components(phase.searchWords(), 60, ok);
             }
             if (byRole.isEmpty()) {
