@@ -104,14 +104,7 @@ public final class HostileInput {
     }
 
     private static Map<String, Object> request(Object id, String method, Object params) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("jsonrpc", "2.0");
-        m.put("id", id);
-        m.put("method", method);
-        if (params != null) {
-            m.put("params", params);
-        }
-        return m;
+        return StdioProcess.requestMessage(id, method, params);
     }
 
     private Message brokenJson() {

@@ -216,15 +216,20 @@ public final class StdioProcess implements AutoCloseable {
     }
 
     public JsonNode request(Object id, String method, Object params, Duration timeout) throws IOException, InterruptedException {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        send(requestMessage(id, method, params));
+        return await(id, timeout);
+    }
+
+    /** A JSON-RPC request object ({@code params} left out when null), in the order a reader expects. */
+    public static Map<String, Object> requestMessage(Object id, String method, Object params) {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("jsonrpc", "2.0");
         m.put("id", id);
         m.put("method", method);
         if (params != null) {
             m.put("params", params);
         }
-        send(m);
-        return await(id, timeout);
+        return m;
     }
 
     public JsonNode initialize(Duration timeout) throws IOException, InterruptedException {
@@ -263,14 +268,7 @@ public final class StdioProcess implements AutoCloseable {
     /** Sends a request with the next free numeric id and returns that id without waiting (to act while the server works). */
     public long sendRequest(String method, Object params) throws IOException {
         long id = nextId.incrementAndGet();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("jsonrpc", "2.0");
-        m.put("id", id);
-        m.put("method", method);
-        if (params != null) {
-            m.put("params", params);
-        }
-        send(m);
+        send(requestMessage(id, method, params));
         return id;
     }
 
