@@ -50,6 +50,17 @@ class IndexFilesTest {
         }
     }
 
+    /** An index built over the test catalog, and the file it was kept in under its key. */
+    private record Kept(Catalog catalog, IndexFiles files, RelevanceIndex built, Path file, String key) {
+    }
+
+    private Kept buildAndKeep() throws Exception {
+        Catalog c = catalog();
+        IndexFiles files = new IndexFiles(dir);
+        RelevanceIndex built = RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files);
+        return new Kept(c, files, built, awaitIndexFile(), IndexFiles.key(c, RelevanceIndex.Config.DEFAULT));
+    }
+
     private Path awaitIndexFile() throws Exception {
         RelevanceIndex.finishSaving(10_000);
         List<Path> idx = files(".idx");
@@ -59,47 +70,39 @@ class IndexFilesTest {
 
     @Test
     void aKeptIndexIsOpenedAndAnswersExactlyAsTheBuiltOne() throws Exception {
-        Catalog c = catalog();
-        IndexFiles files = new IndexFiles(dir);
-        RelevanceIndex built = RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files);
-        Path file = awaitIndexFile();
-        String key = IndexFiles.key(c, RelevanceIndex.Config.DEFAULT);
-        assertTrue(file.getFileName().toString().startsWith(key));
-        assertNotNull(files.load(key, c.plugins().size()), "the file written is read back");
+        Kept k = buildAndKeep();
+        assertTrue(k.file().getFileName().toString().startsWith(k.key()));
+        assertNotNull(k.files().load(k.key(), k.catalog().plugins().size()), "the file written is read back");
 
-        Object inode = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        RelevanceIndex opened = RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files);
+        Object inode = Files.readAttributes(k.file(), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        RelevanceIndex opened = RelevanceIndex.open(k.catalog(), RelevanceIndex.Config.DEFAULT, k.files());
         RelevanceIndex.finishSaving(10_000);
-        assertEquals(List.of(file), files(".idx"));
-        assertEquals(inode, Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+        assertEquals(List.of(k.file()), files(".idx"));
+        assertEquals(inode, Files.readAttributes(k.file(), java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
                 "opened, not built and written again");
-        sameAnswers(built, opened);
-        assertFalse(built.rankIds("tune slow sql queries", 3).isEmpty());
+        sameAnswers(k.built(), opened);
+        assertFalse(k.built().rankIds("tune slow sql queries", 3).isEmpty());
     }
 
     @Test
     void aDamagedOrTruncatedFileIsDiscardedAndTheIndexRebuilt() throws Exception {
-        Catalog c = catalog();
-        IndexFiles files = new IndexFiles(dir);
-        RelevanceIndex built = RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files);
-        Path file = awaitIndexFile();
-        String key = IndexFiles.key(c, RelevanceIndex.Config.DEFAULT);
+        Kept k = buildAndKeep();
 
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = Files.readAllBytes(k.file());
         bytes[bytes.length / 2] ^= 0x5A; // one flipped byte in the middle of the postings
-        Files.write(file, bytes);
-        assertNull(files.load(key, c.plugins().size()), "a flipped byte is caught by the checksum");
-        assertFalse(Files.exists(file), "the damaged file is removed");
+        Files.write(k.file(), bytes);
+        assertNull(k.files().load(k.key(), k.catalog().plugins().size()), "a flipped byte is caught by the checksum");
+        assertFalse(Files.exists(k.file()), "the damaged file is removed");
 
-        RelevanceIndex rebuilt = RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files);
-        sameAnswers(built, rebuilt);
+        RelevanceIndex rebuilt = RelevanceIndex.open(k.catalog(), RelevanceIndex.Config.DEFAULT, k.files());
+        sameAnswers(k.built(), rebuilt);
         Path again = awaitIndexFile();
         Files.write(again, java.util.Arrays.copyOf(Files.readAllBytes(again), 100)); // torn write
-        assertNull(files.load(key, c.plugins().size()));
-        sameAnswers(built, RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files));
+        assertNull(k.files().load(k.key(), k.catalog().plugins().size()));
+        sameAnswers(k.built(), RelevanceIndex.open(k.catalog(), RelevanceIndex.Config.DEFAULT, k.files()));
 
-        Files.writeString(dir.resolve(key + ".idx"), "not an index");
-        assertNull(files.load(key, c.plugins().size()));
+        Files.writeString(dir.resolve(k.key() + ".idx"), "not an index");
+        assertNull(k.files().load(k.key(), k.catalog().plugins().size()));
     }
 
     @Test
