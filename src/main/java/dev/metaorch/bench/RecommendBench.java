@@ -119,7 +119,9 @@ public final class RecommendBench {
         out.printf(Locale.ROOT, "%nnDCG@10 ours / bm25: %.2fx%n", mb.ndcg10() == 0 ? 0 : mo.ndcg10() / mb.ndcg10());
         double[] cv = crossValidated(c, qs, CV_GRID);
         out.printf(Locale.ROOT, "5-fold cross-validated (settings picked among %d on 4 folds, scored on the 5th): "
-                + "nDCG@10 %.3f, hit@1 %.3f (bm25 %.3f / %.3f)%n%n", CV_GRID.length, cv[0], cv[1], mb.ndcg10(), mb.hit1());
+                + "nDCG@10 %.3f, hit@1 %.3f (bm25 %.3f / %.3f)%n", CV_GRID.length, cv[0], cv[1], mb.ndcg10(), mb.hit1());
+        out.println(WordCoverage.describe(new WordCoverage(c).count(qs, q -> ours(ours, q, 1))));
+        out.println();
 
         out.println("| catalog | plugins | components | load ms | index build ms | p50 ms | p99 ms | p50 CPU ms | p99 CPU ms |");
         out.println("|---|---|---|---|---|---|---|---|---|");
