@@ -107,6 +107,7 @@ public final class RecommendBench {
                 {"ours without component ranking", "componentRanker=0"},
                 {"ours without query expansion", "expansion=0"},
                 {"ours without word pairs", "bigramWeight=0"},
+                {"ours without request stop words", "queryStop=0"},
         };
         for (String[] a : ablations) {
             RelevanceIndex.Config cfg = RelevanceIndex.Config.parse(a[1]);

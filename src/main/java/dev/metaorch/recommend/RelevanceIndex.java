@@ -97,10 +97,11 @@ public final class RelevanceIndex {
                          float componentWeight, float pluginK1, float pluginB, float componentB,
                          float componentRanker, float componentRest, float expansion, int feedbackDocs,
                          int expansionTerms, float expansionWeight, int rrfK, int pool, float componentNameWeight,
-                         float pluginMu, float componentMu, float bigramWeight, float componentBigramWeight) {
+                         float pluginMu, float componentMu, float bigramWeight, float componentBigramWeight,
+                         float queryStop) {
 
         public static final Config DEFAULT = new Config(1f, 0f, 0f, 0f, 0.5f, 1.2f, 0.5f, 0.75f,
-                1f, 0.1f, 1f, 8, 12, 0.5f, 60, 50, 1f, 0f, 0f, 1f, 0f);
+                1f, 0.1f, 1f, 8, 12, 0.5f, 60, 50, 1f, 0f, 0f, 1f, 0f, 1f);
 
         /** DEFAULT with {@code name=value} overrides separated by commas (component names as above). */
         public static Config parse(String overrides) {
@@ -546,7 +547,7 @@ public final class RelevanceIndex {
      * (null: all) with their fused scores, best first. Cheap; {@link #hits} adds the details for the ones kept.
      */
     public List<Scored<Plugin>> rankPlugins(String query, Predicate<Plugin> filter, int limit) {
-        Map<String, Integer> terms = QueryTerms.counts(analyzer, ALL, query == null ? "" : query);
+        Map<String, Integer> terms = queryTerms(query);
         if (terms.isEmpty() || limit <= 0) {
             return List.of();
         }
@@ -585,6 +586,42 @@ public final class RelevanceIndex {
     }
 
     /**
+     * The analyzed terms of a request with their counts. With {@code queryStop} on, the words of Snowball's English
+     * stop list (pronouns, auxiliaries, "can", "should", "our": the framing of a request, which the index keeps
+     * because plugin texts use them too) are dropped from the request only, unless nothing else is left.
+     */
+    private Map<String, Integer> queryTerms(String query) {
+        Map<String, Integer> terms = QueryTerms.counts(analyzer, ALL, query == null ? "" : query);
+        if (config.queryStop() <= 0) {
+            return terms;
+        }
+        Map<String, Integer> kept = new LinkedHashMap<>(terms);
+        kept.keySet().removeAll(requestStopTerms());
+        return kept.isEmpty() ? terms : kept;
+    }
+
+    /** Snowball's English stop words as this index's analyzer turns them into terms; read once per index. */
+    private Set<String> requestStopTerms() {
+        Set<String> s = stopTerms;
+        if (s == null) {
+            s = new HashSet<>();
+            try (java.io.Reader r = new java.io.InputStreamReader(org.apache.lucene.analysis.snowball.SnowballFilter.class
+                    .getResourceAsStream("english_stop.txt"), java.nio.charset.StandardCharsets.UTF_8)) {
+                for (Object w : org.apache.lucene.analysis.WordlistLoader.getSnowballWordSet(r)) {
+                    s.addAll(QueryTerms.tokens(analyzer, ALL, new String((char[]) w)));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            stopTerms = Set.copyOf(s);
+        }
+        return s;
+    }
+
+    /** Lazily read (a benign race: every thread computes the same set). */
+    private volatile Set<String> stopTerms;
+
+    /**
      * Details for ranked plugins of this index: their matching components (best first) and which query words
      * matched which fields; relevance is each score over the best score of the list.
      */
@@ -592,7 +629,7 @@ public final class RelevanceIndex {
         if (ranked.isEmpty()) {
             return List.of();
         }
-        Map<String, Integer> terms = QueryTerms.counts(analyzer, ALL, query == null ? "" : query);
+        Map<String, Integer> terms = queryTerms(query);
         double best = ranked.stream().mapToDouble(Scored::score).max().orElse(0);
         List<Integer> ords = new ArrayList<>();
         for (Scored<Plugin> s : ranked) {
@@ -878,7 +915,7 @@ public final class RelevanceIndex {
      */
     public List<ComponentHit> searchComponents(String query, Set<ComponentKind> kinds, Predicate<Plugin> filter,
                                                int limit) {
-        Map<String, Integer> terms = QueryTerms.counts(analyzer, ALL, query == null ? "" : query);
+        Map<String, Integer> terms = queryTerms(query);
         if (terms.isEmpty() || limit <= 0) {
             return List.of();
         }

@@ -263,6 +263,22 @@ class RecommenderTest {
     }
 
     @Test
+    void aRequestsFramingWordsDoNotDecideTheRanking() {
+        // "should" and "you" are the framing of the request; only the assistant's text is full of them
+        Plugin chatty = plugin("chat-buddy", "m1", "Tells you what you should do next; you ask, it says what you should try.",
+                "productivity");
+        Plugin flask = plugin("flask-deployer", "m1", "Deploys Flask services.", "devops");
+        Catalog cat = catalog(with(filler(30), chatty, flask));
+        String request = "what should you use to deploy flask";
+        assertEquals("flask-deployer@m1", RelevanceIndex.build(cat).searchPlugins(request, null, 5).get(0).plugin().id());
+        RelevanceIndex.Config framed = RelevanceIndex.Config.parse("queryStop=0");
+        assertEquals("chat-buddy@m1", RelevanceIndex.build(cat, framed).searchPlugins(request, null, 5).get(0).plugin().id(),
+                "with the request's framing words kept, the chatty plugin wins: the test would not see the difference");
+        // a request made only of such words still searches them rather than returning nothing
+        assertEquals("chat-buddy@m1", RelevanceIndex.build(cat).searchPlugins("what should you do", null, 5).get(0).plugin().id());
+    }
+
+    @Test
     void noMatchingWordGivesNoResultsAndIndexIsCachedPerCatalog() {
         Catalog cat = catalog(filler(5));
         assertTrue(RelevanceIndex.of(cat).searchPlugins("zzzz qqqq", null, 5).isEmpty());
