@@ -92,6 +92,7 @@ public final class RelevanceIndex {
      * @param componentMu      the same for component documents
      * @param bigramWeight     boost of adjacent-word pairs of the query found in the plugin text (word order evidence)
      * @param componentBigramWeight the same in component texts
+     * @param queryStop        when positive, Snowball's English stop words are dropped from the request (not the index)
      */
     public record Config(float allWeight, float nameWeight, float descWeight, float keywordWeight,
                          float componentWeight, float pluginK1, float pluginB, float componentB,
