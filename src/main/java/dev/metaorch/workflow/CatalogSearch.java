@@ -1,10 +1,14 @@
 package dev.metaorch.workflow;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import dev.metaorch.catalog.Catalog;
@@ -42,6 +46,8 @@ public final class CatalogSearch {
     private final Bm25Ranker<Plugin> plugins;
     private final Bm25Ranker<Ref> components;
     private final Map<String, List<Ref>> byPlugin = new HashMap<>();
+    /** Phases per plugin id, worked out on first use (planning asks for them on every task; classifying is text work). */
+    private final Map<String, Set<Phase>> phasesByPlugin = new ConcurrentHashMap<>();
 
     public CatalogSearch(Catalog catalog) {
         this.catalog = catalog;
@@ -73,6 +79,15 @@ public final class CatalogSearch {
     /** The plugin's agents, commands and skills, in catalog order. */
     public List<Ref> components(Plugin p) {
         return byPlugin.getOrDefault(p.id(), List.of());
+    }
+
+    /** The phases the plugin's agents, commands and skills do. */
+    public Set<Phase> phases(Plugin p) {
+        return phasesByPlugin.computeIfAbsent(p.id(), id -> {
+            Set<Phase> out = EnumSet.noneOf(Phase.class);
+            components(p).forEach(r -> out.add(r.phase()));
+            return Collections.unmodifiableSet(out);
+        });
     }
 
     public List<Scored<Plugin>> plugins(String text, int limit, Predicate<Plugin> allowed) {

@@ -48,29 +48,33 @@ public final class Decomposer {
      *                        own orchestration command is that plugin's workflow
      * @param sameMarketplace a runner-up plugin joins only from the anchor's marketplace (a marketplace's plugins
      *                        are written to compose; a stranger that merely shares words rarely is)
+     * @param wPhase          weight of the share of the phases the task names ("deploy", "test", "document") that
+     *                        the plugin has a component for: a plan that cannot do what the task asks is a worse
+     *                        plan however well its words match
      */
     public record Tuning(double wPlugin, double wComponent, double wTeam, int smallTeam, double teamShare,
-                         double secondPluginMin, double soloFactor, double wEntry, boolean sameMarketplace) {
+                         double secondPluginMin, double soloFactor, double wEntry, boolean sameMarketplace,
+                         double wPhase) {
 
         /** The first release's values (kept so the benchmark can show the change in the same run). */
-        public static final Tuning LEGACY = new Tuning(0.4, 0.4, 0.2, 6, 0.5, 0.92, 1.0, 0.0, false);
-        /** The setting leave-one-out cross-validation on the dev set chose in 18 of 19 folds (2026-11-25). */
-        public static final Tuning DEFAULT = new Tuning(0.4, 0.4, 0.2, 6, 0.5, 0.8, 0.7, 0.2, false);
+        public static final Tuning LEGACY = new Tuning(0.4, 0.4, 0.2, 6, 0.5, 0.92, 1.0, 0.0, false, 0.0);
+        /** The setting leave-one-out cross-validation on the dev set chose in 19 of 19 folds (2026-12-03). */
+        public static final Tuning DEFAULT = new Tuning(0.4, 0.4, 0.2, 6, 0.5, 0.7, 1.0, 0.2, true, 0.2);
 
         public Tuning withSecondPluginMin(double v) {
-            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, v, soloFactor, wEntry, sameMarketplace);
+            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, v, soloFactor, wEntry, sameMarketplace, wPhase);
         }
 
         public Tuning withSoloFactor(double v) {
-            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, secondPluginMin, v, wEntry, sameMarketplace);
+            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, secondPluginMin, v, wEntry, sameMarketplace, wPhase);
         }
 
         public Tuning withTeamWeight(double v) {
-            return new Tuning(wPlugin, wComponent, v, smallTeam, teamShare, secondPluginMin, soloFactor, wEntry, sameMarketplace);
+            return new Tuning(wPlugin, wComponent, v, smallTeam, teamShare, secondPluginMin, soloFactor, wEntry, sameMarketplace, wPhase);
         }
 
         public Tuning withSameMarketplace(boolean v) {
-            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, secondPluginMin, soloFactor, wEntry, v);
+            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, secondPluginMin, soloFactor, wEntry, v, wPhase);
         }
 
         /** The settings cross-validation compares: the legacy values varied along the knobs added since. */
@@ -78,9 +82,12 @@ public final class Decomposer {
             List<Tuning> out = new ArrayList<>();
             for (double entry : new double[]{0, 0.2, 0.4}) {
                 for (double solo : new double[]{1.0, 0.7}) {
-                    for (double second : new double[]{0.8, 0.92, 1.01}) {
+                    for (double second : new double[]{0.6, 0.7, 0.8, 0.92, 1.01}) {
                         for (boolean same : new boolean[]{false, true}) {
-                            out.add(LEGACY.withEntryWeight(entry).withSoloFactor(solo).withSecondPluginMin(second).withSameMarketplace(same));
+                            for (double phase : new double[]{0, 0.2}) {
+                                out.add(LEGACY.withEntryWeight(entry).withSoloFactor(solo).withSecondPluginMin(second)
+                                        .withSameMarketplace(same).withPhaseWeight(phase));
+                            }
                         }
                     }
                 }
@@ -88,8 +95,12 @@ public final class Decomposer {
             return out;
         }
 
+        public Tuning withPhaseWeight(double v) {
+            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, secondPluginMin, soloFactor, wEntry, sameMarketplace, v);
+        }
+
         public Tuning withEntryWeight(double v) {
-            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, secondPluginMin, soloFactor, v, sameMarketplace);
+            return new Tuning(wPlugin, wComponent, wTeam, smallTeam, teamShare, secondPluginMin, soloFactor, v, sameMarketplace, wPhase);
         }
     }
 
@@ -256,8 +267,18 @@ public final class Decomposer {
             }
         }
         final double maxEntry = maxE;
+        // The phases the task names ("deploy", "test"): a plugin that can do them itself is the better anchor.
+        List<Phase> asked = Phase.mentioned(task);
+        Map<String, Double> phaseCover = new HashMap<>();
+        if (!asked.isEmpty() && tuning.wPhase() > 0) {
+            for (String id : pluginScore.keySet()) {
+                Set<Phase> has = search.phases(plugins.get(id));
+                phaseCover.put(id, asked.stream().filter(has::contains).count() / (double) asked.size());
+            }
+        }
         pluginScore.replaceAll((id, s) -> (tuning.wEntry() * (maxEntry > 0 ? entry.getOrDefault(id, 0.0) / maxEntry : 0) + tuning.wPlugin() * 2 * s + tuning.wComponent() * bestComp.getOrDefault(id, 0.0)
-                + tuning.wTeam() * agentRels.getOrDefault(id, List.of()).stream().limit(3).mapToDouble(Double::doubleValue).sum() / 3)
+                + tuning.wTeam() * agentRels.getOrDefault(id, List.of()).stream().limit(3).mapToDouble(Double::doubleValue).sum() / 3
+                + tuning.wPhase() * phaseCover.getOrDefault(id, 0.0))
                 * (teamSize(plugins.get(id)) >= 2 ? 1 : tuning.soloFactor()));
         List<String> ranked = pluginScore.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .map(Map.Entry::getKey).toList();

@@ -132,4 +132,45 @@ class DecomposerTest {
         assertEquals(Phase.REVIEW, Phase.ofName("performance-testing-review"));
         assertEquals(null, Phase.ofName("payments-kit"));
     }
+    // ------------------------------------------------------------------ the phases a task names
+
+    static final String SHIP = "deploy this new flask app";
+
+    /**
+     * One plugin shares the task's common words ("new", "app") in a command and a team of two; another names the
+     * rare one ("flask") and has an agent that does the phase the task asks for, under other words ("release").
+     */
+    static Catalog shipCatalog() {
+        List<Plugin> ps = new ArrayList<>(List.of(
+                plugin("starter-kit", Component.of(ComponentKind.COMMAND, "new-app", "Start a new project from the starter template"),
+                        agent("convention-checker", "Checks a project follows the starter conventions"),
+                        agent("style-linter", "Lints a project for style problems")),
+                plugin("web-kit", agent("flask-specialist", "Flask specialist for web apps"),
+                        agent("release-manager", "Cuts releases and rolls them out to servers"),
+                        agent("css-stylist", "Styles pages with modern CSS"))));
+        String[] topics = {"spreadsheet formulas", "email drafting", "recipe scaling", "haiku writing", "git cleanup"};
+        for (int i = 0; i < 10; i++) {
+            ps.add(plugin("filler-" + i, agent("helper-" + i, "Helps with " + topics[i % topics.length])));
+        }
+        return new Catalog(List.of(new Marketplace("m", "test", "snapshot", ps, List.of())), List.of(), Instant.now(), 1);
+    }
+
+    static String anchor(Decomposer.Tuning t) {
+        return new Decomposer(new CatalogSearch(shipCatalog()), t).fromCapabilities(SHIP, Constraints.NONE).notes().get(0);
+    }
+
+    @Test
+    void aTaskThatNamesAPhaseAnchorsOnAPluginThatCanDoIt() {
+        assertTrue(anchor(Decomposer.Tuning.DEFAULT.withPhaseWeight(0)).startsWith("anchor plugin starter-kit@m"),
+                anchor(Decomposer.Tuning.DEFAULT.withPhaseWeight(0)));
+        assertTrue(anchor(Decomposer.Tuning.DEFAULT).startsWith("anchor plugin web-kit@m"), anchor(Decomposer.Tuning.DEFAULT));
+    }
+
+    @Test
+    void aPluginsPhasesAreWhatItsComponentsDo() {
+        CatalogSearch search = new CatalogSearch(shipCatalog());
+        Plugin web = search.catalog().plugin("web-kit@m").orElseThrow();
+        assertEquals(Set.of(Phase.BUILD, Phase.DEPLOY), search.phases(web));
+        assertEquals(List.of(Phase.DEPLOY), Phase.mentioned(SHIP));
+    }
 }
