@@ -16,7 +16,7 @@ public enum Phase {
                     "scout", "recon", "onboard", "profil", "requirement", "scien", "legacy", "triag")),
     DESIGN("design", "decide the approach and write it down", "architecture design",
             List.of("architect", "design", "plan", "spec=", "specification", "strateg", "orchestrat", "prd=", "schema",
-                    "brief=", "product")),
+                    "brief=", "product=")),
     BUILD("build", "make the change", "implementation development",
             List.of("implement", "~develop", "~dev=", "build", "creat", "generat", "scaffold", "~engineer", "worker",
                     "migrat", "refactor", "fix", "debug", "program", "~pro=", "train", "fullstack", "frontend", "backend")),

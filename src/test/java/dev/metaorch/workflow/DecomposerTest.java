@@ -167,6 +167,14 @@ class DecomposerTest {
     }
 
     @Test
+    void productionIsWhereAChangeRunsNotAProductToDesign() {
+        assertEquals(List.of(), Phase.mentioned("make sure this is ready for production"));
+        assertEquals(List.of(), Phase.mentioned("a productivity helper"));
+        assertEquals(List.of(Phase.DESIGN), Phase.mentioned("shape the product roadmap"));
+        assertEquals(List.of(Phase.DESIGN), Phase.mentioned("compare the two products"));
+    }
+
+    @Test
     void aPluginsPhasesAreWhatItsComponentsDo() {
         CatalogSearch search = new CatalogSearch(shipCatalog());
         Plugin web = search.catalog().plugin("web-kit@m").orElseThrow();
