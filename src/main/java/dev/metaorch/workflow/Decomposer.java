@@ -295,7 +295,14 @@ public final class Decomposer {
                 chosen.add(0, anchor);
             }
             double top = pluginScore.get(anchor);
-            notes.add("anchor plugin " + anchor + " (score " + round(top) + ")");
+            String phases = "";
+            if (phaseCover.containsKey(anchor)) {
+                Set<Phase> has = search.phases(plugins.get(anchor));
+                List<String> does = asked.stream().filter(has::contains).map(Phase::id).toList();
+                phases = (does.isEmpty() ? "; it has no component for" : "; it has components for " + does + " of")
+                        + " the phases the task names " + asked.stream().map(Phase::id).toList();
+            }
+            notes.add("anchor plugin " + anchor + " (score " + round(top) + phases + ")");
         }
 
         List<Pick> picks = new ArrayList<>();
@@ -320,7 +327,7 @@ public final class Decomposer {
                     chosen.add(id);
                     picks.addAll(extra);
                     notes.add("also " + id + " (score " + round(pluginScore.get(id)) + ") for the "
-                            + extra.stream().map(p -> p.phase().id()).distinct().toList() + " phase(s) the anchor lacks");
+                            + extra.stream().map(p -> p.phase().id()).distinct().toList() + " phase(s) no step covered yet");
                 }
             }
         }
