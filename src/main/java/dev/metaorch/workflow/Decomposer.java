@@ -360,8 +360,15 @@ public final class Decomposer {
     private static final List<String> CHANGE_STEMS = List.of("fix", "bug", "debug", "refactor", "migrat", "upgrad",
             "optimi", "improv", "repair");
 
-    /** A task that asks to make something (design or build) and names no later phase, and a core component that makes. */
+    /**
+     * A task that asks to make something (design or build) and names no later phase, and a core component that makes.
+     * Not a command: a command is already a workflow ("commit, push and open a PR"), so a task one command covers is
+     * that command's job, not a feature whose delivery needs a step per phase.
+     */
     static boolean deliverable(String task, Pick core) {
+        if (core.ref().component().kind() == ComponentKind.COMMAND) {
+            return false;
+        }
         if (core.phase() != Phase.DESIGN && core.phase() != Phase.BUILD) {
             return false;
         }

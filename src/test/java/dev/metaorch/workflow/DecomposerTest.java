@@ -127,6 +127,16 @@ class DecomposerTest {
     }
 
     @Test
+    void aTaskOneCommandDoesIsThatCommandsJobNotAFeatureToDeliver() {
+        Plugin kit = plugin("pr-kit", Component.of(ComponentKind.COMMAND, "open-pr", "Create a pull request"),
+                agent("pr-writer", "Create a pull request description"));
+        Decomposer.Pick command = new Decomposer.Pick(new CatalogSearch.Ref(kit, kit.components().get(0)), Phase.BUILD, "", 1, "", null);
+        Decomposer.Pick agent = new Decomposer.Pick(new CatalogSearch.Ref(kit, kit.components().get(1)), Phase.BUILD, "", 1, "", null);
+        assertFalse(Decomposer.deliverable("create the pull request", command));
+        assertTrue(Decomposer.deliverable("create the pull request", agent));
+    }
+
+    @Test
     void aPluginNameMarksAPhaseOnlyWhenOneOfItsWordsDoes() {
         assertEquals(Phase.SECURE, Phase.ofName("security-scanning"));
         assertEquals(Phase.REVIEW, Phase.ofName("performance-testing-review"));
