@@ -51,7 +51,7 @@ public final class WorkflowBench {
     }
 
     public record Report(List<Case> cases, List<Score> ours, List<Score> baseline, Summary oursSummary,
-                         Summary baselineSummary, long millis, Summary previousSummary) {
+                         Summary baselineSummary, long millis, List<Summary> others) {
     }
 
     private WorkflowBench() {
@@ -100,12 +100,15 @@ public final class WorkflowBench {
     }
 
     public static Report run(Catalog catalog, List<Case> cases, Function<String, WorkflowSpec> generator) {
-        return run(catalog, cases, generator, null);
+        return run(catalog, cases, generator, Map.of());
     }
 
-    /** With {@code previous} (may be null): the same cases planned by an earlier setting, summarized beside ours. */
+    /**
+     * With {@code others}: the same cases planned by other settings (an earlier release's, ablations), each summarized
+     * under its label beside ours, in the map's order. {@code millis} times ours and the baseline only.
+     */
     public static Report run(Catalog catalog, List<Case> cases, Function<String, WorkflowSpec> generator,
-                             Function<String, WorkflowSpec> previous) {
+                             Map<String, Function<String, WorkflowSpec>> others) {
         long t0 = System.nanoTime();
         List<AgentRef> agents = new ArrayList<>();
         for (Plugin p : catalog.plugins()) {
@@ -117,11 +120,7 @@ public final class WorkflowBench {
         List<Score> ours = new ArrayList<>();
         List<Score> base = new ArrayList<>();
         for (Case c : cases) {
-            WorkflowSpec spec = generator.apply(c.task());
-            List<String> predAgents = new ArrayList<>(new LinkedHashSet<>(spec.steps().stream()
-                    .filter(s -> "agent".equals(s.kind())).map(s -> pluginName(s) + ":" + s.component()).toList()));
-            List<String> predPlugins = new ArrayList<>(new LinkedHashSet<>(spec.steps().stream().map(WorkflowBench::pluginName).toList()));
-            ours.add(score(c, predAgents, predPlugins));
+            ours.add(score(c, generator.apply(c.task())));
 
             int n = Math.max(1, c.agents().isEmpty() ? c.plugins().size() : c.agents().size());
             Set<String> top = new LinkedHashSet<>();
@@ -136,19 +135,19 @@ public final class WorkflowBench {
             bAgents.forEach(a -> bPlugins.add(a.substring(0, a.indexOf(':'))));
             base.add(score(c, bAgents, new ArrayList<>(bPlugins)));
         }
-        Summary prev = null;
-        if (previous != null) {
-            List<Score> ps = new ArrayList<>();
-            for (Case c : cases) {
-                WorkflowSpec spec = previous.apply(c.task());
-                List<String> a = new ArrayList<>(new LinkedHashSet<>(spec.steps().stream()
-                        .filter(s -> "agent".equals(s.kind())).map(s -> pluginName(s) + ":" + s.component()).toList()));
-                ps.add(score(c, a, new ArrayList<>(new LinkedHashSet<>(spec.steps().stream().map(WorkflowBench::pluginName).toList()))));
-            }
-            prev = summarize("generate_workflow, legacy settings", ps);
-        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        List<Summary> rows = new ArrayList<>();
+        others.forEach((label, gen) -> rows.add(summarize(label, cases.stream().map(c -> score(c, gen.apply(c.task()))).toList())));
         return new Report(cases, ours, base, summarize("generate_workflow", ours), summarize("bm25 top-n agents", base),
-                (System.nanoTime() - t0) / 1_000_000, prev);
+                millis, rows);
+    }
+
+    /** A generated spec scored against the case: its agent steps, and the plugins of all its steps, in order. */
+    static Score score(Case c, WorkflowSpec spec) {
+        List<String> predAgents = new ArrayList<>(new LinkedHashSet<>(spec.steps().stream()
+                .filter(s -> "agent".equals(s.kind())).map(s -> pluginName(s) + ":" + s.component()).toList()));
+        List<String> predPlugins = new ArrayList<>(new LinkedHashSet<>(spec.steps().stream().map(WorkflowBench::pluginName).toList()));
+        return score(c, predAgents, predPlugins);
     }
 
     /** Leave-one-out result: per held-out case the score under the setting chosen on the other cases. */
@@ -291,9 +290,7 @@ public final class WorkflowBench {
         out.println("| system | agent F1 | plugin F1 | order agreement |");
         out.println("|---|---|---|---|");
         List<Summary> rows = new ArrayList<>(List.of(o));
-        if (r.previousSummary() != null) {
-            rows.add(r.previousSummary());
-        }
+        rows.addAll(r.others());
         rows.add(b);
         for (Summary s : rows) {
             out.printf(Locale.ROOT, "| %s | %.3f (n=%d) | %.3f (n=%d) | %.3f (n=%d) |%n", s.system(), s.agentF1(), s.agentCases(),
@@ -312,6 +309,6 @@ public final class WorkflowBench {
     /** Summary as a map for {@code --json}. */
     public static Map<String, Object> json(Report r) {
         return Map.of("cases", r.cases().size(), "ours", Json.toMap(r.oursSummary()), "baseline", Json.toMap(r.baselineSummary()),
-                "millis", r.millis());
+                "others", r.others().stream().map(Json::toMap).toList(), "millis", r.millis());
     }
 }

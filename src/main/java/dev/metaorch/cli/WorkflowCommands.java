@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.metaorch.Services;
 import dev.metaorch.bench.WorkflowBench;
@@ -14,6 +15,7 @@ import dev.metaorch.mcp.tools.ResearchPluginsTool;
 import dev.metaorch.util.Json;
 import dev.metaorch.workflow.Decomposer;
 import dev.metaorch.workflow.WorkflowGenerator;
+import dev.metaorch.workflow.WorkflowSpec;
 
 /** The workflow commands' bodies, kept out of {@link Commands} so its switch stays one line per command. */
 final class WorkflowCommands {
@@ -71,6 +73,10 @@ final class WorkflowCommands {
         return text;
     }
 
+    private static Function<String, WorkflowSpec> tuned(WorkflowGenerator gen, Decomposer.Tuning t) {
+        return task -> gen.generate(new WorkflowGenerator.Request(task, List.of(), null, null), t);
+    }
+
     /** {@code bench workflows [--dev FILE] [--cases]}: the table of WorkflowBench. */
     static int benchWorkflows(Options opts, Services services, PrintStream out) {
         opts.allow(Commands.shared("dev", "cases", "cv"));
@@ -81,9 +87,16 @@ final class WorkflowCommands {
         }
         List<WorkflowBench.Case> cases = WorkflowBench.load(file);
         WorkflowGenerator gen = WorkflowGenerator.of(services);
+        // Beside ours: the first release's settings, and the default without its phase term and with it halved and
+        // raised by half, so the table shows what the term adds and how sensitive the figure is to its weight.
+        Map<String, Function<String, WorkflowSpec>> others = new LinkedHashMap<>();
+        Decomposer.Tuning d = Decomposer.Tuning.DEFAULT;
+        others.put("generate_workflow, legacy settings", tuned(gen, Decomposer.Tuning.LEGACY));
+        others.put("generate_workflow without the phase term", tuned(gen, d.withPhaseWeight(0)));
+        others.put("generate_workflow, phase weight x0.5", tuned(gen, d.withPhaseWeight(d.wPhase() * 0.5)));
+        others.put("generate_workflow, phase weight x1.5", tuned(gen, d.withPhaseWeight(d.wPhase() * 1.5)));
         WorkflowBench.Report r = WorkflowBench.run(services.catalog(), cases,
-                task -> gen.generate(new WorkflowGenerator.Request(task, List.of(), null, null)),
-                task -> gen.generate(new WorkflowGenerator.Request(task, List.of(), null, null), Decomposer.Tuning.LEGACY));
+                task -> gen.generate(new WorkflowGenerator.Request(task, List.of(), null, null)), others);
         if (opts.flag("json")) {
             out.println(Json.write(WorkflowBench.json(r)));
         } else {
