@@ -1,9 +1,11 @@
 package dev.metaorch.bench;
 
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -91,8 +93,8 @@ public final class WordCoverage {
     }
 
     public Counts count(List<DevQueries> queries, Function<String, List<String>> ranker) {
-        Map<Kind, Integer> all = new java.util.EnumMap<>(Kind.class);
-        Map<Kind, Integer> missed = new java.util.EnumMap<>(Kind.class);
+        Map<Kind, Integer> all = new EnumMap<>(Kind.class);
+        Map<Kind, Integer> missed = new EnumMap<>(Kind.class);
         int misses = 0;
         for (DevQueries q : queries) {
             Kind k = classify(q.query(), q.relevant());
@@ -108,7 +110,7 @@ public final class WordCoverage {
 
     /** One paragraph for the benchmark's output. */
     public static String describe(Counts c) {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "word coverage (request words in the baseline's plugin texts, IDF-weighted): of %d requests, %d share no "
                         + "word with any relevant plugin and %d have another plugin covering more of their words than every "
                         + "relevant one; recommend_plugins misses %d at rank 1, %d of them of these two kinds",

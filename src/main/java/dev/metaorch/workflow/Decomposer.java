@@ -269,16 +269,15 @@ public final class Decomposer {
         final double maxEntry = maxE;
         // The phases the task names ("deploy", "test"): a plugin that can do them itself is the better anchor.
         List<Phase> asked = Phase.mentioned(task);
-        Map<String, Double> phaseCover = new HashMap<>();
+        Map<String, List<Phase>> phaseCover = new HashMap<>();
         if (!asked.isEmpty() && tuning.wPhase() > 0) {
             for (String id : pluginScore.keySet()) {
-                Set<Phase> has = search.phases(plugins.get(id));
-                phaseCover.put(id, asked.stream().filter(has::contains).count() / (double) asked.size());
+                phaseCover.put(id, asked.stream().filter(search.phases(plugins.get(id))::contains).toList());
             }
         }
         pluginScore.replaceAll((id, s) -> (tuning.wEntry() * (maxEntry > 0 ? entry.getOrDefault(id, 0.0) / maxEntry : 0) + tuning.wPlugin() * 2 * s + tuning.wComponent() * bestComp.getOrDefault(id, 0.0)
                 + tuning.wTeam() * agentRels.getOrDefault(id, List.of()).stream().limit(3).mapToDouble(Double::doubleValue).sum() / 3
-                + tuning.wPhase() * phaseCover.getOrDefault(id, 0.0))
+                + tuning.wPhase() * phaseCover.getOrDefault(id, List.of()).size() / Math.max(1, asked.size()))
                 * (teamSize(plugins.get(id)) >= 2 ? 1 : tuning.soloFactor()));
         List<String> ranked = pluginScore.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .map(Map.Entry::getKey).toList();
@@ -297,8 +296,7 @@ public final class Decomposer {
             double top = pluginScore.get(anchor);
             String phases = "";
             if (phaseCover.containsKey(anchor)) {
-                Set<Phase> has = search.phases(plugins.get(anchor));
-                List<String> does = asked.stream().filter(has::contains).map(Phase::id).toList();
+                List<String> does = phaseCover.get(anchor).stream().map(Phase::id).toList();
                 phases = (does.isEmpty() ? "; it has no component for" : "; it has components for " + does + " of")
                         + " the phases the task names " + asked.stream().map(Phase::id).toList();
             }
