@@ -164,6 +164,10 @@ public final class WorkflowBench {
     public static CrossValidation crossValidate(CatalogSearch search, List<Case> cases, List<Decomposer.Tuning> grid) {
         Score[][] s = new Score[grid.size()][cases.size()];
         for (int g = 0; g < grid.size(); g++) {
+            if (g % 20 == 0) {
+                // minutes of work on a large grid: say where it is (stderr, so a --json stdout stays clean)
+                System.err.printf(Locale.ROOT, "cross-validation: planning with setting %d of %d%n", g + 1, grid.size());
+            }
             Decomposer d = new Decomposer(search, grid.get(g));
             for (int i = 0; i < cases.size(); i++) {
                 List<Decomposer.Pick> picks = d.fromCapabilities(cases.get(i).task(), Constraints.NONE).picks();
