@@ -19,6 +19,8 @@ public final class Catalog {
     private final List<Plugin> plugins;
     private final Map<String, Plugin> byId;
     private final List<Collision> collisions;
+    /** Plugin id -> the ids of the same plugin shipped by several marketplaces (itself included), in catalog order. */
+    private final Map<String, List<String>> twins;
     private final List<String> warnings;
     private final Instant refreshedAt;
     private final long version;
@@ -41,6 +43,36 @@ public final class Catalog {
         this.plugins = Collections.unmodifiableList(all);
         this.byId = Collections.unmodifiableMap(ids);
         this.collisions = findCollisions(all);
+        this.twins = findTwins(all);
+    }
+
+    /**
+     * The same plugin shipped by two marketplaces: same name and the same components (kind and name). Claude Code
+     * lists both; a user means one plugin.
+     */
+    private static Map<String, List<String>> findTwins(List<Plugin> plugins) {
+        Map<String, List<String>> byKey = new LinkedHashMap<>();
+        for (Plugin p : plugins) {
+            List<String> comps = p.components().stream().map(c -> c.kind().id() + ":" + c.name()).sorted().toList();
+            byKey.computeIfAbsent(p.name() + "\u0000" + String.join("\u0000", comps), k -> new ArrayList<>()).add(p.id());
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (List<String> ids : byKey.values()) {
+            if (ids.size() > 1) {
+                List<String> copy = List.copyOf(ids);
+                copy.forEach(id -> out.put(id, copy));
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The ids of the same plugin in every marketplace that ships it (same name, same components), this one
+     * included, in catalog order; just this id when no other marketplace ships it.
+     */
+    public List<String> twins(String pluginId) {
+        List<String> t = twins.get(pluginId);
+        return t != null ? t : List.of(pluginId);
     }
 
     public static Catalog empty() {

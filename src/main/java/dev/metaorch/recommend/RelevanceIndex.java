@@ -713,19 +713,19 @@ public final class RelevanceIndex {
         return out.size() > n ? out.subList(0, n) : out;
     }
 
-    private Query componentQuery(Map<String, Integer> terms, List<String> pairs, Set<ComponentKind> kinds) {
+    private Query componentQuery(Map<String, ? extends Number> terms, List<String> pairs, Set<ComponentKind> kinds) {
         return componentQuery(terms, pairs, kinds, false);
     }
 
     /** With {@code onlyComponents}, plugin stand-in documents are left out. */
-    private Query componentQuery(Map<String, Integer> terms, List<String> pairs, Set<ComponentKind> kinds,
+    private Query componentQuery(Map<String, ? extends Number> terms, List<String> pairs, Set<ComponentKind> kinds,
                                  boolean onlyComponents) {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         for (String pair : pairs) {
             should(b, CBIGRAMS, pair, config.componentBigramWeight());
         }
-        for (Map.Entry<String, Integer> e : terms.entrySet()) {
-            float w = e.getValue();
+        for (Map.Entry<String, ? extends Number> e : terms.entrySet()) {
+            float w = e.getValue().floatValue();
             should(b, CNAME, e.getKey(), w * config.componentNameWeight());
             should(b, CDESC, e.getKey(), w);
         }
@@ -916,7 +916,26 @@ public final class RelevanceIndex {
      */
     public List<ComponentHit> searchComponents(String query, Set<ComponentKind> kinds, Predicate<Plugin> filter,
                                                int limit) {
-        Map<String, Integer> terms = queryTerms(query);
+        return searchComponents(query, null, kinds, filter, limit);
+    }
+
+    /** Weight of a context word (a word of the whole task that the action's own text does not have). */
+    static final float CONTEXT_WEIGHT = 0.3f;
+
+    /**
+     * The best {@code limit} components for an action ({@code query}) in the context of a larger task
+     * ({@code context}, null: none): the action's words decide, the task's other words weigh
+     * {@link #CONTEXT_WEIGHT} each, so "write the tests" in a task about a Jest suite prefers Jest test writers.
+     */
+    public List<ComponentHit> searchComponents(String query, String context, Set<ComponentKind> kinds,
+                                               Predicate<Plugin> filter, int limit) {
+        Map<String, Float> terms = new LinkedHashMap<>();
+        queryTerms(query).forEach((t, n) -> terms.put(t, (float) n));
+        if (context != null && !terms.isEmpty()) {
+            for (String t : queryTerms(context).keySet()) {
+                terms.putIfAbsent(t, CONTEXT_WEIGHT);
+            }
+        }
         if (terms.isEmpty() || limit <= 0) {
             return List.of();
         }
