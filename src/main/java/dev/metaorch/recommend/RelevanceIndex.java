@@ -949,12 +949,42 @@ public final class RelevanceIndex {
         List<Scored<Integer>> docs = run(componentSearcher, q, limit, false);
         Map<Integer, List<String>> in = termsIn(componentSearcher, docs.stream().map(Scored::item).toList(),
                 terms.keySet(), CNAME, CDESC);
+        Map<String, Double> idf = componentIdf(queryTerms(query).keySet());
         for (Scored<Integer> d : docs) {
             Plugin p = plugins.get(compPlugin[d.item()]);
             Component c = p.components().get(compIndex[d.item()]);
-            out.add(new ComponentHit(p, c, d.score(), in.get(d.item())));
+            List<String> m = in.get(d.item());
+            out.add(new ComponentHit(p, c, d.score(), m, coverage(idf, m)));
         }
         return out;
+    }
+
+    /** Rarity of each term among component texts: log(1 + N / df), a word no component has counting as df 1. */
+    private Map<String, Double> componentIdf(Set<String> terms) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        IndexReader r = componentSearcher.getIndexReader();
+        try {
+            for (String t : terms) {
+                int df = Math.max(r.docFreq(new Term(CDESC, t)), r.docFreq(new Term(CNAME, t)));
+                out.put(t, Math.log(1 + (double) r.maxDoc() / Math.max(1, df)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The IDF-weighted share of {@code idf}'s terms found among {@code matched}. */
+    static double coverage(Map<String, Double> idf, List<String> matched) {
+        double all = 0;
+        double found = 0;
+        for (Map.Entry<String, Double> e : idf.entrySet()) {
+            all += e.getValue();
+            if (matched.contains(e.getKey())) {
+                found += e.getValue();
+            }
+        }
+        return all > 0 ? found / all : 0;
     }
 
     // ------------------------------------------------------------------ helpers
