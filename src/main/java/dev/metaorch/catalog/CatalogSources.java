@@ -26,6 +26,10 @@ public record CatalogSources(List<Path> snapshots, List<Path> marketplaces, Path
         return new CatalogSources(List.of(paths), List.of(), null, null, false);
     }
 
+    public static CatalogSources folders(List<Path> dirs) {
+        return new CatalogSources(List.of(), dirs, null, null, false);
+    }
+
     public boolean named() {
         return !useClaudeState;
     }

@@ -18,9 +18,14 @@ import java.util.Objects;
  *                    first mention; only known when plugin folders were read, empty for snapshots
  * @param examples    requests its author gives as examples of its use ({@link ExampleRequests}); relevance only,
  *                    only known when plugin folders were read, empty for snapshots
+ * @param body        the Markdown after the front matter (the agent's prompt, the command's instructions, the
+ *                    skill's guide); only known when plugin folders were read, empty for snapshots
+ * @param source      the file it was read from, relative to its marketplace folder; null for snapshots and for
+ *                    components declared inline (hooks, servers)
  */
 public record Component(ComponentKind kind, String name, String file, String description, String model,
-                        String argumentHint, List<String> tools, List<String> references, List<String> examples) {
+                        String argumentHint, List<String> tools, List<String> references, List<String> examples,
+                        String body, String source) {
 
     public Component {
         Objects.requireNonNull(kind, "kind");
@@ -29,6 +34,17 @@ public record Component(ComponentKind kind, String name, String file, String des
         tools = tools == null ? List.of() : List.copyOf(tools);
         references = references == null ? List.of() : List.copyOf(references);
         examples = examples == null ? List.of() : List.copyOf(examples);
+        body = body == null ? "" : body;
+    }
+
+    public Component(ComponentKind kind, String name, String file, String description, String model,
+                     String argumentHint, List<String> tools, List<String> references, List<String> examples) {
+        this(kind, name, file, description, model, argumentHint, tools, references, examples, "", null);
+    }
+
+    /** The same component with the text of the file it was read from. */
+    public Component withText(String body, String source) {
+        return new Component(kind, name, file, description, model, argumentHint, tools, references, examples, body, source);
     }
 
     public Component(ComponentKind kind, String name, String file, String description, String model,
@@ -38,7 +54,7 @@ public record Component(ComponentKind kind, String name, String file, String des
 
     /** The same component with these example requests. */
     public Component withExamples(List<String> more) {
-        return new Component(kind, name, file, description, model, argumentHint, tools, references, more);
+        return new Component(kind, name, file, description, model, argumentHint, tools, references, more, body, source);
     }
 
     public Component(ComponentKind kind, String name, String file, String description, String model,

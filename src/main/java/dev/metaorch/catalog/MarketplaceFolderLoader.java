@@ -139,33 +139,29 @@ public final class MarketplaceFolderLoader {
             }
         }
         Map<String, Map<String, List<String>>> found = new HashMap<>();
+        MarketplaceDocs passages = new MarketplaceDocs(plugins.stream().map(Plugin::name).toList());
         for (Path f : docs) {
             watched.add(f);
             try {
-                for (ExampleRequests.Invocation i : ExampleRequests.qualifiedInvocations(readMarkdown(f))) {
+                String text = readMarkdown(f);
+                for (ExampleRequests.Invocation i : ExampleRequests.qualifiedInvocations(text)) {
                     found.computeIfAbsent(i.plugin(), k -> new HashMap<>()).computeIfAbsent(i.command(), k -> new ArrayList<>())
                             .add(i.arguments());
                 }
+                passages.read(text);
             } catch (IOException e) {
                 // as above
             }
         }
-        if (found.isEmpty()) {
-            return plugins;
-        }
         List<Plugin> out = new ArrayList<>(plugins.size());
         for (Plugin p : plugins) {
-            Map<String, List<String>> mine = found.get(p.name());
-            if (mine == null) {
-                out.add(p);
-                continue;
-            }
-            List<Component> comps = p.components().stream().map(c -> c.kind() == ComponentKind.COMMAND && mine.containsKey(c.name())
-                    ? c.withExamples(ExampleRequests.merge(ExampleRequests.MAX_PER_SOURCE, List.of(c.examples(), mine.get(c.name()))))
-                    : c).toList();
-            out.add(new Plugin(p.id(), p.name(), p.marketplace(), p.version(), p.description(), p.category(), p.keywords(),
-                    p.author(), p.homepage(), p.license(), p.sourcePath(), p.remoteSource(), p.strict(), p.resolved(), comps,
-                    p.warnings(), p.install(), p.examples()));
+            Map<String, List<String>> mine = found.getOrDefault(p.name(), Map.of());
+            List<Component> comps = mine.isEmpty() ? p.components() : p.components().stream()
+                    .map(c -> c.kind() == ComponentKind.COMMAND && mine.containsKey(c.name())
+                            ? c.withExamples(ExampleRequests.merge(ExampleRequests.MAX_PER_SOURCE, List.of(c.examples(), mine.get(c.name()))))
+                            : c).toList();
+            String said = passages.about(p.name());
+            out.add(mine.isEmpty() && said.isEmpty() ? p : p.with(comps, said));
         }
         return out;
     }
@@ -238,9 +234,10 @@ public final class MarketplaceFolderLoader {
 
         List<Component> components = new ArrayList<>();
         List<String> readme = List.of();
+        String readmeText = "";
         if (root != null) {
             boolean entryDeclares = COMPONENT_KEYS.stream().anyMatch(entry::has);
-            Components found = new Components(root, name, warnings, watched);
+            Components found = new Components(marketDir, root, name, warnings, watched);
             if (!strict && entryDeclares) {
                 // strict:false with its own component lists: the entry is the whole plugin definition.
                 found.declared(entry);
@@ -253,6 +250,8 @@ public final class MarketplaceFolderLoader {
             }
             components.addAll(found.list());
             readme = found.readme(components);
+            // A plugin at the repository root would take the repository's README, which is about the whole collection.
+            readmeText = root.equals(marketDir.normalize()) ? "" : found.readmeText();
             components.clear();
             components.addAll(found.list());
         } else if (remote != null) {
@@ -270,7 +269,7 @@ public final class MarketplaceFolderLoader {
         }
         return new Plugin(Plugin.id(name, marketplace), name, marketplace, version, description, category,
                 List.copyOf(keywords), author, homepage, license, root == null ? null : relative(marketDir, root),
-                remote, strict, root != null, components, warnings, null, readme);
+                remote, strict, root != null, components, warnings, null, readme, readmeText, "");
     }
 
     private static String relative(Path base, Path p) {
@@ -337,13 +336,16 @@ public final class MarketplaceFolderLoader {
 
     /** Collects the components of one plugin root, de-duplicated by kind and name. */
     private static final class Components {
+        private final Path base;
         private final Path root;
         private final String plugin;
         private final List<String> warnings;
         private final Set<Path> watched;
         private final Map<String, Component> byKey = new LinkedHashMap<>();
+        private String readmeText = "";
 
-        Components(Path root, String plugin, List<String> warnings, Set<Path> watched) {
+        Components(Path base, Path root, String plugin, List<String> warnings, Set<Path> watched) {
+            this.base = base;
             this.root = root;
             this.plugin = plugin;
             this.warnings = warnings;
@@ -367,6 +369,7 @@ public final class MarketplaceFolderLoader {
                 warnings.add("README.md: " + SnapshotLoader.firstLine(e.getMessage()) + "; skipped");
                 return List.of();
             }
+            readmeText = text;
             for (Component c : found) {
                 if (c.kind() == ComponentKind.COMMAND) {
                     List<String> more = ExampleRequests.invocations(text, plugin, c.name());
@@ -381,6 +384,16 @@ public final class MarketplaceFolderLoader {
 
         List<Component> list() {
             return List.copyOf(byKey.values());
+        }
+
+        /** The README read by {@link #readme}, empty when there was none. */
+        String readmeText() {
+            return readmeText;
+        }
+
+        /** Where a component file is, relative to the marketplace folder ('/' separated). */
+        private String source(Path f) {
+            return base.relativize(f).toString().replace('\\', '/');
         }
 
         void add(Component c) {
@@ -569,7 +582,8 @@ public final class MarketplaceFolderLoader {
             add(new Component(ComponentKind.AGENT, name, stem.equals(name) ? null : stem,
                     FrontMatter.cleanDescription(fm.string("description"), AGENT_DESCRIPTION_CAP), fm.string("model"),
                     null, fm.list("tools"), references(fm.body()), ExampleRequests.merge(ExampleRequests.MAX_PER_SOURCE,
-                    List.of(ExampleRequests.turns(fm.raw()), ExampleRequests.turns(fm.body())))));
+                    List.of(ExampleRequests.turns(fm.raw()), ExampleRequests.turns(fm.body()))))
+                    .withText(fm.body(), source(f)));
         }
 
         private void command(Path f, String name) {
@@ -583,7 +597,7 @@ public final class MarketplaceFolderLoader {
             }
             add(new Component(ComponentKind.COMMAND, name, null, FrontMatter.cleanDescription(description, AGENT_DESCRIPTION_CAP),
                     fm.string("model"), fm.string("argument-hint"), List.of(), references(fm.body()),
-                    ExampleRequests.invocations(fm.body(), plugin, name)));
+                    ExampleRequests.invocations(fm.body(), plugin, name)).withText(fm.body(), source(f)));
         }
 
         private void skill(Path dir) {
@@ -600,7 +614,8 @@ public final class MarketplaceFolderLoader {
             add(new Component(ComponentKind.SKILL, name, name.equals(folder) ? null : folder,
                     FrontMatter.cleanDescription(fm.string("description"), AGENT_DESCRIPTION_CAP), null, null,
                     List.of(), references(fm.body()), ExampleRequests.merge(ExampleRequests.MAX_PER_SOURCE,
-                    List.of(ExampleRequests.turns(fm.raw()), ExampleRequests.turns(fm.body())))));
+                    List.of(ExampleRequests.turns(fm.raw()), ExampleRequests.turns(fm.body()))))
+                    .withText(fm.body(), source(f)));
         }
 
         private void hooksFile(Path f) {
