@@ -28,7 +28,7 @@ public final class BenchCommand {
         return switch (name) {
             case "recommend" -> {
                 java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.cli.Commands.SHARED);
-                known.addAll(java.util.Set.of("queries", "synthetic", "runs", "neo4j", "outcomes"));
+                known.addAll(java.util.Set.of("queries", "synthetic", "runs", "neo4j", "outcomes", "setting", "realistic", "quick", "show", "set", "marketplace"));
                 opts.allow(known);
                 yield RecommendBench.run(opts, out, neo4j);
             }

@@ -7,7 +7,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 import dev.metaorch.catalog.Catalog;
@@ -19,6 +21,7 @@ import dev.metaorch.config.Settings.Neo4jSettings;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.recommend.Bm25Ranker;
 import dev.metaorch.recommend.Recommender;
+import dev.metaorch.recommend.RelevanceConfig;
 import dev.metaorch.recommend.RelevanceIndex;
 import dev.metaorch.recommend.Scored;
 import dev.metaorch.recommend.SeedOverlapRanker;
@@ -57,87 +60,112 @@ public final class RecommendBench {
         return run(opts, out, null);
     }
 
+    /** The marketplace folders of {@code dir}: its subfolders that hold a {@code .claude-plugin/marketplace.json}. */
+    static List<Path> marketplaceFolders(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.filter(d -> Files.isRegularFile(d.resolve(".claude-plugin/marketplace.json"))).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static int run(Options opts, PrintStream out, Neo4jSettings neo4j) {
         List<String> catalogs = opts.all("catalog");
+        List<String> markets = opts.all("marketplace");
+        String setting = opts.value("setting") == null ? "both" : opts.value("setting");
+        if (!List.of("both", "folders", "snapshot").contains(setting)) {
+            throw new Options.UsageException("--setting is folders, snapshot or both, not '" + setting + "'");
+        }
         Path catalogDir = Path.of(catalogs.isEmpty() ? "../shared/catalog" : catalogs.get(0));
+        List<Path> folders = new ArrayList<>();
+        if (markets.isEmpty()) {
+            Path all = Path.of("../shared/marketplaces");
+            if (!setting.equals("snapshot")) {
+                if (!Files.isDirectory(all)) {
+                    throw new Options.UsageException("marketplace folders " + all.toAbsolutePath()
+                            + " not found (use --marketplace DIR, or --setting snapshot)");
+                }
+                folders.addAll(marketplaceFolders(all));
+            }
+        } else {
+            for (String m : markets) {
+                Path d = Path.of(m);
+                if (!Files.isDirectory(d)) {
+                    throw new Options.UsageException("marketplace folder " + d.toAbsolutePath() + " not found");
+                }
+                folders.add(d);
+            }
+        }
         Path queriesFile = Path.of(opts.value("queries") != null ? opts.value("queries") : "../shared/bench/queries-dev.jsonl");
+        Path realisticFile = Path.of(opts.value("realistic") != null ? opts.value("realistic")
+                : "../shared/bench/realistic-dev.jsonl");
         int synthetic = opts.intValue("synthetic", 0, 1_000_000, 100_000);
         int runs = opts.intValue("runs", 1, 100, 5);
         int outcomes = opts.intValue("outcomes", 1, 100_000, 300);
-        if (!Files.exists(catalogDir)) {
+        boolean cv = !opts.flag("quick");
+        boolean show = opts.flag("show");
+        RelevanceConfig config = RelevanceConfig.DEFAULT;
+        if (opts.value("set") != null) {
+            for (String kv : opts.value("set").split(",")) {
+                String[] p = kv.split("=", 2);
+                if (p.length != 2) {
+                    throw new Options.UsageException("--set takes name=value[,name=value...], not '" + kv + "'");
+                }
+                try {
+                    config = config.with(p[0].trim(), Double.parseDouble(p[1].trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new Options.UsageException(e.getMessage());
+                }
+            }
+        }
+        if (!setting.equals("folders") && !Files.exists(catalogDir)) {
             throw new Options.UsageException("catalog " + catalogDir.toAbsolutePath() + " not found (use --catalog DIR)");
         }
         if (!Files.isRegularFile(queriesFile)) {
             throw new Options.UsageException("queries " + queriesFile.toAbsolutePath() + " not found (use --queries FILE)");
         }
-        return report(catalogDir, queriesFile, synthetic, runs, out, opts.flag("neo4j"), neo4j, outcomes);
-    }
-
-    static void report(Path catalogDir, Path queriesFile, int synthetic, int runs, PrintStream out) {
-        report(catalogDir, queriesFile, synthetic, runs, out, false, null, 0);
-    }
-
-    static int report(Path catalogDir, Path queriesFile, int synthetic, int runs, PrintStream out, boolean withNeo4j,
-                      Neo4jSettings neo4j, int outcomes) {
-        long t0 = System.nanoTime();
-        Catalog c = new CatalogService(CatalogSources.snapshots(catalogDir)).current();
-        double loadMs = ms(t0);
-        t0 = System.nanoTime();
-        RelevanceIndex index = RelevanceIndex.build(c);
-        double buildMs = ms(t0);
         List<DevQueries> qs = DevQueries.load(queriesFile);
-
-        Recommender ours = new Recommender(index, Evidence.NONE);
-        Bm25Ranker<Plugin> bm25 = Bm25Ranker.plugins(c);
-        SeedOverlapRanker<Plugin> seed = SeedOverlapRanker.plugins(c);
-
-        out.printf(Locale.ROOT, "bench recommend, %s: %d requests (%s), catalog %s: %d plugins in %d marketplaces%n%n",
-                LocalDate.now(), qs.size(), queriesFile, catalogDir, c.size(), c.marketplaces().size());
-        out.println("| ranker | hit@1 | Recall@5 | Recall@10 | nDCG@10 | MRR |");
-        out.println("|---|---|---|---|---|---|");
-        RankingMetrics mo = evaluate(qs, q -> ours(ours, q, DEPTH));
-        RankingMetrics mb = evaluate(qs, q -> ids(bm25.search(q, DEPTH)));
-        RankingMetrics ms = evaluate(qs, q -> ids(seed.search(q, DEPTH)));
-        row(out, "recommend_plugins", mo);
-        row(out, "bm25", mb);
-        row(out, "seed-overlap", ms);
-        // ablations: each part of our model switched off in turn
-        RelevanceIndex.Config d = RelevanceIndex.Config.DEFAULT;
-        String[][] ablations = {
-                {"ours without component ranking", "componentRanker=0"},
-                {"ours without query expansion", "expansion=0"},
-                {"ours without word pairs", "bigramWeight=0"},
-                {"ours without request stop words", "queryStop=0"},
-        };
-        for (String[] a : ablations) {
-            RelevanceIndex.Config cfg = RelevanceIndex.Config.parse(a[1]);
-            if (cfg.equals(d)) {
-                continue;
+        List<RealisticTasks> tasks = Files.isRegularFile(realisticFile) ? RealisticTasks.load(realisticFile) : List.of();
+        out.printf(Locale.ROOT, "bench recommend, %s: %d requests (%s), %d realistic tasks (%s)%n", LocalDate.now(),
+                qs.size(), queriesFile, tasks.size(), tasks.isEmpty() ? "none: file not found" : realisticFile);
+        Catalog first = null;
+        RelevanceIndex firstIndex = null;
+        if (!setting.equals("snapshot")) {
+            long t0 = System.nanoTime();
+            Catalog c = new CatalogService(CatalogSources.folders(folders)).current();
+            double loadMs = ms(t0);
+            Map<String, Path> byName = new LinkedHashMap<>();
+            for (Path f : folders) {
+                byName.put(f.getFileName().toString(), f);
             }
-            RelevanceIndex ix = RelevanceIndex.build(c, cfg);
-            row(out, a[0], evaluate(qs, q -> ix.rankIds(q, DEPTH)));
+            out.printf(Locale.ROOT, "%n## Setting 1: marketplace folders (%s)%n", folders.stream().map(Path::toString)
+                    .collect(java.util.stream.Collectors.joining(", ")));
+            firstIndex = setting(c, config, loadMs, FullTextBaseline.of(c, byName), qs, tasks, runs, cv, show, out);
+            first = c;
         }
-        out.printf(Locale.ROOT, "%nnDCG@10 ours / bm25: %.2fx%n", mb.ndcg10() == 0 ? 0 : mo.ndcg10() / mb.ndcg10());
-        double[] cv = crossValidated(c, qs, CV_GRID);
-        out.printf(Locale.ROOT, "5-fold cross-validated (settings picked among %d on 4 folds, scored on the 5th): "
-                + "nDCG@10 %.3f, hit@1 %.3f (bm25 %.3f / %.3f)%n", CV_GRID.length, cv[0], cv[1], mb.ndcg10(), mb.hit1());
-        out.println(WordCoverage.describe(new WordCoverage(c).count(qs, q -> ours(ours, q, 1))));
-        out.println();
-
-        out.println("| catalog | plugins | components | load ms | index build ms | p50 ms | p99 ms | p50 CPU ms | p99 CPU ms |");
-        out.println("|---|---|---|---|---|---|---|---|---|");
-        double[] real = latency(ours, qs, runs);
-        out.printf(Locale.ROOT, "| real | %d | %d | %.0f | %.0f | %.3f | %.3f | %.3f | %.3f |%n", c.size(), components(c),
-                loadMs, buildMs, real[0], real[1], real[2], real[3]);
+        if (!setting.equals("folders")) {
+            long t0 = System.nanoTime();
+            Catalog c = new CatalogService(CatalogSources.snapshots(catalogDir)).current();
+            double loadMs = ms(t0);
+            out.printf(Locale.ROOT, "%n## Setting %d: metadata snapshot (%s)%n", first == null ? 1 : 2, catalogDir);
+            RelevanceIndex ix = setting(c, config, loadMs, null, qs, tasks, runs, cv, show, out);
+            if (first == null) {
+                first = c;
+                firstIndex = ix;
+            }
+        }
         if (synthetic > 0) {
-            t0 = System.nanoTime();
-            Catalog big = SyntheticCatalog.generate(c, synthetic, 42);
+            out.println();
+            out.println("| catalog | plugins | components | generated ms | index build ms | p50 ms | p99 ms | p50 CPU ms | p99 CPU ms |");
+            out.println("|---|---|---|---|---|---|---|---|---|");
+            long t0 = System.nanoTime();
+            Catalog big = SyntheticCatalog.generate(first, synthetic, 42);
             double genMs = ms(t0);
             t0 = System.nanoTime();
             RelevanceIndex bigIndex = RelevanceIndex.build(big);
             double bigBuild = ms(t0);
             double[] lat = latency(new Recommender(bigIndex, Evidence.NONE), qs, runs);
-            out.printf(Locale.ROOT, "| synthetic | %d | %d | %.0f (generated) | %.0f | %.3f | %.3f | %.3f | %.3f |%n",
+            out.printf(Locale.ROOT, "| synthetic, from setting 1 | %d | %d | %.0f | %.0f | %.3f | %.3f | %.3f | %.3f |%n",
                     big.size(), components(big), genMs, bigBuild, lat[0], lat[1], lat[2], lat[3]);
         }
         out.printf(Locale.ROOT, "%nlatency: one recommendation (limit 10, components and reasons included) per request, "
@@ -145,30 +173,135 @@ public final class RecommendBench {
                 + "machine); JVM %s, %d cores, load average %.1f%n", runs, System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        if (withNeo4j) {
+        if (opts.flag("neo4j")) {
             out.println();
             if (neo4j == null) {
                 out.println("Neo4j arm skipped: NEO4J_URI is not set");
                 return 0;
             }
-            return RecommendGraphArm.run(c, index, qs, runs, outcomes, neo4j, out);
+            return RecommendGraphArm.run(first, firstIndex, qs, runs, outcomes, neo4j, out);
         }
         return 0;
     }
 
+    /** One catalog's tables: quality on the requests, ablations, cross-validation, realistic tasks, latency. */
+    static RelevanceIndex setting(Catalog c, RelevanceConfig config, double loadMs, Bm25Ranker<Plugin> fullText,
+                                  List<DevQueries> qs, List<RealisticTasks> tasks, int runs, boolean cv, boolean show,
+                                  PrintStream out) {
+        long t0 = System.nanoTime();
+        RelevanceIndex index = RelevanceIndex.build(c, config);
+        double buildMs = ms(t0);
+        Recommender ours = new Recommender(index, Evidence.NONE);
+        Bm25Ranker<Plugin> bm25 = Bm25Ranker.plugins(c);
+        SeedOverlapRanker<Plugin> seed = SeedOverlapRanker.plugins(c);
+        out.printf(Locale.ROOT, "%d plugins (%d components) in %d marketplaces%n%n", c.size(), components(c),
+                c.marketplaces().size());
+        out.println("| ranker | hit@1 | Recall@5 | Recall@10 | nDCG@10 | MRR |");
+        out.println("|---|---|---|---|---|---|");
+        RankingMetrics mo = evaluate(qs, q -> ours(ours, q, DEPTH));
+        RankingMetrics mr = evaluate(qs, q -> index.rankIds(q, DEPTH));
+        RankingMetrics mb = evaluate(qs, q -> ids(bm25.search(q, DEPTH)));
+        RankingMetrics mf = fullText == null ? null : evaluate(qs, q -> ids(fullText.search(q, DEPTH)));
+        row(out, "recommend_plugins", mo);
+        row(out, "ours, ranking only (no floor)", mr);
+        row(out, "bm25", mb);
+        if (mf != null) {
+            row(out, "bm25-fulltext", mf);
+        }
+        row(out, "seed-overlap", evaluate(qs, q -> ids(seed.search(q, DEPTH))));
+        Map<String, RelevanceIndex> ablated = new LinkedHashMap<>();
+        for (Object[] a : cv ? ABLATIONS : new Object[0][]) {
+            RelevanceConfig cfg = config.with((String) a[1], ((Number) a[2]).doubleValue());
+            if (cfg.equals(config)) {
+                continue;
+            }
+            RelevanceIndex ix = RelevanceIndex.build(c, cfg);
+            ablated.put((String) a[0], ix);
+            row(out, (String) a[0], evaluate(qs, q -> ix.rankIds(q, DEPTH)));
+        }
+        RankingMetrics base = mf != null ? mf : mb;
+        out.printf(Locale.ROOT, "%nnDCG@10 recommend_plugins / %s: %.2fx; / bm25: %.2fx%n", mf != null ? "bm25-fulltext" : "bm25",
+                base.ndcg10() == 0 ? 0 : mo.ndcg10() / base.ndcg10(), mb.ndcg10() == 0 ? 0 : mo.ndcg10() / mb.ndcg10());
+        if (cv) {
+            double[] r = crossValidated(c, config, qs, CV_GRID);
+            out.printf(Locale.ROOT, "5-fold cross-validated ranking (settings picked among %d on 4 folds, scored on the 5th): "
+                    + "nDCG@10 %.3f, hit@1 %.3f (default %.3f / %.3f); the default won %d of 5 folds%n", CV_GRID.length,
+                    r[0], r[1], mr.ndcg10(), mr.hit1(), (int) r[2]);
+        }
+        out.println(WordCoverage.describe(new WordCoverage(c).count(qs, q -> ours(ours, q, 1))));
+        if (!tasks.isEmpty()) {
+            out.printf(Locale.ROOT, "%nRealistic tasks (graded, twins once):%n%n");
+            out.println("| ranker | nDCG@10 | hit@1 | P@5 | junk@5 | unjudged |");
+            out.println("|---|---|---|---|---|---|");
+            graded(out, "recommend_plugins", c, tasks, t -> ours(ours, t, 10));
+            graded(out, "ours, ranking only (no floor)", c, tasks, t -> index.rankIds(t, 10));
+            graded(out, "bm25", c, tasks, t -> ids(bm25.search(t, 10)));
+            if (fullText != null) {
+                graded(out, "bm25-fulltext", c, tasks, t -> ids(fullText.search(t, 10)));
+            }
+            ablated.forEach((name, ix) -> graded(out, name, c, tasks, t -> ix.rankIds(t, 10)));
+            if (show) {
+                for (RealisticTasks t : tasks) {
+                    out.printf(Locale.ROOT, "%n%s %s%n", t.id(), t.task());
+                    for (String id : ours(ours, t.task(), 5)) {
+                        Plugin p = c.plugin(id).orElseThrow();
+                        out.printf(Locale.ROOT, "  %d %s %s%n", t.pluginGrade(c, id), id, index.subjects(p));
+                    }
+                }
+            }
+        }
+        out.println();
+        out.println("| catalog | plugins | components | load ms | index build ms | p50 ms | p99 ms | p50 CPU ms | p99 CPU ms |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
+        double[] real = latency(ours, qs, runs);
+        out.printf(Locale.ROOT, "| real | %d | %d | %.0f | %.0f | %.3f | %.3f | %.3f | %.3f |%n", c.size(), components(c),
+                loadMs, buildMs, real[0], real[1], real[2], real[3]);
+        return index;
+    }
+
+    static GradedMetrics graded(PrintStream out, String name, Catalog c, List<RealisticTasks> tasks,
+                                Function<String, List<String>> ranker) {
+        List<GradedMetrics> all = new ArrayList<>();
+        for (RealisticTasks t : tasks) {
+            all.add(GradedMetrics.of(c, t, ranker.apply(t.task())));
+        }
+        GradedMetrics m = GradedMetrics.mean(all);
+        if (out != null) {
+            out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n", name, m.ndcg10(), m.hit1(), m.p5(),
+                    m.junk5(), m.unjudged());
+        }
+        return m;
+    }
+
+    /** Ablation rows: one part of the model switched off (or changed) at a time. */
+    static final Object[][] ABLATIONS = {
+            {"without component ranking", "componentRanker", 0},
+            {"without bodies (plugin and component)", "bodies", 0},
+            {"without component bodies", "cBody", 0},
+            {"without README", "readme", 0},
+            {"without marketplace docs", "docs", 0},
+            {"without example requests", "examples", 0},
+            {"without word pairs", "pairs", 0},
+            {"without specificity", "specific", 1},
+            {"without request stop words", "queryStop", 0},
+    };
+
     /** Settings the cross-validation chooses among: the default and single changes of its main knobs. */
-    static final String[] CV_GRID = {"", "componentWeight=0", "componentWeight=1", "pool=100", "rrfK=20", "rrfK=0",
-            "componentB=0.5", "pluginB=0.75", "pluginK1=0.9", "expansion=0.5", "componentRanker=0.5", "bigramWeight=0.5"};
+    static final Object[][] CV_GRID = {{"specific", 0.3}, {"specific", 0.6}, {"specific", 1}, {"fullRanker", 0.5}, {"fullRanker", 2}, {"bLong", 0.75}, {"bodies", 0.15},
+            {"bodies", 0.6}, {"readme", 0.6}, {"cBody", 0.6}, {"cBody", 0.15}, {"componentRanker", 0.5},
+            {"componentRanker", 1.5}, {"examples", 0.35}, {"rrfK", 20}};
 
     /**
      * Held-out estimate of the model's quality: queries split into 5 interleaved folds; for each fold the
-     * setting with the best mean nDCG@10 on the other four is scored on it. Returns mean nDCG@10 and hit@1.
+     * setting with the best mean nDCG@10 on the other four is scored on it. Returns mean nDCG@10, hit@1 and the
+     * number of folds the default (the first setting) won.
      */
-    static double[] crossValidated(Catalog c, List<DevQueries> qs, String[] grid) {
+    static double[] crossValidated(Catalog c, RelevanceConfig config, List<DevQueries> qs, Object[][] grid) {
         double[][] ndcg = new double[grid.length][qs.size()];
         double[][] hit = new double[grid.length][qs.size()];
         for (int k = 0; k < grid.length; k++) {
-            RelevanceIndex ix = RelevanceIndex.build(c, RelevanceIndex.Config.parse(grid[k]));
+            RelevanceIndex ix = k == 0 ? RelevanceIndex.build(c, config) : RelevanceIndex.build(c, config.with((String) grid[k][0],
+                    ((Number) grid[k][1]).doubleValue()));
             for (int i = 0; i < qs.size(); i++) {
                 RankingMetrics m = RankingMetrics.of(ix.rankIds(qs.get(i).query(), DEPTH), qs.get(i).relevant(),
                         qs.get(i).relevance());
@@ -179,6 +312,7 @@ public final class RecommendBench {
         int folds = 5;
         double nd = 0;
         double h1 = 0;
+        int defaultWon = 0;
         for (int f = 0; f < folds; f++) {
             int best = 0;
             double bestSum = -1;
@@ -189,17 +323,20 @@ public final class RecommendBench {
                         sum += ndcg[k][i];
                     }
                 }
-                if (sum > bestSum) {
+                if (sum > bestSum + 1e-9) {
                     bestSum = sum;
                     best = k;
                 }
+            }
+            if (best == 0) {
+                defaultWon++;
             }
             for (int i = f; i < qs.size(); i += folds) {
                 nd += ndcg[best][i];
                 h1 += hit[best][i];
             }
         }
-        return new double[] {nd / qs.size(), h1 / qs.size()};
+        return new double[] {nd / qs.size(), h1 / qs.size(), defaultWon};
     }
 
     static long components(Catalog c) {

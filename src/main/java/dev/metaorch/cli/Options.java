@@ -14,7 +14,7 @@ import java.util.Set;
 public record Options(String command, List<String> positional, Map<String, List<String>> values, Set<String> flags) {
 
     /** Options that take no value. */
-    static final Set<String> FLAGS = Set.of("json", "help", "version", "installed-only", "quick", "full", "refresh", "no-neo4j", "cv", "neo4j");
+    static final Set<String> FLAGS = Set.of("json", "help", "version", "installed-only", "quick", "full", "refresh", "no-neo4j", "cv", "neo4j", "show");
 
     public static Options parse(String... argv) {
         List<String> positional = new ArrayList<>();

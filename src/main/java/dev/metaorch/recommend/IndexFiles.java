@@ -50,7 +50,7 @@ final class IndexFiles {
     private static final Logger log = LoggerFactory.getLogger(IndexFiles.class);
 
     /** Bump when the file layout or the documents an index holds change in a way the key cannot see. */
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3;
     private static final int MAGIC = 0x4D4F4958; // "MOIX"
     private static final String SUFFIX = ".idx";
     private static final String PARTIAL = ".partial";
@@ -58,8 +58,7 @@ final class IndexFiles {
     private static final int KEEP = 4;
 
     /** What a file restores: the two directories and the arrays computed with them. */
-    record Contents(ByteBuffersDirectory plugins, ByteBuffersDirectory components, int[] compPlugin, int[] compIndex,
-                    RelevanceIndex.Signature[] signatures) {
+    record Contents(ByteBuffersDirectory plugins, ByteBuffersDirectory components, int[] compPlugin, int[] compIndex) {
     }
 
     private final Path dir;
@@ -76,7 +75,7 @@ final class IndexFiles {
      * The digest that names the index of {@code catalog} built with {@code config}; null when the code's
      * identity is unknown (then nothing is kept: a file could outlive the code that wrote it).
      */
-    static String key(Catalog catalog, RelevanceIndex.Config config) {
+    static String key(Catalog catalog, RelevanceConfig config) {
         String code = codeIdentity();
         if (code == null) {
             return null;
@@ -92,10 +91,10 @@ final class IndexFiles {
         for (Plugin p : catalog.plugins()) {
             d.add(p.id()).add(p.name()).add(p.description()).add(String.join("\u0001", p.keywords()))
                     .add(p.category() == null ? "\u0000" : p.category()).add(Integer.toString(p.components().size()))
-                    .add(String.join("\u0001", p.examples()));
+                    .add(String.join("\u0001", p.examples())).add(p.readme()).add(p.docs());
             for (Component c : p.components()) {
                 d.add(c.kind().id()).add(c.name()).add(c.file() == null ? "\u0000" : c.file()).add(c.description())
-                        .add(String.join("\u0001", c.examples()));
+                        .add(String.join("\u0001", c.examples())).add(c.body());
             }
         }
         return HexFormat.of().formatHex(md.digest(), 0, 16);
@@ -126,23 +125,11 @@ final class IndexFiles {
             ByteBuffersDirectory components = readDirectory(in);
             int[] cp = readInts(in);
             int[] ci = readInts(in);
-            int sigs = in.readInt();
-            if (cp.length != ci.length || (sigs != 0 && sigs != pluginCount)) {
+            if (cp.length != ci.length) {
                 throw new IOException("arrays do not match the catalog");
             }
-            RelevanceIndex.Signature[] signatures = new RelevanceIndex.Signature[sigs];
-            for (int i = 0; i < sigs; i++) {
-                int k = in.readInt();
-                String[] terms = new String[k];
-                float[] weights = new float[k];
-                for (int j = 0; j < k; j++) {
-                    terms[j] = in.readUTF();
-                    weights[j] = in.readFloat();
-                }
-                signatures[i] = new RelevanceIndex.Signature(terms, weights);
-            }
             touch(file);
-            return new Contents(plugins, components, cp, ci, signatures);
+            return new Contents(plugins, components, cp, ci);
         } catch (IOException | RuntimeException e) {
             log.warn("index file {} unusable ({}); rebuilding", file, e.toString());
             try {
@@ -167,14 +154,6 @@ final class IndexFiles {
             writeDirectory(out, contents.components());
             writeInts(out, contents.compPlugin());
             writeInts(out, contents.compIndex());
-            out.writeInt(contents.signatures().length);
-            for (RelevanceIndex.Signature s : contents.signatures()) {
-                out.writeInt(s.terms().length);
-                for (int j = 0; j < s.terms().length; j++) {
-                    out.writeUTF(s.terms()[j]);
-                    out.writeFloat(s.weights()[j]);
-                }
-            }
             out.flush();
             CRC32 crc = new CRC32();
             byte[] body = buf.toByteArray();

@@ -41,6 +41,14 @@ public final class Recommender {
     static final double RECENCY_HALF_LIFE_DAYS = 30;
     /** Components listed per plugin. */
     static final int MAX_COMPONENTS = 5;
+    /**
+     * Below this coverage (the rarity-weighted share of the request's own words a plugin's texts hold, see
+     * {@link PluginHit#coverage}) for every one of the first {@link #WEAK_DEPTH} results, nothing matches the request
+     * well. Chosen on the realistic dev tasks: the lowest best-of-three coverage of a task with a plugin graded 2 is
+     * 0.34; a request outside the catalog's scope ("bake a sourdough bread") scores 0.15.
+     */
+    public static final double WEAK_COVERAGE = 0.3;
+    static final int WEAK_DEPTH = 3;
 
     /**
      * @param minSuccessRate when set, plugins with recorded outcomes whose estimated success rate (posterior
@@ -71,8 +79,22 @@ public final class Recommender {
         }
     }
 
+    /**
+     * @param margin how far this result's relevance is above the next one's, in [0, 1] (1 for the last)
+     */
     public record Recommendation(PluginHit hit, double score, Parts parts, List<ComponentHit> components,
-                                 String reason, List<Collision> collisions, Evidence.PluginEvidence evidence) {
+                                 String reason, List<Collision> collisions, Evidence.PluginEvidence evidence,
+                                 double margin) {
+
+        /** The absolute strength of the match: the share of the request's informative words it covers. */
+        public double strength() {
+            return hit.coverage();
+        }
+    }
+
+    /** Whether nothing matches the request well: no result among the first few covers enough of its words. */
+    public static boolean weak(List<Recommendation> recs) {
+        return recs.stream().limit(WEAK_DEPTH).noneMatch(r -> r.strength() >= WEAK_COVERAGE);
     }
 
     private final Catalog catalog;
@@ -96,7 +118,8 @@ public final class Recommender {
         // Evidence only re-orders relevant candidates: with any recorded outcomes fetch a few more than asked
         // and cut after scoring; without, relevance alone decides and the first `limit` are the answer.
         int pool = evidence.all().isEmpty() ? r.limit() : Math.max(r.limit() * 3, 30);
-        List<Scored<Plugin>> ranked = index.rankPlugins(r.task(), filter, pool);
+        AnalyzedQuery q = index.analyze(r.task(), null);
+        List<Scored<Plugin>> ranked = index.rankPlugins(q, filter, pool);
         double best = ranked.stream().mapToDouble(Scored::score).max().orElse(0);
         Instant now = clock.get();
         record Candidate(Scored<Plugin> ranked, Parts parts, Evidence.PluginEvidence ev) {
@@ -111,14 +134,16 @@ public final class Recommender {
         // stable: equal totals keep the relevance order
         cands.sort(Comparator.comparingDouble((Candidate c) -> c.parts().total()).reversed());
         List<Candidate> top = cands.size() > r.limit() ? cands.subList(0, r.limit()) : cands;
-        List<PluginHit> hits = index.hits(r.task(), top.stream().map(Candidate::ranked).toList());
+        List<PluginHit> hits = index.hits(q, top.stream().map(Candidate::ranked).toList());
         List<Recommendation> out = new ArrayList<>(top.size());
         for (int i = 0; i < top.size(); i++) {
             Candidate c = top.get(i);
             PluginHit h = hits.get(i);
+            double margin = i + 1 < top.size() ? Math.max(0, c.parts().total() - top.get(i + 1).parts().total()) : 1;
             Recommendation x = new Recommendation(h, c.parts().total(), c.parts(), components(h), null,
-                    catalog.collisionsOf(h.plugin().id()), c.ev());
-            out.add(new Recommendation(h, x.score(), x.parts(), x.components(), reason(x), x.collisions(), x.evidence()));
+                    catalog.collisionsOf(h.plugin().id()), c.ev(), margin);
+            out.add(new Recommendation(h, x.score(), x.parts(), x.components(), reason(x), x.collisions(), x.evidence(),
+                    margin));
         }
         return out;
     }

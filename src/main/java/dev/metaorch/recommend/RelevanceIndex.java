@@ -3,16 +3,20 @@ package dev.metaorch.recommend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -26,118 +30,60 @@ import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.IntField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LogDocMergePolicy;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
-import org.apache.lucene.search.Weight;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.Weight;
 import org.apache.lucene.search.similarities.BM25Similarity;
-import org.apache.lucene.search.similarities.LMDirichletSimilarity;
+import org.apache.lucene.search.similarities.PerFieldSimilarityWrapper;
 import org.apache.lucene.search.similarities.Similarity;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * Our relevance model over one catalog: a Lucene index with one multi-field document per plugin and one
- * document per component. A query is ranked by several BM25 rankers (plugin fields with weights; component
- * documents aggregated to their plugin; the plugin query expanded with terms of its own top documents,
- * RM3-style) fused by reciprocal rank. Built once per catalog ({@link #of(Catalog)} caches by catalog
- * instance, so a rebuilt catalog gets a new index); immutable and thread-safe.
+ * The relevance engine over one catalog, shared by every tool that ranks plugins or components
+ * (recommend_plugins, generate_workflow, research, alternatives, fallbacks).
+ *
+ * <p>A Lucene index with one document per plugin and one per component. A plugin document holds each kind of text
+ * a marketplace folder has in its own field (name; description with keywords and category; its components' names;
+ * their descriptions; example requests; README; the bodies of its agents, commands and skills; what the
+ * marketplace's docs say about it), each scored by BM25 on its own, with the long fields length-normalized on their
+ * own, so a long body never drowns a short precise field. A request is analysed once ({@link #analyze}) and ranked
+ * twice: over the plugin documents, and over the component documents aggregated to their plugin (best component
+ * plus a share of the rest); the two rankings are fused by reciprocal rank. Plugins and components built for one
+ * vendor, product or framework count for less when the request does not name it ({@link Specificity}); the same
+ * plugin shipped by several marketplaces is one result.
+ *
+ * <p>Built once per catalog ({@link #of(Catalog)} caches by catalog instance, so a rebuilt catalog gets a new
+ * index); immutable and thread-safe.
  */
 public final class RelevanceIndex {
 
-    /**
-     * The knobs of the model. {@link #DEFAULT} is what recommend_plugins uses; the benchmark can compare
-     * others on the dev set ({@link #parse}).
-     *
-     * @param allWeight        boost of the single field holding the whole plugin text
-     * @param nameWeight       boost of plugin-name matches
-     * @param descWeight       boost of plugin-description matches
-     * @param keywordWeight    boost of keyword and category matches
-     * @param componentWeight  boost of matches in the plugin's concatenated component texts
-     * @param pluginK1         BM25 k1 of plugin documents
-     * @param pluginB          BM25 b of plugin documents
-     * @param componentB       BM25 b of component documents
-     * @param componentRanker  weight of the component-document ranking (aggregated per plugin) in the fusion; 0: off
-     * @param componentRest    share of the further matching components' scores added to the best one's
-     * @param expansion        weight of the RM3-style expanded plugin ranking in the fusion; 0: off
-     * @param feedbackDocs     documents read for expansion terms
-     * @param expansionTerms   terms added to the query
-     * @param expansionWeight  weight of the added terms against the original query's
-     * @param rrfK             reciprocal-rank-fusion constant; 0: fuse max-normalized scores instead
-     * @param pool             candidates each ranker contributes to the fusion
-     * @param componentNameWeight boost of component-name matches in component documents
-     * @param pluginMu         when positive, plugin documents are scored by a Dirichlet-smoothed language model
-     *                         with this mu instead of BM25
-     * @param componentMu      the same for component documents
-     * @param bigramWeight     boost of adjacent-word pairs of the query found in the plugin text (word order evidence)
-     * @param componentBigramWeight the same in component texts
-     * @param queryStop        when positive, Snowball's English stop words are dropped from the request (not the index)
-     */
-    public record Config(float allWeight, float nameWeight, float descWeight, float keywordWeight,
-                         float componentWeight, float pluginK1, float pluginB, float componentB,
-                         float componentRanker, float componentRest, float expansion, int feedbackDocs,
-                         int expansionTerms, float expansionWeight, int rrfK, int pool, float componentNameWeight,
-                         float pluginMu, float componentMu, float bigramWeight, float componentBigramWeight,
-                         float queryStop) {
-
-        public static final Config DEFAULT = new Config(1f, 0f, 0f, 0f, 0.5f, 1.2f, 0.5f, 0.75f,
-                1f, 0.1f, 1f, 8, 12, 0.5f, 60, 50, 1f, 0f, 0f, 1f, 0f, 1f);
-
-        /** DEFAULT with {@code name=value} overrides separated by commas (component names as above). */
-        public static Config parse(String overrides) {
-            java.util.Map<String, String> kv = new java.util.HashMap<>();
-            if (overrides != null && !overrides.isBlank()) {
-                for (String part : overrides.split(",")) {
-                    String[] p = part.split("=", 2);
-                    if (p.length != 2) {
-                        throw new IllegalArgumentException("expected name=value, got '" + part + "'");
-                    }
-                    kv.put(p[0].trim(), p[1].trim());
-                }
-            }
-            java.lang.reflect.RecordComponent[] rc = Config.class.getRecordComponents();
-            Object[] values = new Object[rc.length];
-            java.util.Set<String> known = new java.util.HashSet<>();
-            try {
-                for (int i = 0; i < rc.length; i++) {
-                    known.add(rc[i].getName());
-                    Object dflt = rc[i].getAccessor().invoke(DEFAULT);
-                    String v = kv.get(rc[i].getName());
-                    values[i] = v == null ? dflt : rc[i].getType() == int.class ? (Object) Integer.parseInt(v)
-                            : (Object) Float.parseFloat(v);
-                }
-                for (String k : kv.keySet()) {
-                    if (!known.contains(k)) {
-                        throw new IllegalArgumentException("unknown setting '" + k + "' (known: " + known + ")");
-                    }
-                }
-                Class<?>[] types = java.util.Arrays.stream(rc).map(java.lang.reflect.RecordComponent::getType)
-                        .toArray(Class<?>[]::new);
-                return Config.class.getDeclaredConstructor(types).newInstance(values);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
+    static {
+        // A long request searches each of its terms in eight fields: above Lucene's default of 1024 clauses.
+        if (IndexSearcher.getMaxClauseCount() < 16_384) {
+            IndexSearcher.setMaxClauseCount(16_384);
         }
     }
 
@@ -147,48 +93,55 @@ public final class RelevanceIndex {
     static final String ORD = "ord";
     static final String NAME = "name";
     static final String DESC = "desc";
-    static final String KEYWORDS = "kw";
-    static final String CATEGORY = "cat";
-    static final String COMPONENTS = "comp";
-    static final String ALL = "all";
-    static final String BIGRAMS = "bi";
+    static final String CNAMES = "cnames";
+    static final String CDESCS = "cdescs";
     static final String EXAMPLES = "ex";
+    static final String README = "readme";
+    static final String BODIES = "bodies";
+    static final String DOCS = "docs";
+    static final String PAIRS = "pairs";
+    static final String FULL = "full";
     // component document fields
     static final String KIND = "kind";
     static final String CNAME = "cname";
     static final String CDESC = "cdesc";
-    static final String CBIGRAMS = "cbi";
+    static final String CEX = "cex";
+    static final String CBODY = "cbody";
+    static final String CPLUGIN = "cplugin";
     /** The kind of the stand-in document of a plugin without described components. */
     static final String SELF = "plugin";
-
-    private static final FieldType WITH_VECTORS = new FieldType(TextField.TYPE_NOT_STORED);
-
-    static {
-        WITH_VECTORS.setStoreTermVectors(true);
-        WITH_VECTORS.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
-        WITH_VECTORS.freeze();
-    }
+    /** Fields whose length is normalized with {@code bLong} (long texts); the rest use {@code bShort}. */
+    private static final Set<String> LONG = Set.of(README, BODIES, DOCS, CBODY, FULL);
+    /** The plugin fields a query word is looked for in, to say how strongly a plugin covers a request. */
+    private static final String[] SHORT_FIELDS = {NAME, DESC, CNAMES, CDESCS, EXAMPLES};
+    private static final String[] LONG_FIELDS = {README, BODIES, DOCS};
+    private static final String[] COMPONENT_SHORT = {CNAME, CDESC, CEX};
+    private static final String[] COMPONENT_LONG = {CBODY};
+    /** What a word found only in long text (a body, a README) counts for in coverage, against a short field's 1. */
+    static final double LONG_COVERAGE = 0.5;
+    /** Weight of a context word (a word of the whole task that the action's own text does not have). */
+    static final float CONTEXT_WEIGHT = 0.3f;
 
     private final Catalog catalog;
-    private final Config config;
+    private final RelevanceConfig config;
     private final Analyzer analyzer;
     private final List<Plugin> plugins;
     private final Map<String, Integer> ordOf;
     private final IndexSearcher pluginSearcher;
     private final IndexSearcher componentSearcher;
-    /** Component document id -> plugin ordinal and component position in that plugin. */
+    /** Component document id -> plugin ordinal and component position in that plugin (-1: stand-in). */
     private final int[] compPlugin;
     private final int[] compIndex;
     /** Plugin ordinal -> its first component document id; {@code compStart[ord + 1]} ends the range. */
     private final int[] compStart;
-    /** Feedback terms per plugin ordinal (empty when expansion is off). */
-    private final Signature[] signatures;
     /** Hyphenated component names (and file stems), lower case -> ordinals of the plugins that have one. */
     private final Map<String, List<Integer>> named;
+    private final Specificity specificity;
+    /** Plugin ordinal -> the ordinals of its twins (itself included), or null when it has none. */
+    private final int[][] twins;
 
-    private RelevanceIndex(Catalog catalog, Config config, Analyzer analyzer, IndexSearcher pluginSearcher,
-                           IndexSearcher componentSearcher, int[] compPlugin, int[] compIndex,
-                           Signature[] signatures) {
+    private RelevanceIndex(Catalog catalog, RelevanceConfig config, Analyzer analyzer, IndexSearcher pluginSearcher,
+                           IndexSearcher componentSearcher, int[] compPlugin, int[] compIndex) {
         this.catalog = catalog;
         this.config = config;
         this.analyzer = analyzer;
@@ -198,7 +151,7 @@ public final class RelevanceIndex {
         this.compPlugin = compPlugin;
         this.compIndex = compIndex;
         int[] start = new int[plugins.size() + 1];
-        java.util.Arrays.fill(start, compPlugin.length);
+        Arrays.fill(start, compPlugin.length);
         for (int doc = compPlugin.length - 1; doc >= 0; doc--) {
             start[compPlugin[doc]] = doc;
         }
@@ -206,7 +159,6 @@ public final class RelevanceIndex {
             start[ord] = Math.min(start[ord], start[ord + 1]); // plugins without documents: empty range
         }
         this.compStart = start;
-        this.signatures = signatures;
         Map<String, Integer> ords = new HashMap<>();
         for (int i = 0; i < plugins.size(); i++) {
             ords.put(plugins.get(i).id(), i);
@@ -216,8 +168,8 @@ public final class RelevanceIndex {
         for (int ord = 0; ord < plugins.size(); ord++) {
             for (Component c : plugins.get(ord).components()) {
                 for (String n : new String[] {c.name(), c.file()}) {
-                    if (n != null && NAMED.matcher(n.toLowerCase(java.util.Locale.ROOT)).matches()) {
-                        List<Integer> l = byName.computeIfAbsent(n.toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>());
+                    if (n != null && NAMED.matcher(n.toLowerCase(Locale.ROOT)).matches()) {
+                        List<Integer> l = byName.computeIfAbsent(n.toLowerCase(Locale.ROOT), k -> new ArrayList<>());
                         if (l.isEmpty() || l.get(l.size() - 1) != ord) {
                             l.add(ord);
                         }
@@ -226,6 +178,36 @@ public final class RelevanceIndex {
             }
         }
         this.named = byName;
+        int[][] tw = new int[plugins.size()][];
+        for (int ord = 0; ord < plugins.size(); ord++) {
+            List<String> t = catalog.twins(plugins.get(ord).id());
+            if (t.size() > 1) {
+                tw[ord] = t.stream().mapToInt(id -> ords.getOrDefault(id, -1)).filter(o -> o >= 0).toArray();
+            }
+        }
+        this.twins = tw;
+        IndexReader pr = pluginSearcher.getIndexReader();
+        this.specificity = Specificity.of(plugins, compPlugin, compIndex, this::nameTerm, t -> pluginDf(pr, t),
+                config.specificDf());
+    }
+
+    /** The index term of a single name word (null when the analyzer drops it). */
+    private String nameTerm(String word) {
+        List<String> t = QueryTerms.tokens(analyzer, NAME, word);
+        return t.size() == 1 ? t.get(0) : null;
+    }
+
+    /** How many plugins mention a term in any field (the largest count over the fields: a lower bound). */
+    private static int pluginDf(IndexReader r, String term) {
+        int df = 0;
+        try {
+            for (String f : new String[] {NAME, DESC, CNAMES, CDESCS, EXAMPLES, README, BODIES, DOCS}) {
+                df = Math.max(df, r.docFreq(new Term(f, term)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return df;
     }
 
     /** A component name a user can mention verbatim: two or more words joined by hyphens ("code-reviewer"). */
@@ -233,8 +215,8 @@ public final class RelevanceIndex {
 
     /** Ordinals of the plugins having a component the query names verbatim, in catalog order. */
     private Set<Integer> mentioned(String query) {
-        Set<Integer> out = new java.util.LinkedHashSet<>();
-        java.util.regex.Matcher m = NAMED.matcher(query.toLowerCase(java.util.Locale.ROOT));
+        Set<Integer> out = new LinkedHashSet<>();
+        Matcher m = NAMED.matcher(query.toLowerCase(Locale.ROOT));
         while (m.find()) {
             out.addAll(named.getOrDefault(m.group(), List.of()));
         }
@@ -288,11 +270,11 @@ public final class RelevanceIndex {
      * catalog is current.
      */
     public static RelevanceIndex of(Catalog catalog) {
-        return CACHE.get(catalog, c -> open(c, Config.DEFAULT, files));
+        return CACHE.get(catalog, c -> open(c, RelevanceConfig.DEFAULT, files));
     }
 
     /** Opens the kept index of {@code catalog}, or builds it and keeps it (in the background). */
-    static RelevanceIndex open(Catalog catalog, Config config, IndexFiles files) {
+    static RelevanceIndex open(Catalog catalog, RelevanceConfig config, IndexFiles files) {
         String key = files == null ? null : IndexFiles.key(catalog, config);
         if (key != null) {
             IndexFiles.Contents kept = files.load(key, catalog.plugins().size());
@@ -341,27 +323,37 @@ public final class RelevanceIndex {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RelevanceIndex.class);
 
     public static RelevanceIndex build(Catalog catalog) {
-        return build(catalog, Config.DEFAULT);
+        return build(catalog, RelevanceConfig.DEFAULT);
     }
 
-    public static RelevanceIndex build(Catalog catalog, Config config) {
+    public static RelevanceIndex build(Catalog catalog, RelevanceConfig config) {
         return fromContents(catalog, config, contents(catalog, config));
     }
 
     private static Analyzer analyzer() {
         Analyzer english = new EnglishAnalyzer();
-        // pair fields hold pre-joined word pairs: split on spaces only
-        return new PerFieldAnalyzerWrapper(english,
-                Map.of(BIGRAMS, new WhitespaceAnalyzer(), CBIGRAMS, new WhitespaceAnalyzer()));
+        // the pair field holds pre-joined word pairs: split on spaces only
+        return new PerFieldAnalyzerWrapper(english, Map.of(PAIRS, new WhitespaceAnalyzer()));
+    }
+
+    /** BM25 per field: short fields normalized by {@code bShort}, long ones by {@code bLong}. */
+    static Similarity similarity(RelevanceConfig config) {
+        BM25Similarity shortSim = new BM25Similarity((float) config.k1(), (float) config.bShort());
+        BM25Similarity longSim = new BM25Similarity((float) config.k1(), (float) config.bLong());
+        return new PerFieldSimilarityWrapper() {
+            @Override
+            public Similarity get(String field) {
+                return LONG.contains(field) ? longSim : shortSim;
+            }
+        };
     }
 
     /** An index over already written directories (built now or read from a kept file). */
-    private static RelevanceIndex fromContents(Catalog catalog, Config config, IndexFiles.Contents c) {
+    private static RelevanceIndex fromContents(Catalog catalog, RelevanceConfig config, IndexFiles.Contents c) {
         try {
-            IndexSearcher ps = searcher(DirectoryReader.open(c.plugins()), config.pluginMu() > 0
-                    ? new LMDirichletSimilarity(config.pluginMu()) : new BM25Similarity(config.pluginK1(), config.pluginB()));
-            IndexSearcher cs = searcher(DirectoryReader.open(c.components()), config.componentMu() > 0
-                    ? new LMDirichletSimilarity(config.componentMu()) : new BM25Similarity(1.2f, config.componentB()));
+            Similarity sim = similarity(config);
+            IndexSearcher ps = searcher(DirectoryReader.open(c.plugins()), sim);
+            IndexSearcher cs = searcher(DirectoryReader.open(c.components()), sim);
             int plugins = catalog.plugins().size();
             if (ps.getIndexReader().maxDoc() != plugins || cs.getIndexReader().maxDoc() != c.compPlugin().length) {
                 throw new IllegalStateException("index does not match the catalog");
@@ -371,14 +363,14 @@ public final class RelevanceIndex {
                     throw new IllegalStateException("component document of no plugin");
                 }
             }
-            return new RelevanceIndex(catalog, config, analyzer(), ps, cs, c.compPlugin(), c.compIndex(), c.signatures());
+            return new RelevanceIndex(catalog, config, analyzer(), ps, cs, c.compPlugin(), c.compIndex());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** Analyses the catalog into the plugin and component directories and the arrays that go with them. */
-    static IndexFiles.Contents contents(Catalog catalog, Config config) {
+    static IndexFiles.Contents contents(Catalog catalog, RelevanceConfig config) {
         Analyzer analyzer = analyzer();
         List<Plugin> plugins = catalog.plugins();
         ByteBuffersDirectory pdir = directory();
@@ -388,24 +380,34 @@ public final class RelevanceIndex {
         // The plugin index and the component index are independent: build them on two threads (the
         // index build is on the path to the first recommendation). Analyzers are thread-safe.
         java.util.concurrent.CompletableFuture<Void> components = java.util.concurrent.CompletableFuture.runAsync(
-                () -> writeComponents(plugins, config, analyzer, cdir, cp, ci), BUILD_THREAD);
+                () -> writeComponents(plugins, config, cdir, cp, ci), BUILD_THREAD);
         try (IndexWriter pw = new IndexWriter(pdir, writerConfig(analyzer))) {
             for (int ord = 0; ord < plugins.size(); ord++) {
                 Plugin p = plugins.get(ord);
                 Document d = new Document();
                 d.add(new IntField(ORD, ord, Field.Store.NO));
-                d.add(new TextField(NAME, p.name(), Field.Store.NO));
-                d.add(new TextField(DESC, p.description(), Field.Store.NO));
-                d.add(new TextField(KEYWORDS, keywordText(p), Field.Store.NO));
-                d.add(new TextField(CATEGORY, p.category() == null ? "" : p.category(), Field.Store.NO));
-                d.add(new TextField(COMPONENTS, componentsText(p), Field.Store.NO));
-                String examples = PluginText.examples(p);
-                d.add(new TextField(EXAMPLES, examples, Field.Store.NO));
-                // Example requests (only when plugin folders were read) are the words users type: searched with the rest.
-                String all = examples.isEmpty() ? PluginText.document(p) : PluginText.document(p) + "\n" + examples;
-                d.add(new Field(ALL, all, WITH_VECTORS));
-                if (config.bigramWeight() > 0) {
-                    d.add(new TextField(BIGRAMS, bigrams(analyzer, all), Field.Store.NO));
+                text(d, NAME, p.name());
+                text(d, DESC, descriptionText(p));
+                StringBuilder names = new StringBuilder();
+                StringBuilder descs = new StringBuilder();
+                StringBuilder bodies = new StringBuilder();
+                for (Component c : p.components()) {
+                    names.append(componentName(c)).append('\n');
+                    descs.append(c.description()).append('\n');
+                    bodies.append(cut(c.body(), config.bodyChars())).append('\n');
+                }
+                text(d, CNAMES, names.toString());
+                text(d, CDESCS, descs.toString());
+                text(d, EXAMPLES, PluginText.examples(p));
+                text(d, README, cut(p.readme(), config.readmeChars()));
+                text(d, BODIES, bodies.toString());
+                text(d, DOCS, p.docs());
+                text(d, FULL, p.name() + "\n" + descriptionText(p) + "\n" + names + descs + PluginText.examples(p) + "\n"
+                        + p.readme() + "\n" + bodies + p.docs());
+                if (config.pairs() > 0) {
+                    // word order evidence from the short texts only: a body's pairs say little
+                    text(d, PAIRS, bigrams(analyzer, p.name() + "\n" + p.description() + "\n" + names + descs
+                            + PluginText.examples(p)));
                 }
                 pw.addDocument(d);
             }
@@ -415,18 +417,39 @@ public final class RelevanceIndex {
             components.join();
             throw new UncheckedIOException(e);
         }
-        try (DirectoryReader reader = DirectoryReader.open(pdir)) {
-            Signature[] sigs = config.expansion() > 0 ? signatures(reader, plugins.size()) : new Signature[0];
-            try {
-                components.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
-            return new IndexFiles.Contents(pdir, cdir, cp.stream().mapToInt(Integer::intValue).toArray(),
-                    ci.stream().mapToInt(Integer::intValue).toArray(), sigs);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        try {
+            components.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+        return new IndexFiles.Contents(pdir, cdir, cp.stream().mapToInt(Integer::intValue).toArray(),
+                ci.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static void text(Document d, String field, String value) {
+        if (value != null && !value.isBlank()) {
+            d.add(new TextField(field, value, Field.Store.NO));
+        }
+    }
+
+    /** The first {@code max} characters of a text, cut at a word boundary; the whole text when shorter. */
+    static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text == null ? "" : text;
+        }
+        int end = max;
+        while (end > 0 && !Character.isWhitespace(text.charAt(end))) {
+            end--;
+        }
+        return text.substring(0, end == 0 ? max : end);
+    }
+
+    static String descriptionText(Plugin p) {
+        return p.description() + "\n" + String.join(" ", p.keywords()) + (p.category() == null ? "" : "\n" + p.category());
+    }
+
+    static String componentName(Component c) {
+        return c.file() != null && !c.file().equals(c.name()) ? c.name() + " " + c.file() : c.name();
     }
 
     /** Builds threads for the component half of an index; daemon, so a build never keeps the JVM alive. */
@@ -437,24 +460,24 @@ public final class RelevanceIndex {
     };
 
     /** The component documents, in plugin order then component order (ids follow insertion order). */
-    private static void writeComponents(List<Plugin> plugins, Config config, Analyzer analyzer, ByteBuffersDirectory cdir,
+    private static void writeComponents(List<Plugin> plugins, RelevanceConfig config, ByteBuffersDirectory cdir,
                                         List<Integer> cp, List<Integer> ci) {
+        Analyzer analyzer = analyzer();
         try (IndexWriter cw = new IndexWriter(cdir, writerConfig(analyzer))) {
             for (int ord = 0; ord < plugins.size(); ord++) {
                 Plugin p = plugins.get(ord);
                 List<Component> comps = p.components();
-                if (comps.stream().allMatch(c -> c.description().isBlank())) {
+                String within = p.name() + "\n" + p.description();
+                if (comps.stream().allMatch(c -> c.description().isBlank() && c.body().isBlank())) {
                     // A plugin without described components (remote sources list none) stands in the component
                     // ranking with its own text, or fusion would count its missing vote against it.
                     Document cd = new Document();
                     cd.add(new IntField(ORD, ord, Field.Store.NO));
                     cd.add(new StringField(KIND, SELF, Field.Store.NO));
-                    cd.add(new TextField(CNAME, p.name(), Field.Store.NO));
-                    cd.add(new TextField(CDESC, PluginText.withExamples(p.description(), p.examples()), Field.Store.NO));
-                    if (config.componentBigramWeight() > 0) {
-                        cd.add(new TextField(CBIGRAMS, bigrams(analyzer, PluginText.withExamples(p.name() + "\n" + p.description(),
-                                p.examples())), Field.Store.NO));
-                    }
+                    text(cd, CNAME, p.name());
+                    text(cd, CDESC, p.description());
+                    text(cd, CEX, String.join("\n", p.examples()));
+                    text(cd, CBODY, cut(p.readme(), config.bodyChars()));
                     cw.addDocument(cd);
                     cp.add(ord);
                     ci.add(-1);
@@ -464,12 +487,11 @@ public final class RelevanceIndex {
                     Document cd = new Document();
                     cd.add(new IntField(ORD, ord, Field.Store.NO));
                     cd.add(new StringField(KIND, c.kind().id(), Field.Store.NO));
-                    cd.add(new TextField(CNAME, c.file() != null && !c.file().equals(c.name())
-                            ? c.name() + " " + c.file() : c.name(), Field.Store.NO));
-                    cd.add(new TextField(CDESC, PluginText.withExamples(c.description(), c.examples()), Field.Store.NO));
-                    if (config.componentBigramWeight() > 0) {
-                        cd.add(new TextField(CBIGRAMS, bigrams(analyzer, PluginText.componentWithExamples(c)), Field.Store.NO));
-                    }
+                    text(cd, CNAME, componentName(c));
+                    text(cd, CDESC, c.description());
+                    text(cd, CEX, String.join("\n", c.examples()));
+                    text(cd, CBODY, cut(c.body(), config.bodyChars()));
+                    text(cd, CPLUGIN, within);
                     cw.addDocument(cd);
                     cp.add(ord);
                     ci.add(i);
@@ -505,22 +527,10 @@ public final class RelevanceIndex {
 
     /** Adjacent analyzed words (stop words dropped) joined by '_', separated by spaces. */
     static String bigrams(Analyzer analyzer, String text) {
-        List<String> t = QueryTerms.tokens(analyzer, ALL, text);
+        List<String> t = QueryTerms.tokens(analyzer, DESC, text);
         StringBuilder sb = new StringBuilder();
         for (int i = 1; i < t.size(); i++) {
             sb.append(t.get(i - 1)).append('_').append(t.get(i)).append(' ');
-        }
-        return sb.toString();
-    }
-
-    static String keywordText(Plugin p) {
-        return String.join(" ", p.keywords());
-    }
-
-    static String componentsText(Plugin p) {
-        StringBuilder sb = new StringBuilder();
-        for (Component c : p.components()) {
-            sb.append(PluginText.component(c)).append('\n');
         }
         return sb.toString();
     }
@@ -529,71 +539,33 @@ public final class RelevanceIndex {
         return catalog;
     }
 
-    public Config config() {
+    public RelevanceConfig config() {
         return config;
     }
 
-    // ------------------------------------------------------------------ plugins
+    // ------------------------------------------------------------------ requests
 
     /**
-     * The best {@code limit} plugins for the query among those {@code filter} accepts (null: all), best
-     * first, each with its matching components. Empty when no word of the query is in the catalog.
+     * A request analysed once for every ranking: its own terms (framing words dropped), and when it is one action
+     * of a larger task ({@code context}, null: none), the task's other terms at {@link #CONTEXT_WEIGHT} each.
      */
-    public List<PluginHit> searchPlugins(String query, Predicate<Plugin> filter, int limit) {
-        return hits(query, rankPlugins(query, filter, limit));
-    }
-
-    /**
-     * The ranking alone (no components, no explanations): the best {@code limit} plugins {@code filter} accepts
-     * (null: all) with their fused scores, best first. Cheap; {@link #hits} adds the details for the ones kept.
-     */
-    public List<Scored<Plugin>> rankPlugins(String query, Predicate<Plugin> filter, int limit) {
-        Map<String, Integer> terms = queryTerms(query);
-        if (terms.isEmpty() || limit <= 0) {
-            return List.of();
-        }
-        Query allowed = allowedQuery(filter);
-        if (allowed == NOTHING) {
-            return List.of();
-        }
-        List<String> pairs = queryPairs(query);
-        List<List<Scored<Integer>>> rankings = new ArrayList<>();
-        List<Float> weights = new ArrayList<>();
-        int pool = Math.max(config.pool(), limit);
-        List<Scored<Integer>> first = pluginRanking(terms, pairs, Map.of(), allowed, pool);
-        rankings.add(first);
-        weights.add(1f);
-        if (config.componentRanker() > 0) {
-            rankings.add(componentAggregate(terms, pairs, allowed, pool));
-            weights.add(config.componentRanker());
-        }
-        if (config.expansion() > 0 && !first.isEmpty()) {
-            Map<String, Float> extra = expansionTerms(first, terms.keySet());
-            if (!extra.isEmpty()) {
-                rankings.add(pluginRanking(terms, pairs, extra, allowed, pool));
-                weights.add(config.expansion());
+    public AnalyzedQuery analyze(String query, String context) {
+        String text = query == null ? "" : query;
+        Map<String, Integer> own = queryTerms(text);
+        Map<String, Float> terms = new LinkedHashMap<>();
+        own.forEach((t, n) -> terms.put(t, (float) n));
+        if (context != null && !own.isEmpty()) {
+            for (String t : queryTerms(context).keySet()) {
+                terms.putIfAbsent(t, CONTEXT_WEIGHT);
             }
         }
-        List<Scored<Integer>> fused = rankings.size() == 1 ? first : fuse(rankings, weights, config.rrfK());
-        Set<Integer> mentioned = mentioned(query);
-        if (!mentioned.isEmpty()) {
-            fused = namedFirst(fused, mentioned, filter);
-        }
-        List<Scored<Plugin>> out = new ArrayList<>(Math.min(limit, fused.size()));
-        for (int i = 0; i < fused.size() && i < limit; i++) {
-            out.add(new Scored<>(plugins.get(fused.get(i).item()), fused.get(i).score()));
-        }
-        return out;
+        return new AnalyzedQuery(text, own, terms, queryPairs(text), QueryTerms.surface(analyzer, DESC, text));
     }
 
-    /**
-     * The analyzed terms of a request with their counts. With {@code queryStop} on, the words of Snowball's English
-     * stop list (pronouns, auxiliaries, "can", "should", "our": the framing of a request, which the index keeps
-     * because plugin texts use them too) are dropped from the request only, unless nothing else is left.
-     */
+    /** The analyzed terms of a request with their counts, the request's framing words dropped when configured. */
     private Map<String, Integer> queryTerms(String query) {
-        Map<String, Integer> terms = QueryTerms.counts(analyzer, ALL, query == null ? "" : query);
-        if (config.queryStop() <= 0) {
+        Map<String, Integer> terms = QueryTerms.counts(analyzer, DESC, query == null ? "" : query);
+        if (!config.queryStop()) {
             return terms;
         }
         Map<String, Integer> kept = new LinkedHashMap<>(terms);
@@ -609,7 +581,7 @@ public final class RelevanceIndex {
             try (java.io.Reader r = new java.io.InputStreamReader(org.apache.lucene.analysis.snowball.SnowballFilter.class
                     .getResourceAsStream("english_stop.txt"), java.nio.charset.StandardCharsets.UTF_8)) {
                 for (Object w : org.apache.lucene.analysis.WordlistLoader.getSnowballWordSet(r)) {
-                    s.addAll(QueryTerms.tokens(analyzer, ALL, new String((char[]) w)));
+                    s.addAll(QueryTerms.tokens(analyzer, DESC, new String((char[]) w)));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -622,15 +594,120 @@ public final class RelevanceIndex {
     /** Lazily read (a benign race: every thread computes the same set). */
     private volatile Set<String> stopTerms;
 
+    /** The query's adjacent word pairs, as indexed in the pair field (none when pairs are off). */
+    private List<String> queryPairs(String query) {
+        if (config.pairs() <= 0) {
+            return List.of();
+        }
+        String joined = bigrams(analyzer, query);
+        return joined.isBlank() ? List.of() : new ArrayList<>(new LinkedHashSet<>(List.of(joined.trim().split(" "))));
+    }
+
+    // ------------------------------------------------------------------ plugins
+
     /**
-     * Details for ranked plugins of this index: their matching components (best first) and which query words
-     * matched which fields; relevance is each score over the best score of the list.
+     * The best {@code limit} plugins for the query among those {@code filter} accepts (null: all), best
+     * first, each with its matching components, one result per plugin shipped by several marketplaces.
+     * Empty when no word of the query is in the catalog.
+     */
+    public List<PluginHit> searchPlugins(String query, Predicate<Plugin> filter, int limit) {
+        return hits(query, rankPlugins(query, filter, limit));
+    }
+
+    /**
+     * The ranking alone (no components, no explanations): the best {@code limit} plugins {@code filter} accepts
+     * (null: all) with their fused scores, best first, twins once (the installed copy when there is one). Cheap;
+     * {@link #hits} adds the details for the ones kept.
+     */
+    public List<Scored<Plugin>> rankPlugins(String query, Predicate<Plugin> filter, int limit) {
+        return rankPlugins(analyze(query, null), filter, limit);
+    }
+
+    /** {@link #rankPlugins(String, Predicate, int)} for a request analysed already. */
+    public List<Scored<Plugin>> rankPlugins(AnalyzedQuery q, Predicate<Plugin> filter, int limit) {
+        if (q.isEmpty() || limit <= 0) {
+            return List.of();
+        }
+        Query allowed = allowedQuery(filter);
+        if (allowed == NOTHING) {
+            return List.of();
+        }
+        int pool = Math.max(config.pool(), limit);
+        List<Scored<Integer>> fused = pluginRanking(q, allowed, pool);
+        List<List<Scored<Integer>>> lists = new ArrayList<>(List.of(fused));
+        List<Float> weights = new ArrayList<>(List.of(1f));
+        if (config.componentRanker() > 0) {
+            lists.add(componentAggregate(q, allowed, pool));
+            weights.add((float) config.componentRanker());
+        }
+        if (config.fullRanker() > 0) {
+            lists.add(fullRanking(q, allowed, pool));
+            weights.add((float) config.fullRanker());
+        }
+        if (lists.size() > 1) {
+            fused = fuse(lists, weights, config.rrfK());
+        }
+        Set<Integer> mentioned = mentioned(q.text());
+        if (!mentioned.isEmpty()) {
+            fused = namedFirst(fused, mentioned, filter);
+        }
+        List<Scored<Integer>> once = oneEach(fused, filter);
+        List<Scored<Plugin>> out = new ArrayList<>(Math.min(limit, once.size()));
+        for (int i = 0; i < once.size() && i < limit; i++) {
+            out.add(new Scored<>(plugins.get(once.get(i).item()), once.get(i).score()));
+        }
+        return out;
+    }
+
+    /**
+     * The same plugin shipped by several marketplaces once, where its best copy ranks, represented by its installed
+     * copy when one is installed (and allowed).
+     */
+    private List<Scored<Integer>> oneEach(List<Scored<Integer>> ranked, Predicate<Plugin> filter) {
+        List<Scored<Integer>> out = new ArrayList<>(ranked.size());
+        Set<Integer> seen = new HashSet<>();
+        for (Scored<Integer> s : ranked) {
+            int[] tw = twins[s.item()];
+            if (tw == null) {
+                out.add(s);
+                continue;
+            }
+            if (!seen.add(tw[0])) {
+                continue;
+            }
+            int rep = s.item();
+            for (int o : tw) {
+                Plugin p = plugins.get(o);
+                if (p.install().installed() && (filter == null || filter.test(p))) {
+                    rep = o;
+                    break;
+                }
+            }
+            out.add(new Scored<>(rep, s.score()));
+        }
+        return out;
+    }
+
+    /** The ids of the same plugin in the other marketplaces that ship it (empty when none does). */
+    public List<String> alsoIn(Plugin p) {
+        List<String> t = catalog.twins(p.id());
+        return t.size() <= 1 ? List.of() : t.stream().filter(id -> !id.equals(p.id())).toList();
+    }
+
+    /**
+     * Details for ranked plugins of this index: their matching components (best first), which query words
+     * matched which fields, how much of the request each covers, and where else each is shipped; relevance is
+     * each score over the best score of the list.
      */
     public List<PluginHit> hits(String query, List<Scored<Plugin>> ranked) {
+        return hits(analyze(query, null), ranked);
+    }
+
+    /** {@link #hits(String, List)} for a request analysed already. */
+    public List<PluginHit> hits(AnalyzedQuery q, List<Scored<Plugin>> ranked) {
         if (ranked.isEmpty()) {
             return List.of();
         }
-        Map<String, Integer> terms = queryTerms(query);
         double best = ranked.stream().mapToDouble(Scored::score).max().orElse(0);
         List<Integer> ords = new ArrayList<>();
         for (Scored<Plugin> s : ranked) {
@@ -640,64 +717,103 @@ public final class RelevanceIndex {
             }
             ords.add(ord);
         }
-        Map<Integer, List<ComponentHit>> comps = componentsOf(query, terms, ords);
-        Set<String> qterms = terms.keySet();
-        Map<String, String> words = QueryTerms.surface(analyzer, ALL, query);
-        Map<Integer, List<PluginHit.Match>> matched = matches(ords, qterms, words);
+        Map<Integer, List<ComponentHit>> comps = componentsOf(q, ords);
+        Map<Integer, List<PluginHit.Match>> matched = matches(ords, q);
+        Map<Integer, Double> coverage = pluginCoverage(ords, q.ownTerms());
         List<PluginHit> out = new ArrayList<>(ranked.size());
         for (int i = 0; i < ranked.size(); i++) {
             Scored<Plugin> s = ranked.get(i);
+            int ord = ords.get(i);
             out.add(new PluginHit(s.item(), s.score(), best > 0 ? s.score() / best : 0,
-                    comps.getOrDefault(ords.get(i), List.of()), matched.getOrDefault(ords.get(i), List.of())));
+                    comps.getOrDefault(ord, List.of()), matched.getOrDefault(ord, List.of()),
+                    coverage.getOrDefault(ord, 0.0), alsoIn(s.item())));
         }
         return out;
     }
 
-    private List<Scored<Integer>> pluginRanking(Map<String, Integer> terms, List<String> pairs,
-                                                Map<String, Float> extra, Query allowed, int n) {
+    /**
+     * How much of the request each plugin holds, in absolute terms: the rarity-weighted share of the request's own
+     * words found in its short fields (a word found only in long text, a body or README, counts
+     * {@link #LONG_COVERAGE}).
+     */
+    Map<Integer, Double> pluginCoverage(Collection<Integer> ords, Set<String> own) {
+        Map<String, Double> idf = idf(pluginSearcher.getIndexReader(), own, NAME, DESC, CNAMES, CDESCS, EXAMPLES,
+                README, BODIES, DOCS);
+        Map<Integer, List<String>> inShort = termsIn(pluginSearcher, ords, own, SHORT_FIELDS);
+        Map<Integer, List<String>> inLong = termsIn(pluginSearcher, ords, own, LONG_FIELDS);
+        Map<Integer, Double> out = new HashMap<>();
+        for (int ord : ords) {
+            out.put(ord, coverage(idf, inShort.getOrDefault(ord, List.of()), inLong.getOrDefault(ord, List.of())));
+        }
+        return out;
+    }
+
+    private List<Scored<Integer>> pluginRanking(AnalyzedQuery q, Query allowed, int n) {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        float extraTotal = 0;
-        for (float w : extra.values()) {
-            extraTotal += w;
+        for (Map.Entry<String, Float> e : q.terms().entrySet()) {
+            String t = e.getKey();
+            float w = e.getValue();
+            should(b, NAME, t, w * config.pluginName());
+            should(b, DESC, t, w * config.pluginDesc());
+            should(b, CNAMES, t, w * config.componentNames());
+            should(b, CDESCS, t, w * config.componentDescs());
+            should(b, EXAMPLES, t, w * config.examples());
+            should(b, README, t, w * config.readme());
+            should(b, BODIES, t, w * config.bodies());
+            should(b, DOCS, t, w * config.docs());
+            should(b, FULL, t, w * config.full());
         }
-        for (Map.Entry<String, Integer> e : terms.entrySet()) {
-            addFields(b, e.getKey(), e.getValue());
+        for (String pair : q.pairs()) {
+            should(b, PAIRS, pair, config.pairs());
         }
-        for (String pair : pairs) {
-            should(b, BIGRAMS, pair, config.bigramWeight());
-        }
-        for (Map.Entry<String, Float> e : extra.entrySet()) {
-            // expansion terms share a fixed fraction of the original query's weight
-            float w = config.expansionWeight() * terms.size() * e.getValue() / extraTotal;
-            addFields(b, e.getKey(), w);
-        }
-        return run(pluginSearcher, withFilter(b.build(), allowed), n, true);
+        List<Scored<Integer>> docs = run(pluginSearcher, withFilter(b.build(), allowed), specificPool(n));
+        Set<String> names = q.terms().keySet();
+        return rescored(docs, ord -> specificity.pluginUnnamed(ord, names), n);
     }
 
-    private void addFields(BooleanQuery.Builder b, String term, float weight) {
-        should(b, ALL, term, weight * config.allWeight());
-        should(b, NAME, term, weight * config.nameWeight());
-        should(b, DESC, term, weight * config.descWeight());
-        should(b, KEYWORDS, term, weight * config.keywordWeight());
-        should(b, CATEGORY, term, weight * config.keywordWeight());
-        should(b, COMPONENTS, term, weight * config.componentWeight());
+    /** The plugins ranked by their whole text as one field, specificity applied as in the field ranking. */
+    private List<Scored<Integer>> fullRanking(AnalyzedQuery q, Query allowed, int n) {
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        for (Map.Entry<String, Float> e : q.terms().entrySet()) {
+            should(b, FULL, e.getKey(), e.getValue());
+        }
+        List<Scored<Integer>> docs = run(pluginSearcher, withFilter(b.build(), allowed), specificPool(n));
+        Set<String> names = q.terms().keySet();
+        return rescored(docs, ord -> specificity.pluginUnnamed(ord, names), n);
     }
 
-    private static void should(BooleanQuery.Builder b, String field, String term, float weight) {
+    /** Candidates fetched before specificity reorders them: enough that a demoted head leaves room. */
+    private int specificPool(int n) {
+        return config.specific() < 1 ? n * 2 : n;
+    }
+
+    /** Scores of the documents {@code unnamed} says are built for something the request does not name, scaled down. */
+    private List<Scored<Integer>> rescored(List<Scored<Integer>> docs, java.util.function.IntPredicate unnamed, int n) {
+        if (config.specific() >= 1) {
+            return docs.size() > n ? docs.subList(0, n) : docs;
+        }
+        List<Scored<Integer>> out = new ArrayList<>(docs.size());
+        for (Scored<Integer> d : docs) {
+            out.add(unnamed.test(d.item()) ? new Scored<>(d.item(), d.score() * config.specific()) : d);
+        }
+        out.sort(Comparator.comparingDouble((Scored<Integer> s) -> s.score()).reversed()
+                .thenComparingInt(Scored::item));
+        return out.size() > n ? out.subList(0, n) : out;
+    }
+
+    private static void should(BooleanQuery.Builder b, String field, String term, double weight) {
         if (weight > 0) {
-            b.add(boost(new TermQuery(new Term(field, term)), weight), BooleanClause.Occur.SHOULD);
+            Query q = new TermQuery(new Term(field, term));
+            b.add(weight == 1 ? q : new BoostQuery(q, (float) weight), BooleanClause.Occur.SHOULD);
         }
     }
 
-    private static Query boost(Query q, float w) {
-        return w == 1f ? q : new BoostQuery(q, w);
-    }
-
-    /** Each plugin scored by its best matching component, plus a little for further matching ones. */
-    private List<Scored<Integer>> componentAggregate(Map<String, Integer> terms, List<String> pairs, Query allowed,
-                                                     int n) {
-        Query q = componentQuery(terms, pairs, null);
-        List<Scored<Integer>> docs = run(componentSearcher, withFilter(q, allowed), n * 4, false);
+    /** Each plugin scored by its best matching component, plus a share of its further matching ones. */
+    private List<Scored<Integer>> componentAggregate(AnalyzedQuery q, Query allowed, int n) {
+        Query query = componentQuery(q.terms(), null, false);
+        List<Scored<Integer>> docs = run(componentSearcher, withFilter(query, allowed), n * 4);
+        Set<String> names = q.terms().keySet();
+        docs = rescored(docs, doc -> specificity.componentUnnamed(doc, names), docs.size());
         Map<Integer, double[]> agg = new LinkedHashMap<>();
         for (Scored<Integer> d : docs) {
             double[] a = agg.computeIfAbsent(compPlugin[d.item()], k -> new double[2]);
@@ -709,25 +825,20 @@ public final class RelevanceIndex {
         }
         List<Scored<Integer>> out = new ArrayList<>(agg.size());
         agg.forEach((ord, a) -> out.add(new Scored<>(ord, a[0] + config.componentRest() * a[1])));
-        out.sort(Comparator.comparingDouble((Scored<Integer> s) -> s.score()).reversed());
+        out.sort(Comparator.comparingDouble((Scored<Integer> s) -> s.score()).reversed().thenComparingInt(Scored::item));
         return out.size() > n ? out.subList(0, n) : out;
     }
 
-    private Query componentQuery(Map<String, ? extends Number> terms, List<String> pairs, Set<ComponentKind> kinds) {
-        return componentQuery(terms, pairs, kinds, false);
-    }
-
     /** With {@code onlyComponents}, plugin stand-in documents are left out. */
-    private Query componentQuery(Map<String, ? extends Number> terms, List<String> pairs, Set<ComponentKind> kinds,
-                                 boolean onlyComponents) {
+    private Query componentQuery(Map<String, Float> terms, Set<ComponentKind> kinds, boolean onlyComponents) {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        for (String pair : pairs) {
-            should(b, CBIGRAMS, pair, config.componentBigramWeight());
-        }
-        for (Map.Entry<String, ? extends Number> e : terms.entrySet()) {
-            float w = e.getValue().floatValue();
-            should(b, CNAME, e.getKey(), w * config.componentNameWeight());
-            should(b, CDESC, e.getKey(), w);
+        for (Map.Entry<String, Float> e : terms.entrySet()) {
+            float w = e.getValue();
+            should(b, CNAME, e.getKey(), w * config.cName());
+            should(b, CDESC, e.getKey(), w * config.cDesc());
+            should(b, CEX, e.getKey(), w * config.cExamples());
+            should(b, CBODY, e.getKey(), w * config.cBody());
+            should(b, CPLUGIN, e.getKey(), w * config.cPlugin());
         }
         Query q = b.build();
         if (kinds != null && (onlyComponents || !kinds.containsAll(EnumSet.allOf(ComponentKind.class)))) {
@@ -736,93 +847,6 @@ public final class RelevanceIndex {
                     .add(new TermInSetQuery(KIND, ks), BooleanClause.Occur.FILTER).build();
         }
         return q;
-    }
-
-    /** Terms kept per plugin for feedback: its most characteristic ones. */
-    static final int SIGNATURE_TERMS = 48;
-
-    /**
-     * Each plugin's most characteristic terms (share of its text times rarity; terms of a single plugin
-     * left out, they cannot generalize), computed once at build so feedback costs microseconds per query.
-     */
-    private static Signature[] signatures(IndexReader reader, int plugins) throws IOException {
-        Signature[] out = new Signature[plugins];
-        int n = reader.numDocs();
-        org.apache.lucene.index.TermVectors vectors = reader.termVectors();
-        Map<String, Double> idfCache = new HashMap<>();
-        for (int doc = 0; doc < plugins; doc++) {
-            Terms tv = vectors.get(doc, ALL);
-            if (tv == null) {
-                out[doc] = new Signature(new String[0], new float[0]);
-                continue;
-            }
-            List<String> ts = new ArrayList<>();
-            List<Integer> fs = new ArrayList<>();
-            long len = 0;
-            TermsEnum te = tv.iterator();
-            BytesRef t;
-            while ((t = te.next()) != null) {
-                int f = (int) te.totalTermFreq();
-                ts.add(t.utf8ToString());
-                fs.add(f);
-                len += f;
-            }
-            List<Scored<String>> scored = new ArrayList<>(ts.size());
-            for (int i = 0; i < ts.size(); i++) {
-                String term = ts.get(i);
-                double idf = idfCache.computeIfAbsent(term, k -> {
-                    try {
-                        int df = reader.docFreq(new Term(ALL, k));
-                        return df < 2 ? 0.0 : Math.log(1 + (double) n / df);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-                if (idf > 0) {
-                    scored.add(new Scored<>(term, (double) fs.get(i) / len * idf));
-                }
-            }
-            scored.sort(Comparator.comparingDouble((Scored<String> x) -> x.score()).reversed());
-            int k = Math.min(SIGNATURE_TERMS, scored.size());
-            String[] terms = new String[k];
-            float[] weights = new float[k];
-            for (int i = 0; i < k; i++) {
-                terms[i] = scored.get(i).item();
-                weights[i] = (float) scored.get(i).score();
-            }
-            out[doc] = new Signature(terms, weights);
-        }
-        return out;
-    }
-
-    record Signature(String[] terms, float[] weights) {
-    }
-
-    /**
-     * RM3-style feedback: terms weighted by how much of each top document they make up times their rarity,
-     * times the document's share of the top scores; the query's own terms excluded.
-     */
-    private Map<String, Float> expansionTerms(List<Scored<Integer>> first, Set<String> queryTerms) {
-        int docs = Math.min(config.feedbackDocs(), first.size());
-        double total = 0;
-        for (int i = 0; i < docs; i++) {
-            total += first.get(i).score();
-        }
-        Map<String, Double> weights = new HashMap<>();
-        for (int i = 0; i < docs; i++) {
-            Signature sig = signatures[first.get(i).item()]; // plugin ordinal == plugin document id
-            double docWeight = first.get(i).score() / total;
-            for (int j = 0; j < sig.terms().length; j++) {
-                if (!queryTerms.contains(sig.terms()[j])) {
-                    weights.merge(sig.terms()[j], docWeight * sig.weights()[j], Double::sum);
-                }
-            }
-        }
-        Map<String, Float> out = new LinkedHashMap<>();
-        weights.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .limit(config.expansionTerms()).forEach(e -> out.put(e.getKey(), e.getValue().floatValue()));
-        return out;
     }
 
     /**
@@ -858,12 +882,13 @@ public final class RelevanceIndex {
      * consecutive (see build), so the component query is scored only over those ranges: no second search over
      * the whole component index and nothing sized by the catalog allocated per query.
      */
-    private Map<Integer, List<ComponentHit>> componentsOf(String query, Map<String, Integer> terms, List<Integer> ords) {
+    private Map<Integer, List<ComponentHit>> componentsOf(AnalyzedQuery q, List<Integer> ords) {
         int[] sortedOrds = ords.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
         List<Scored<Integer>> docs = new ArrayList<>();
+        Set<String> names = q.terms().keySet();
         try {
-            Query q = componentSearcher.rewrite(componentQuery(terms, queryPairs(query), null));
-            Weight w = componentSearcher.createWeight(q, ScoreMode.COMPLETE, 1f);
+            Query query = componentSearcher.rewrite(componentQuery(q.terms(), null, false));
+            Weight w = componentSearcher.createWeight(query, ScoreMode.COMPLETE, 1f);
             // one segment (see build): document ids are global
             Scorer scorer = w.scorer(componentSearcher.getIndexReader().leaves().get(0));
             if (scorer != null) {
@@ -873,7 +898,11 @@ public final class RelevanceIndex {
                     int doc = it.docID() >= compStart[ord] ? it.docID() : it.advance(compStart[ord]);
                     while (doc < end) {
                         if (compIndex[doc] >= 0) {
-                            docs.add(new Scored<>(doc, scorer.score()));
+                            double s = scorer.score();
+                            if (config.specific() < 1 && specificity.componentUnnamed(doc, names)) {
+                                s *= config.specific();
+                            }
+                            docs.add(new Scored<>(doc, s));
                         }
                         doc = it.nextDoc();
                     }
@@ -886,10 +915,7 @@ public final class RelevanceIndex {
             throw new UncheckedIOException(e);
         }
         // best first; equal scores in catalog order
-        docs.sort(Comparator.comparingDouble((Scored<Integer> d) -> d.score()).reversed()
-                .thenComparingInt(Scored::item));
-        Map<Integer, List<ComponentHit>> out = new HashMap<>();
-        Set<String> qterms = terms.keySet();
+        docs.sort(Comparator.comparingDouble((Scored<Integer> d) -> d.score()).reversed().thenComparingInt(Scored::item));
         List<Scored<Integer>> kept = new ArrayList<>();
         Map<Integer, Integer> perPlugin = new HashMap<>();
         for (Scored<Integer> d : docs) {
@@ -897,13 +923,28 @@ public final class RelevanceIndex {
                 kept.add(d);
             }
         }
-        Map<Integer, List<String>> in = termsIn(componentSearcher, kept.stream().map(Scored::item).toList(), qterms,
-                CNAME, CDESC);
-        for (Scored<Integer> d : kept) {
-            int ord = compPlugin[d.item()];
-            Plugin p = plugins.get(ord);
+        Map<Integer, List<ComponentHit>> out = new HashMap<>();
+        for (ComponentHit h : componentHits(kept, q)) {
+            out.computeIfAbsent(ordinal(h.plugin().id()), k -> new ArrayList<>()).add(h);
+        }
+        return out;
+    }
+
+    /** Component hits for scored component documents, in their order, with matched words and coverage. */
+    private List<ComponentHit> componentHits(List<Scored<Integer>> docs, AnalyzedQuery q) {
+        List<Integer> ids = docs.stream().map(Scored::item).toList();
+        Set<String> all = q.terms().keySet();
+        Map<Integer, List<String>> in = termsIn(componentSearcher, ids, all, CNAME, CDESC, CEX, CBODY);
+        Set<String> own = q.ownTerms();
+        Map<String, Double> idf = idf(componentSearcher.getIndexReader(), own, CNAME, CDESC, CEX, CBODY);
+        Map<Integer, List<String>> inShort = termsIn(componentSearcher, ids, own, COMPONENT_SHORT);
+        Map<Integer, List<String>> inLong = termsIn(componentSearcher, ids, own, COMPONENT_LONG);
+        List<ComponentHit> out = new ArrayList<>(docs.size());
+        for (Scored<Integer> d : docs) {
+            Plugin p = plugins.get(compPlugin[d.item()]);
             Component c = p.components().get(compIndex[d.item()]);
-            out.computeIfAbsent(ord, k -> new ArrayList<>()).add(new ComponentHit(p, c, d.score(), in.get(d.item())));
+            out.add(new ComponentHit(p, c, d.score(), in.getOrDefault(d.item(), List.of()),
+                    coverage(idf, inShort.getOrDefault(d.item(), List.of()), inLong.getOrDefault(d.item(), List.of()))));
         }
         return out;
     }
@@ -912,15 +953,12 @@ public final class RelevanceIndex {
 
     /**
      * The best {@code limit} components of the given kinds (null or empty: all) for the query, among plugins
-     * {@code filter} accepts (null: all), best first, scored by BM25 over each component's name and description.
+     * {@code filter} accepts (null: all), best first.
      */
     public List<ComponentHit> searchComponents(String query, Set<ComponentKind> kinds, Predicate<Plugin> filter,
                                                int limit) {
         return searchComponents(query, null, kinds, filter, limit);
     }
-
-    /** Weight of a context word (a word of the whole task that the action's own text does not have). */
-    static final float CONTEXT_WEIGHT = 0.3f;
 
     /**
      * The best {@code limit} components for an action ({@code query}) in the context of a larger task
@@ -929,14 +967,13 @@ public final class RelevanceIndex {
      */
     public List<ComponentHit> searchComponents(String query, String context, Set<ComponentKind> kinds,
                                                Predicate<Plugin> filter, int limit) {
-        Map<String, Float> terms = new LinkedHashMap<>();
-        queryTerms(query).forEach((t, n) -> terms.put(t, (float) n));
-        if (context != null && !terms.isEmpty()) {
-            for (String t : queryTerms(context).keySet()) {
-                terms.putIfAbsent(t, CONTEXT_WEIGHT);
-            }
-        }
-        if (terms.isEmpty() || limit <= 0) {
+        return searchComponents(analyze(query, context), kinds, filter, limit);
+    }
+
+    /** {@link #searchComponents(String, String, Set, Predicate, int)} for a request analysed already. */
+    public List<ComponentHit> searchComponents(AnalyzedQuery q, Set<ComponentKind> kinds, Predicate<Plugin> filter,
+                                               int limit) {
+        if (q.isEmpty() || limit <= 0) {
             return List.of();
         }
         Query allowed = allowedQuery(filter);
@@ -944,29 +981,24 @@ public final class RelevanceIndex {
             return List.of();
         }
         Set<ComponentKind> ks = kinds == null || kinds.isEmpty() ? EnumSet.allOf(ComponentKind.class) : kinds;
-        Query q = withFilter(componentQuery(terms, queryPairs(query), ks, true), allowed);
-        List<ComponentHit> out = new ArrayList<>();
-        List<Scored<Integer>> docs = run(componentSearcher, q, limit, false);
-        Map<Integer, List<String>> in = termsIn(componentSearcher, docs.stream().map(Scored::item).toList(),
-                terms.keySet(), CNAME, CDESC);
-        Map<String, Double> idf = componentIdf(queryTerms(query).keySet());
-        for (Scored<Integer> d : docs) {
-            Plugin p = plugins.get(compPlugin[d.item()]);
-            Component c = p.components().get(compIndex[d.item()]);
-            List<String> m = in.get(d.item());
-            out.add(new ComponentHit(p, c, d.score(), m, coverage(idf, m)));
-        }
-        return out;
+        Query query = withFilter(componentQuery(q.terms(), ks, true), allowed);
+        int fetch = config.specific() < 1 ? Math.max(limit * 4, config.pool()) : limit;
+        Set<String> names = q.terms().keySet();
+        List<Scored<Integer>> docs = rescored(run(componentSearcher, query, fetch),
+                doc -> specificity.componentUnnamed(doc, names), limit);
+        return componentHits(docs, q);
     }
 
-    /** Rarity of each term among component texts: log(1 + N / df), a word no component has counting as df 1. */
-    private Map<String, Double> componentIdf(Set<String> terms) {
+    /** Rarity of each term over some fields: log(1 + N / df), df the largest over the fields, at least 1. */
+    private static Map<String, Double> idf(IndexReader r, Set<String> terms, String... fields) {
         Map<String, Double> out = new LinkedHashMap<>();
-        IndexReader r = componentSearcher.getIndexReader();
         try {
             for (String t : terms) {
-                int df = Math.max(r.docFreq(new Term(CDESC, t)), r.docFreq(new Term(CNAME, t)));
-                out.put(t, Math.log(1 + (double) r.maxDoc() / Math.max(1, df)));
+                int df = 1;
+                for (String f : fields) {
+                    df = Math.max(df, r.docFreq(new Term(f, t)));
+                }
+                out.put(t, Math.log(1 + (double) r.maxDoc() / df));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -974,14 +1006,19 @@ public final class RelevanceIndex {
         return out;
     }
 
-    /** The IDF-weighted share of {@code idf}'s terms found among {@code matched}. */
-    static double coverage(Map<String, Double> idf, List<String> matched) {
+    /**
+     * The IDF-weighted share of {@code idf}'s terms found: 1 for a term in {@code inShort}, {@link #LONG_COVERAGE}
+     * for one only in {@code inLong}.
+     */
+    static double coverage(Map<String, Double> idf, List<String> inShort, List<String> inLong) {
         double all = 0;
         double found = 0;
         for (Map.Entry<String, Double> e : idf.entrySet()) {
             all += e.getValue();
-            if (matched.contains(e.getKey())) {
+            if (inShort.contains(e.getKey())) {
                 found += e.getValue();
+            } else if (inLong.contains(e.getKey())) {
+                found += LONG_COVERAGE * e.getValue();
             }
         }
         return all > 0 ? found / all : 0;
@@ -1019,7 +1056,7 @@ public final class RelevanceIndex {
     }
 
     /** Top documents; plugin document ids are plugin ordinals. */
-    private static List<Scored<Integer>> run(IndexSearcher s, Query q, int n, boolean plugins) {
+    private static List<Scored<Integer>> run(IndexSearcher s, Query q, int n) {
         try {
             ScoreDoc[] docs = s.search(q, Math.max(1, n)).scoreDocs;
             List<Scored<Integer>> out = new ArrayList<>(docs.length);
@@ -1032,15 +1069,6 @@ public final class RelevanceIndex {
         }
     }
 
-    /** The query's adjacent word pairs, as indexed in the pair fields (none when pairs are off). */
-    private List<String> queryPairs(String query) {
-        if (config.bigramWeight() <= 0 && config.componentBigramWeight() <= 0) {
-            return List.of();
-        }
-        String joined = bigrams(analyzer, query);
-        return joined.isBlank() ? List.of() : new ArrayList<>(new java.util.LinkedHashSet<>(List.of(joined.trim().split(" "))));
-    }
-
     /**
      * For each of the given documents, the query terms that occur in any of the fields, in query order: one
      * walk over each term's postings (cheaper than decoding stored vectors per document).
@@ -1051,7 +1079,7 @@ public final class RelevanceIndex {
         Map<Integer, Set<String>> found = new HashMap<>();
         try {
             // one segment (see build): document ids are global
-            org.apache.lucene.index.LeafReader leaf = s.getIndexReader().leaves().get(0).reader();
+            LeafReader leaf = s.getIndexReader().leaves().get(0).reader();
             for (String f : fields) {
                 Terms terms = leaf.terms(f);
                 if (terms == null) {
@@ -1062,10 +1090,10 @@ public final class RelevanceIndex {
                     if (!te.seekExact(new BytesRef(q))) {
                         continue;
                     }
-                    org.apache.lucene.index.PostingsEnum pe = te.postings(null, org.apache.lucene.index.PostingsEnum.NONE);
+                    PostingsEnum pe = te.postings(null, PostingsEnum.NONE);
                     for (int doc : sorted) {
                         int at = pe.docID() >= doc ? pe.docID() : pe.advance(doc);
-                        if (at == org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS) {
+                        if (at == DocIdSetIterator.NO_MORE_DOCS) {
                             break;
                         }
                         if (at == doc) {
@@ -1086,26 +1114,31 @@ public final class RelevanceIndex {
     }
 
     /** Which query words occur in which plugin field (for the one-line reason), per plugin ordinal. */
-    private Map<Integer, List<PluginHit.Match>> matches(List<Integer> ords, Set<String> qterms, Map<String, String> words) {
+    private Map<Integer, List<PluginHit.Match>> matches(List<Integer> ords, AnalyzedQuery q) {
         Map<Integer, List<PluginHit.Match>> out = new HashMap<>();
-        String[][] fields = {{"name", NAME}, {"description", DESC}, {"keywords", KEYWORDS}, {"category", CATEGORY},
-                {"components", COMPONENTS}, {"example requests", EXAMPLES}};
+        String[][] fields = {{"name", NAME}, {"description", DESC}, {"component names", CNAMES},
+                {"component descriptions", CDESCS}, {"example requests", EXAMPLES}, {"README", README},
+                {"component texts", BODIES}, {"marketplace docs", DOCS}};
         for (String[] f : fields) {
-            Map<Integer, List<String>> in = termsIn(pluginSearcher, ords, qterms, f[1]);
+            Map<Integer, List<String>> in = termsIn(pluginSearcher, ords, q.ownTerms(), f[1]);
             for (int ord : ords) {
                 List<String> m = in.getOrDefault(ord, List.of());
                 if (!m.isEmpty()) {
                     out.computeIfAbsent(ord, k -> new ArrayList<>())
-                            .add(new PluginHit.Match(f[0], m.stream().map(t -> words.getOrDefault(t, t)).toList()));
+                            .add(new PluginHit.Match(f[0], m.stream().map(q::word).toList()));
                 }
             }
         }
         return out;
     }
 
-    /**
-     * The fused plugin ranking as plugin ids, for the benchmark (no component lookup or explanations).
-     */
+    /** What a plugin is built for (vendor, product or framework words of its name), empty for a general plugin. */
+    public List<String> subjects(Plugin p) {
+        int ord = ordinal(p.id());
+        return ord < 0 ? List.of() : specificity.subjects(ord);
+    }
+
+    /** The fused plugin ranking as plugin ids (no component lookup or explanations). */
     public List<String> rankIds(String query, int limit) {
         return rankPlugins(query, null, limit).stream().map(h -> h.item().id()).toList();
     }

@@ -57,8 +57,8 @@ class IndexFilesTest {
     private Kept buildAndKeep() throws Exception {
         Catalog c = catalog();
         IndexFiles files = new IndexFiles(dir);
-        RelevanceIndex built = RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files);
-        return new Kept(c, files, built, awaitIndexFile(), IndexFiles.key(c, RelevanceIndex.Config.DEFAULT));
+        RelevanceIndex built = RelevanceIndex.open(c, RelevanceConfig.DEFAULT, files);
+        return new Kept(c, files, built, awaitIndexFile(), IndexFiles.key(c, RelevanceConfig.DEFAULT));
     }
 
     private Path awaitIndexFile() throws Exception {
@@ -75,7 +75,7 @@ class IndexFilesTest {
         assertNotNull(k.files().load(k.key(), k.catalog().plugins().size()), "the file written is read back");
 
         Object inode = Files.readAttributes(k.file(), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        RelevanceIndex opened = RelevanceIndex.open(k.catalog(), RelevanceIndex.Config.DEFAULT, k.files());
+        RelevanceIndex opened = RelevanceIndex.open(k.catalog(), RelevanceConfig.DEFAULT, k.files());
         RelevanceIndex.finishSaving(10_000);
         assertEquals(List.of(k.file()), files(".idx"));
         assertEquals(inode, Files.readAttributes(k.file(), java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
@@ -94,12 +94,12 @@ class IndexFilesTest {
         assertNull(k.files().load(k.key(), k.catalog().plugins().size()), "a flipped byte is caught by the checksum");
         assertFalse(Files.exists(k.file()), "the damaged file is removed");
 
-        RelevanceIndex rebuilt = RelevanceIndex.open(k.catalog(), RelevanceIndex.Config.DEFAULT, k.files());
+        RelevanceIndex rebuilt = RelevanceIndex.open(k.catalog(), RelevanceConfig.DEFAULT, k.files());
         sameAnswers(k.built(), rebuilt);
         Path again = awaitIndexFile();
         Files.write(again, java.util.Arrays.copyOf(Files.readAllBytes(again), 100)); // torn write
         assertNull(k.files().load(k.key(), k.catalog().plugins().size()));
-        sameAnswers(k.built(), RelevanceIndex.open(k.catalog(), RelevanceIndex.Config.DEFAULT, k.files()));
+        sameAnswers(k.built(), RelevanceIndex.open(k.catalog(), RelevanceConfig.DEFAULT, k.files()));
 
         Files.writeString(dir.resolve(k.key() + ".idx"), "not an index");
         assertNull(k.files().load(k.key(), k.catalog().plugins().size()));
@@ -108,15 +108,15 @@ class IndexFilesTest {
     @Test
     void theKeyFollowsTheCatalogAndTheSettings() {
         Catalog c = catalog();
-        String key = IndexFiles.key(c, RelevanceIndex.Config.DEFAULT);
-        assertEquals(key, IndexFiles.key(catalog(), RelevanceIndex.Config.DEFAULT), "same content, same key");
+        String key = IndexFiles.key(c, RelevanceConfig.DEFAULT);
+        assertEquals(key, IndexFiles.key(catalog(), RelevanceConfig.DEFAULT), "same content, same key");
         Catalog changed = RecommenderTest.catalog(RecommenderTest.with(RecommenderTest.filler(25),
                 RecommenderTest.plugin("sec-review", "alpha", "Security review of pull requests!", "security",
                         Component.of(ComponentKind.AGENT, "security-auditor", "Audits code changes for vulnerabilities")),
                 RecommenderTest.plugin("db-tuner", "beta", "Database helpers", "database",
                         Component.of(ComponentKind.COMMAND, "explain", "Explains and tunes slow SQL queries"))));
-        assertNotEquals(key, IndexFiles.key(changed, RelevanceIndex.Config.DEFAULT), "one changed description");
-        assertNotEquals(key, IndexFiles.key(c, RelevanceIndex.Config.parse("expansion=0")), "other settings");
+        assertNotEquals(key, IndexFiles.key(changed, RelevanceConfig.DEFAULT), "one changed description");
+        assertNotEquals(key, IndexFiles.key(c, RelevanceConfig.DEFAULT.with("bodies", 0)), "other settings");
     }
 
     @Test
@@ -124,12 +124,12 @@ class IndexFilesTest {
         IndexFiles files = new IndexFiles(dir);
         for (int n = 1; n <= 7; n++) {
             Catalog c = RecommenderTest.catalog(RecommenderTest.filler(n + 3));
-            RelevanceIndex.open(c, RelevanceIndex.Config.DEFAULT, files);
+            RelevanceIndex.open(c, RelevanceConfig.DEFAULT, files);
             RelevanceIndex.finishSaving(10_000);
             Thread.sleep(20); // distinct modification times for pruning
         }
         assertEquals(5, files(".idx").size(), "the current file and the four most recently used are kept");
         Catalog other = RecommenderTest.catalog(RecommenderTest.filler(2));
-        assertNull(files.load(IndexFiles.key(other, RelevanceIndex.Config.DEFAULT), other.plugins().size()));
+        assertNull(files.load(IndexFiles.key(other, RelevanceConfig.DEFAULT), other.plugins().size()));
     }
 }

@@ -52,7 +52,7 @@ public final class RecommendPluginsTool implements McpTool {
         Catalog catalog = services.catalog();
         Map<String, Object> out = recommend(catalog, services.evidence(), req);
         // An empty result from an empty catalog is not a bad query: say how to add marketplaces.
-        return ToolResult.of(catalog.isEmpty() ? CatalogStatusTool.EMPTY_HINT : text(out), out);
+        return ToolResult.of(catalog.isEmpty() ? CatalogStatusTool.EMPTY_HINT : textOf(out), out);
     }
 
     /** Reads and checks the arguments (the same checks from the CLI as from MCP). */
@@ -84,6 +84,11 @@ public final class RecommendPluginsTool implements McpTool {
             parts.put("usage", round(r.parts().usage()));
             parts.put("recency", round(r.parts().recency()));
             m.put("score_parts", parts);
+            m.put("strength", round(r.strength()));
+            m.put("margin", round(r.margin()));
+            if (!r.hit().alsoIn().isEmpty()) {
+                m.put("also_in", r.hit().alsoIn());
+            }
             List<Map<String, Object>> comps = new ArrayList<>();
             for (ComponentHit c : r.components()) {
                 Map<String, Object> cm = new LinkedHashMap<>();
@@ -108,6 +113,13 @@ public final class RecommendPluginsTool implements McpTool {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("query", req.task());
+        boolean weak = !recs.isEmpty() && Recommender.weak(recs);
+        out.put("weak_match", weak);
+        if (weak) {
+            out.put("note", "Nothing in the catalog matches this task well: no result covers "
+                    + Math.round(Recommender.WEAK_COVERAGE * 100) + "% of its informative words. Treat these as loose "
+                    + "associations; handling the task directly may serve better.");
+        }
         out.put("results", results);
         return out;
     }
@@ -121,17 +133,25 @@ public final class RecommendPluginsTool implements McpTool {
     }
 
     @SuppressWarnings("unchecked")
-    static String text(Map<String, Object> out) {
+    public static String textOf(Map<String, Object> out) {
         List<Map<String, Object>> results = (List<Map<String, Object>>) out.get("results");
         if (results.isEmpty()) {
             return "No plugin in the catalog matches \"" + out.get("query") + "\". Try other words, drop filters, "
                     + "or check the loaded marketplaces with catalog_status.";
         }
         StringBuilder sb = new StringBuilder();
+        if (Boolean.TRUE.equals(out.get("weak_match"))) {
+            sb.append("Weak match: ").append(out.get("note")).append("\n\n");
+        }
         int i = 1;
         for (Map<String, Object> r : results) {
-            sb.append(i++).append(". **").append(r.get("plugin_id")).append("** (score ").append(r.get("score"));
+            sb.append(i++).append(". **").append(r.get("plugin_id")).append("** (score ").append(r.get("score"))
+                    .append(", covers ").append(Math.round(((Number) r.get("strength")).doubleValue() * 100))
+                    .append("% of the task's words");
             sb.append(Boolean.TRUE.equals(r.get("installed")) ? ", installed" : ", not installed").append(")\n");
+            if (r.get("also_in") != null) {
+                sb.append("   also in: ").append(String.join(", ", (List<String>) r.get("also_in"))).append('\n');
+            }
             sb.append("   ").append(r.get("reason")).append('\n');
             for (Map<String, Object> c : (List<Map<String, Object>>) r.get("components")) {
                 sb.append("   - ").append(c.get("kind")).append(" `").append(c.get("name")).append("`: ")

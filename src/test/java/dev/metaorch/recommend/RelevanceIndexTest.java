@@ -1,0 +1,125 @@
+package dev.metaorch.recommend;
+
+import static dev.metaorch.recommend.RecommenderTest.catalog;
+import static dev.metaorch.recommend.RecommenderTest.filler;
+import static dev.metaorch.recommend.RecommenderTest.plugin;
+import static dev.metaorch.recommend.RecommenderTest.with;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.metaorch.catalog.Catalog;
+import dev.metaorch.catalog.Component;
+import dev.metaorch.catalog.ComponentKind;
+import dev.metaorch.catalog.InstallState;
+import dev.metaorch.catalog.Plugin;
+import dev.metaorch.learn.Evidence;
+import dev.metaorch.mcp.tools.RecommendPluginsTool;
+
+/** The relevance engine on small catalogs built to show one behaviour each. */
+class RelevanceIndexTest {
+
+    private static Component agent(String name, String description, String body) {
+        return Component.of(ComponentKind.AGENT, name, description).withText(body, "agents/" + name + ".md");
+    }
+
+    @Test
+    void aMatchOnlyInAComponentBodyLiftsItsPlugin() {
+        String body = "Reruns the suite under load, bisects flaky integration tests and quarantines the ones that "
+                + "fail intermittently, with a report of each flaky test's failure rate.";
+        Plugin plain = plugin("helper-a", "m1", "Developer helpers for everyday work", "development",
+                agent("assistant-a", "Assists developers", "Answers questions about the code base."));
+        Plugin bodied = plugin("helper-b", "m1", "Developer helpers for everyday work", "development",
+                agent("assistant-b", "Assists developers", body));
+        String q = "quarantine the flaky integration suite";
+        RelevanceIndex idx = RelevanceIndex.build(catalog(with(filler(20), plain, bodied)));
+        List<String> ranked = idx.rankIds(q, 5);
+        assertEquals("helper-b@m1", ranked.get(0), ranked.toString());
+        assertFalse(ranked.contains("helper-a@m1"), "the plain plugin shares no word of the request: " + ranked);
+        RelevanceIndex noBodies = RelevanceIndex.build(catalog(with(filler(20), plain, bodied)),
+                RelevanceConfig.DEFAULT.with("bodies", 0).with("cBody", 0).with("fullRanker", 0));
+        assertFalse(noBodies.rankIds(q, 5).contains("helper-b@m1"), "without its body the plugin is not found");
+    }
+
+    /** Three vendor packs sharing templated skill names, and one general CI plugin. */
+    private static Catalog vendorCatalog() {
+        List<Plugin> ps = new ArrayList<>(List.of(filler(40)));
+        for (String v : List.of("Acmecloud", "Zetamail", "Orbitdb")) {
+            String l = v.toLowerCase();
+            String prose = "Connects your project with " + v + ". Teams that use " + v + " get typed clients; "
+                    + "everything here talks to " + v + " through its public API.";
+            ps.add(plugin(l + "-pack", "m1", "Skills for building on " + v + " with GitHub Actions CI pipelines", "vendor",
+                    Component.of(ComponentKind.SKILL, l + "-ci-integration",
+                            "Set up GitHub Actions CI pipelines that run the tests of " + v + " integrations")
+                            .withText(prose, "skills/" + l + "-ci-integration/SKILL.md"),
+                    Component.of(ComponentKind.SKILL, l + "-deploy-integration", "Deploy services that call " + v)
+                            .withText(prose, "skills/" + l + "-deploy-integration/SKILL.md"),
+                    Component.of(ComponentKind.SKILL, l + "-auth-setup", "Authenticate to " + v)
+                            .withText(prose, "skills/" + l + "-auth-setup/SKILL.md")));
+        }
+        ps.add(plugin("ci-pipelines", "m1", "Continuous integration for any project", "devops",
+                agent("ci-author", "Writes CI pipelines that run the tests",
+                        "Writes workflow files for GitHub Actions: jobs, caching, matrix builds.")));
+        return catalog(ps.toArray(Plugin[]::new));
+    }
+
+    @Test
+    void aVendorPackRanksForATaskOnlyWhenTheTaskNamesTheVendor() {
+        Catalog c = vendorCatalog();
+        String generic = "set up GitHub Actions CI pipelines that run the tests";
+        RelevanceIndex idx = RelevanceIndex.build(c);
+        assertEquals(List.of("acmecloud"), idx.subjects(c.plugin("acmecloud-pack@m1").orElseThrow()));
+        assertEquals(List.of(), idx.subjects(c.plugin("ci-pipelines@m1").orElseThrow()));
+        // control: without specificity the vendor packs' templated skills win on words alone
+        RelevanceIndex off = RelevanceIndex.build(c, RelevanceConfig.DEFAULT.with("specific", 1));
+        assertTrue(off.rankIds(generic, 1).get(0).endsWith("-pack@m1"), off.rankIds(generic, 4).toString());
+
+        assertEquals("ci-pipelines@m1", idx.rankIds(generic, 4).get(0), idx.rankIds(generic, 4).toString());
+        String named = generic + " for our Acmecloud integration";
+        assertEquals("acmecloud-pack@m1", idx.rankIds(named, 4).get(0), idx.rankIds(named, 4).toString());
+        assertEquals("acmecloud-ci-integration", idx.searchComponents(named, null, null, 1).get(0).component().name());
+    }
+
+    @Test
+    void oneResultPerPluginShippedByTwoMarketplacesTheInstalledCopyFirst() {
+        Component reviewer = agent("code-reviewer", "Reviews pull requests for bugs", "Reads the diff of a pull request.");
+        Plugin a = plugin("pr-kit", "market-a", "Pull request review agents", "review", reviewer);
+        Plugin b = new Plugin(null, "pr-kit", "market-b", "1.0.0", "Pull request review agents", "review", List.of(),
+                null, null, null, ".", null, true, true, List.of(reviewer), List.of(),
+                new InstallState(true, true, "1.0.0", "user"));
+        Plugin other = plugin("lint-kit", "market-a", "Lints pull request diffs", "review",
+                agent("linter", "Lints a pull request", "Runs linters on the diff."));
+        Catalog c = catalog(with(filler(10), a, b, other));
+        RelevanceIndex idx = RelevanceIndex.build(c);
+        List<PluginHit> hits = idx.searchPlugins("review my pull request", null, 5);
+        List<String> ids = hits.stream().map(h -> h.plugin().id()).toList();
+        assertEquals(1, ids.stream().filter(id -> id.startsWith("pr-kit@")).count(), ids.toString());
+        PluginHit pr = hits.stream().filter(h -> h.plugin().name().equals("pr-kit")).findFirst().orElseThrow();
+        assertEquals("pr-kit@market-b", pr.plugin().id(), "the installed copy represents the plugin");
+        assertEquals(List.of("pr-kit@market-a"), pr.alsoIn());
+        // the answer lists where else it is
+        Map<String, Object> out = RecommendPluginsTool.recommend(c, Evidence.NONE, Recommender.Request.of("review my pull request", 5));
+        assertTrue(RecommendPluginsTool.textOf(out).contains("also in: pr-kit@market-a"), RecommendPluginsTool.textOf(out));
+    }
+
+    @Test
+    void aWeakMatchIsReportedAsWeak() {
+        Catalog c = vendorCatalog();
+        Map<String, Object> weak = RecommendPluginsTool.recommend(c, Evidence.NONE,
+                Recommender.Request.of("bake a sourdough loaf for the pipeline party", 5));
+        assertEquals(true, weak.get("weak_match"), weak.toString());
+        assertTrue(RecommendPluginsTool.textOf(weak).startsWith("Weak match: Nothing in the catalog matches"));
+        Map<String, Object> strong = RecommendPluginsTool.recommend(c, Evidence.NONE,
+                Recommender.Request.of("set up GitHub Actions CI pipelines that run the tests", 5));
+        assertEquals(false, strong.get("weak_match"), strong.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> first = ((List<Map<String, Object>>) strong.get("results")).get(0);
+        assertTrue(((Number) first.get("strength")).doubleValue() >= Recommender.WEAK_COVERAGE, first.toString());
+    }
+}
