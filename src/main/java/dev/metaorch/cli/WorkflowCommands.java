@@ -87,7 +87,7 @@ final class WorkflowCommands {
     }
 
     /**
-     * {@code bench workflows [--dev FILE] [--realistic FILE] [--cases 1] [--cv 1] [--snapshot 1]}: the orchestration
+     * {@code bench workflows [--dev FILE] [--realistic FILE] [--cases 1] [--cv] [--snapshot 1]}: the orchestration
      * workflows (agent and plugin F1 beside the bm25 top-n baseline) and the realistic multi-step tasks (step
      * precision, subtask coverage, top-1 accuracy, with and without subtasks, beside {@code bm25-per-subtask}).
      * The catalog is the marketplace folders of {@code ../shared/marketplaces} unless {@code --catalog} or
@@ -170,7 +170,7 @@ final class WorkflowCommands {
             out.println("bm25-per-subtask:");
             PlanBench.printCases(base, out);
         }
-        if (opts.value("cv") != null) {
+        if (opts.flag("cv")) {
             WorkflowBench.printCrossValidation(WorkflowBench.crossValidate(gen.search(), cat, cases, realistic,
                     Decomposer.Tuning.grid()), out);
         }

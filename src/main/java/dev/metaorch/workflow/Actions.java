@@ -102,7 +102,7 @@ public final class Actions {
                 text = text.substring(sp + 1);
                 verb = verbOf(text, v);
             }
-            if (verb != null && !verb.equals(Phase.words(text).get(0)) && !text.toLowerCase(Locale.ROOT).startsWith(verb)) {
+            if (verb != null && !Phase.wordsKeepingHyphens(text).get(0).equals(Phase.wordsKeepingHyphens(verb).get(0))) {
                 // a gerund ("after scanning the dependencies"): the action in the imperative
                 text = verb + text.substring(text.indexOf(' ') < 0 ? text.length() : text.indexOf(' '));
             }
@@ -323,6 +323,11 @@ public final class Actions {
             }
         }
         return false;
+    }
+
+    /** Whether the action points back to an earlier one's object ("update them"). */
+    public static boolean pointsBack(String text) {
+        return Phase.words(text).stream().anyMatch(BACK_REFERENCES::contains);
     }
 
     private static boolean related(String consumer, String producer) {
