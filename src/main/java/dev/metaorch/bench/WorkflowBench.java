@@ -145,40 +145,54 @@ public final class WorkflowBench {
     /** A generated spec scored against the case: its agent steps, and the plugins of all its steps, in order. */
     static Score score(Case c, WorkflowSpec spec) {
         List<String> predAgents = new ArrayList<>(new LinkedHashSet<>(spec.steps().stream()
-                .filter(s -> "agent".equals(s.kind())).map(s -> pluginName(s) + ":" + s.component()).toList()));
-        List<String> predPlugins = new ArrayList<>(new LinkedHashSet<>(spec.steps().stream().map(WorkflowBench::pluginName).toList()));
+                .filter(s -> !s.gap() && "agent".equals(s.kind())).map(s -> pluginName(s) + ":" + s.component()).toList()));
+        List<String> predPlugins = new ArrayList<>(new LinkedHashSet<>(spec.steps().stream().filter(s -> !s.gap())
+                .map(WorkflowBench::pluginName).toList()));
         return score(c, predAgents, predPlugins);
     }
 
-    /** Leave-one-out result: per held-out case the score under the setting chosen on the other cases. */
-    public record CrossValidation(Summary summary, Map<Decomposer.Tuning, Integer> chosen) {
+    /**
+     * Leave-one-out result: per held-out case the score under the setting chosen on the other cases of its set,
+     * beside the default setting's full-run figures.
+     */
+    public record CrossValidation(Summary workflows, PlanBench.Summary without, PlanBench.Summary with,
+                                  Summary workflowsDefault, PlanBench.Summary withoutDefault, PlanBench.Summary withDefault,
+                                  Map<Decomposer.Tuning, Integer> chosen) {
     }
 
     /**
-     * Leave-one-out cross-validation of the capability split's settings: for each case, the setting of the grid
-     * with the best mean (agent F1 + plugin F1 + order agreement) over the other cases scores the held-out one.
-     * The summary estimates how a setting chosen this way does on unseen tasks; {@code chosen} counts how often
-     * each setting won a fold (the default should be the usual winner). Scores the decomposition alone (no
-     * pattern library, no constraints), which is what the generator plans from for a bare task.
+     * Leave-one-out cross-validation of the planner's knobs ({@link Decomposer.Tuning#grid()}), on each dev set
+     * apart: for a held-out workflow, the setting with the best mean agent F1 + plugin F1 over the other workflows;
+     * for a held-out realistic task, the one with the best mean step precision + coverage (without subtasks) +
+     * top-1 (with subtasks) over the other tasks. Scores the decomposition alone (no patterns, no constraints).
      */
-    public static CrossValidation crossValidate(CatalogSearch search, List<Case> cases, List<Decomposer.Tuning> grid) {
-        Score[][] s = new Score[grid.size()][cases.size()];
+    public static CrossValidation crossValidate(CatalogSearch search, Catalog catalog, List<Case> cases,
+                                                List<RealisticTasks> realistic, List<Decomposer.Tuning> grid) {
+        List<RealisticTasks> multi = realistic.stream().filter(RealisticTasks::multi).toList();
+        Score[][] wf = new Score[grid.size()][cases.size()];
+        PlanBench.TaskScore[][] wo = new PlanBench.TaskScore[grid.size()][multi.size()];
+        PlanBench.TaskScore[][] wi = new PlanBench.TaskScore[grid.size()][multi.size()];
         for (int g = 0; g < grid.size(); g++) {
-            if (g % 20 == 0) {
-                // minutes of work on a large grid: say where it is (stderr, so a --json stdout stays clean)
+            if (g % 24 == 0) {
                 System.err.printf(Locale.ROOT, "cross-validation: planning with setting %d of %d%n", g + 1, grid.size());
             }
             Decomposer d = new Decomposer(search, grid.get(g));
             for (int i = 0; i < cases.size(); i++) {
-                List<Decomposer.Pick> picks = d.fromCapabilities(cases.get(i).task(), Constraints.NONE).picks();
+                List<Decomposer.Pick> picks = d.fromTask(cases.get(i).task(), Constraints.NONE).picks().stream()
+                        .filter(p -> !p.gap()).toList();
                 List<String> ag = new ArrayList<>(new LinkedHashSet<>(picks.stream()
                         .filter(p -> p.ref().component().kind() == ComponentKind.AGENT).map(p -> p.ref().qualified()).toList()));
                 List<String> pl = new ArrayList<>(new LinkedHashSet<>(picks.stream().map(p -> p.ref().plugin().name()).toList()));
-                s[g][i] = score(cases.get(i), ag, pl);
+                wf[g][i] = score(cases.get(i), ag, pl);
+            }
+            for (int i = 0; i < multi.size(); i++) {
+                RealisticTasks t = multi.get(i);
+                wo[g][i] = PlanBench.score(catalog, t, steps(d.fromTask(t.task(), Constraints.NONE).picks()), false);
+                wi[g][i] = PlanBench.score(catalog, t, steps(d.fromSubtasks(t.task(), t.subtasks(), Constraints.NONE).picks()), true);
             }
         }
-        List<Score> held = new ArrayList<>();
         Map<Decomposer.Tuning, Integer> chosen = new LinkedHashMap<>();
+        List<Score> heldWf = new ArrayList<>();
         for (int out = 0; out < cases.size(); out++) {
             int best = 0;
             double bestObj = Double.NEGATIVE_INFINITY;
@@ -186,26 +200,74 @@ public final class WorkflowBench {
                 List<Score> train = new ArrayList<>();
                 for (int i = 0; i < cases.size(); i++) {
                     if (i != out) {
-                        train.add(s[g][i]);
+                        train.add(wf[g][i]);
                     }
                 }
                 Summary m = summarize("", train);
-                double obj = m.agentF1() + m.pluginF1() + m.order();
+                double obj = m.agentF1() + m.pluginF1();
                 if (obj > bestObj + 1e-9) {
                     bestObj = obj;
                     best = g;
                 }
             }
-            held.add(s[best][out]);
+            heldWf.add(wf[best][out]);
             chosen.merge(grid.get(best), 1, Integer::sum);
         }
-        return new CrossValidation(summarize("leave-one-out", held), chosen);
+        List<PlanBench.TaskScore> heldWo = new ArrayList<>();
+        List<PlanBench.TaskScore> heldWi = new ArrayList<>();
+        for (int out = 0; out < multi.size(); out++) {
+            int best = 0;
+            double bestObj = Double.NEGATIVE_INFINITY;
+            for (int g = 0; g < grid.size(); g++) {
+                List<PlanBench.TaskScore> a = new ArrayList<>();
+                List<PlanBench.TaskScore> b = new ArrayList<>();
+                for (int i = 0; i < multi.size(); i++) {
+                    if (i != out) {
+                        a.add(wo[g][i]);
+                        b.add(wi[g][i]);
+                    }
+                }
+                PlanBench.Summary sa = PlanBench.summarize("", a);
+                PlanBench.Summary sb = PlanBench.summarize("", b);
+                double obj = sa.precision() + sa.coverage() + sb.top1();
+                if (obj > bestObj + 1e-9) {
+                    bestObj = obj;
+                    best = g;
+                }
+            }
+            heldWo.add(wo[best][out]);
+            heldWi.add(wi[best][out]);
+            chosen.merge(grid.get(best), 1, Integer::sum);
+        }
+        int def = grid.indexOf(Decomposer.Tuning.DEFAULT);
+        Summary wfDef = def < 0 ? null : summarize("default", java.util.Arrays.asList(wf[def]));
+        PlanBench.Summary woDef = def < 0 ? null : PlanBench.summarize("default", java.util.Arrays.asList(wo[def]));
+        PlanBench.Summary wiDef = def < 0 ? null : PlanBench.summarize("default", java.util.Arrays.asList(wi[def]));
+        return new CrossValidation(summarize("leave-one-out", heldWf), PlanBench.summarize("leave-one-out", heldWo),
+                PlanBench.summarize("leave-one-out", heldWi), wfDef, woDef, wiDef, chosen);
+    }
+
+    private static List<PlanBench.Step> steps(List<Decomposer.Pick> picks) {
+        return picks.stream().map(p -> p.gap() ? new PlanBench.Step(null, null, null, p.subtask())
+                : new PlanBench.Step(p.ref().plugin().id(), p.ref().component().kind().id(), p.ref().component().name(),
+                p.subtask())).toList();
     }
 
     public static void printCrossValidation(CrossValidation cv, PrintStream out) {
-        Summary s = cv.summary();
-        out.printf(Locale.ROOT, "%nleave-one-out over %d settings (decomposition only): agent F1 %.3f, plugin F1 %.3f, "
-                + "order agreement %.3f (n=%d)%n", Decomposer.Tuning.grid().size(), s.agentF1(), s.pluginF1(), s.order(), s.orderCases());
+        out.printf(Locale.ROOT, "%nleave-one-out over %d settings (decomposition only), beside the default setting on all cases:%n",
+                Decomposer.Tuning.grid().size());
+        out.println("| figure | leave-one-out | default, full run |");
+        out.println("|---|---|---|");
+        out.printf(Locale.ROOT, "| workflows agent F1 | %.3f | %s |%n", cv.workflows().agentF1(),
+                cv.workflowsDefault() == null ? "-" : String.format(Locale.ROOT, "%.3f", cv.workflowsDefault().agentF1()));
+        out.printf(Locale.ROOT, "| workflows plugin F1 | %.3f | %s |%n", cv.workflows().pluginF1(),
+                cv.workflowsDefault() == null ? "-" : String.format(Locale.ROOT, "%.3f", cv.workflowsDefault().pluginF1()));
+        out.printf(Locale.ROOT, "| realistic step precision, without subtasks | %.3f | %s |%n", cv.without().precision(),
+                cv.withoutDefault() == null ? "-" : String.format(Locale.ROOT, "%.3f", cv.withoutDefault().precision()));
+        out.printf(Locale.ROOT, "| realistic subtask coverage, without subtasks | %.3f | %s |%n", cv.without().coverage(),
+                cv.withoutDefault() == null ? "-" : String.format(Locale.ROOT, "%.3f", cv.withoutDefault().coverage()));
+        out.printf(Locale.ROOT, "| realistic top-1, with subtasks | %.3f | %s |%n", cv.with().top1(),
+                cv.withDefault() == null ? "-" : String.format(Locale.ROOT, "%.3f", cv.withDefault().top1()));
         cv.chosen().entrySet().stream().sorted(Map.Entry.<Decomposer.Tuning, Integer>comparingByValue().reversed())
                 .forEach(e -> out.printf(Locale.ROOT, "  chosen in %d fold(s): %s%n", e.getValue(), e.getKey()));
     }

@@ -15,14 +15,14 @@ import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Component;
 import dev.metaorch.catalog.ComponentKind;
 import dev.metaorch.catalog.Plugin;
-import dev.metaorch.recommend.Bm25Ranker;
-import dev.metaorch.recommend.PluginText;
+import dev.metaorch.recommend.ComponentHit;
+import dev.metaorch.recommend.RelevanceIndex;
 import dev.metaorch.recommend.Scored;
 
 /**
- * Relevance of plugins and of their invocable components (agents, commands, skills) to a text, over one
- * catalog: Lucene BM25 through the recommender's ranker, one index of plugin documents and one of
- * component documents. Built once per catalog version; immutable and thread-safe.
+ * The planner's view of one catalog: its invocable components (agents, commands, skills) with their plugins,
+ * and relevance through the shared engine ({@link RelevanceIndex}, the one recommend_plugins ranks with).
+ * Immutable and thread-safe; built once per catalog version.
  */
 public final class CatalogSearch {
 
@@ -42,38 +42,47 @@ public final class CatalogSearch {
         }
     }
 
+    /** The kinds a step can invoke. */
+    public static final Set<ComponentKind> INVOCABLE = Collections.unmodifiableSet(
+            EnumSet.of(ComponentKind.AGENT, ComponentKind.COMMAND, ComponentKind.SKILL));
+
     private final Catalog catalog;
-    private final Bm25Ranker<Plugin> plugins;
-    private final Bm25Ranker<Ref> components;
+    private final RelevanceIndex index;
     private final Map<String, List<Ref>> byPlugin = new HashMap<>();
-    /** Phases per plugin id, worked out on first use (planning asks for them on every task; classifying is text work). */
     private final Map<String, Set<Phase>> phasesByPlugin = new ConcurrentHashMap<>();
+    private final int count;
 
     public CatalogSearch(Catalog catalog) {
+        this(catalog, RelevanceIndex.of(catalog));
+    }
+
+    public CatalogSearch(Catalog catalog, RelevanceIndex index) {
         this.catalog = catalog;
-        this.plugins = Bm25Ranker.of(catalog.plugins(), PluginText::document);
-        List<Ref> refs = new ArrayList<>();
+        this.index = index;
+        int n = 0;
         for (Plugin p : catalog.plugins()) {
             List<Ref> mine = new ArrayList<>();
             for (Component c : p.components()) {
                 if (invocable(c.kind())) {
-                    Ref r = new Ref(p, c);
-                    refs.add(r);
-                    mine.add(r);
+                    mine.add(new Ref(p, c));
                 }
             }
+            n += mine.size();
             byPlugin.put(p.id(), List.copyOf(mine));
         }
-        // The plugin's name travels with each component: "security-scanning" says what its "auditor" audits.
-        this.components = Bm25Ranker.of(refs, r -> r.plugin().name() + "\n" + PluginText.componentWithExamples(r.component()));
+        this.count = n;
     }
 
     static boolean invocable(ComponentKind k) {
-        return k == ComponentKind.AGENT || k == ComponentKind.COMMAND || k == ComponentKind.SKILL;
+        return INVOCABLE.contains(k);
     }
 
     public Catalog catalog() {
         return catalog;
+    }
+
+    public RelevanceIndex index() {
+        return index;
     }
 
     /** The plugin's agents, commands and skills, in catalog order. */
@@ -90,24 +99,25 @@ public final class CatalogSearch {
         });
     }
 
+    /** Plugins ranked for a text by the shared engine. */
     public List<Scored<Plugin>> plugins(String text, int limit, Predicate<Plugin> allowed) {
-        List<Scored<Plugin>> out = new ArrayList<>();
-        for (Scored<Plugin> s : plugins.search(text, Math.min(plugins.size(), limit * 3 + 20))) {
-            if (allowed.test(s.item())) {
-                out.add(s);
-                if (out.size() >= limit) {
-                    break;
-                }
-            }
-        }
-        return out;
+        return index.rankPlugins(text, allowed, limit);
+    }
+
+    /**
+     * Invocable components for an action in the context of a whole task (null: none), best first, from plugins
+     * {@code allowed} accepts, with the engine's score and coverage.
+     */
+    public List<ComponentHit> hits(String action, String context, Predicate<Plugin> allowed, int limit) {
+        return index.searchComponents(action, context, INVOCABLE, allowed, limit);
     }
 
     public List<Scored<Ref>> components(String text, int limit, Predicate<Ref> allowed) {
         List<Scored<Ref>> out = new ArrayList<>();
-        for (Scored<Ref> s : components.search(text, Math.min(components.size(), limit * 3 + 50))) {
-            if (allowed.test(s.item())) {
-                out.add(s);
+        for (ComponentHit h : index.searchComponents(text, null, INVOCABLE, null, Math.min(count, limit * 3 + 50))) {
+            Ref r = new Ref(h.plugin(), h.component());
+            if (allowed.test(r)) {
+                out.add(new Scored<>(r, h.score()));
                 if (out.size() >= limit) {
                     break;
                 }
@@ -126,6 +136,6 @@ public final class CatalogSearch {
     }
 
     public int componentCount() {
-        return components.size();
+        return count;
     }
 }

@@ -20,7 +20,7 @@ public final class Mermaid {
         for (WorkflowStep s : steps) {
             String plugin = s.plugin() == null ? "" : s.plugin().replaceFirst("@.*$", "");
             sb.append("  s").append(s.step()).append("[\"").append(s.step()).append(". ")
-                    .append(label(plugin + ":" + s.component())).append("<br/>")
+                    .append(label(s.gap() ? "direct (no component fits)" : plugin + ":" + s.component())).append("<br/>")
                     .append(label(shorten(s.purpose(), 70))).append("\"]\n");
         }
         sb.append("  done([\"done\"])\n");

@@ -7,44 +7,38 @@ import java.util.Locale;
 /**
  * The phases a delivery passes through, in the order work flows: understanding comes before design,
  * design before building, and so on. A component's phase comes from the role words of its name and
- * description (a general role vocabulary, not tied to any particular plugin or task); the phase fixes
- * what a step consumes and produces, which validation fits it, and where it goes in the sequence.
+ * description, an action's from its verb and role words; the words live in {@code vocabulary.json}
+ * ({@link Vocabulary}). The phase fixes what a step consumes and produces and which validation fits it.
  */
 public enum Phase {
-    DISCOVER("discover", "understand the existing system and the problem", "analysis research investigation",
-            List.of("analy", "assess", "discover", "investigat", "research", "explor", "inventor", "detect", "diagnos",
-                    "scout", "recon", "onboard", "profil", "requirement", "scien", "legacy", "triag")),
-    DESIGN("design", "decide the approach and write it down", "architecture design",
-            List.of("architect", "design", "plan", "spec=", "specification", "strateg", "orchestrat", "prd=", "schema",
-                    "brief=", "product=")),
-    BUILD("build", "make the change", "implementation development",
-            List.of("implement", "~develop", "~dev=", "build", "creat", "generat", "scaffold", "~engineer", "worker",
-                    "migrat", "refactor", "fix", "debug", "program", "~pro=", "train", "fullstack", "frontend", "backend")),
-    REVIEW("review", "judge the change against good practice", "code review quality",
-            List.of("review", "critic", "critique", "lint", "quality", "standard", "checker")),
-    SECURE("secure", "find and fix security problems", "security audit vulnerabilities",
-            List.of("secur", "audit", "vulnerab", "owasp", "cve=", "threat", "harden", "secret", "complian", "dependenc")),
-    TEST("test", "prove the change works", "tests testing coverage",
-            List.of("test", "qa=", "validat", "verif", "eval", "e2e=", "playwright", "coverage", "accessib")),
-    DOCUMENT("document", "explain the change to its readers", "documentation docs",
-            List.of("docs=", "document", "readme", "explain", "tutorial", "changelog", "teach", "writer")),
-    DEPLOY("deploy", "ship the change to where it runs", "deployment ci/cd pipeline release",
-            List.of("deploy", "release", "ship=", "cicd", "ci/cd", "kubernetes", "k8s=", "docker", "container", "helm=",
-                    "terraform", "infra", "cloud", "proxy", "publish", "export", "promot", "mlops")),
-    OPERATE("operate", "keep it running and watch it", "monitoring observability alerting",
-            List.of("monitor", "observab", "incident", "alert", "logging", "tracing", "metric", "sre=",
-                    "oncall", "dashboard", "maintain"));
+    DISCOVER("discover"),
+    DESIGN("design"),
+    BUILD("build"),
+    REVIEW("review"),
+    SECURE("secure"),
+    TEST("test"),
+    DOCUMENT("document"),
+    DEPLOY("deploy"),
+    OPERATE("operate");
 
     private final String id;
     private final String goal;
     private final String searchWords;
     private final List<String> stems;
+    private final List<String> verbs;
 
-    Phase(String id, String goal, String searchWords, List<String> stems) {
+    Phase(String id) {
+        Vocabulary.PhaseWords w = Vocabulary.get().phase(id);
         this.id = id;
-        this.goal = goal;
-        this.searchWords = searchWords;
-        this.stems = stems;
+        this.goal = w.goal();
+        this.searchWords = w.search();
+        this.stems = w.roles();
+        this.verbs = w.verbs();
+    }
+
+    /** The verbs that start an action of this phase ("scan", "set up"), from the vocabulary file. */
+    public List<String> verbs() {
+        return verbs;
     }
 
     public String id() {
@@ -90,15 +84,44 @@ public enum Phase {
         return out;
     }
 
+    /** Words of a text like {@link #words}, keeping hyphens and apostrophes inside words ("right-size", "let's"). */
+    static List<String> wordsKeepingHyphens(String text) {
+        List<String> out = new ArrayList<>();
+        if (text == null) {
+            return out;
+        }
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^a-z0-9/'-]+")) {
+            String t = w.replaceAll("^[/'-]+|[/'-]+$", "");
+            if (!t.isEmpty()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** How strongly these words mark this phase (each role word one, a generic one half). */
+    double roleHits(List<String> words) {
+        return hits(words);
+    }
+
     /**
      * How strongly words mark this phase. A stem matches a word start; {@code =} at its end asks for the whole
      * word (or its plural); {@code ~} at its start marks a generic role word that counts half.
      */
     private double hits(List<String> words) {
         double n = 0;
+        String joined = " " + String.join(" ", words) + " ";
+        for (String s : stems) {
+            if (s.indexOf(' ') > 0 && joined.contains(" " + s)) {
+                n += 1;
+            }
+        }
         for (String w : words) {
             double best = 0;
             for (String s : stems) {
+                if (s.indexOf(' ') > 0) {
+                    continue;
+                }
                 boolean generic = s.startsWith("~");
                 String stem = generic ? s.substring(1) : s;
                 boolean match;

@@ -119,30 +119,37 @@ public final class WorkflowGenerator {
                 }
             }
             if (d == null) {
-                d = dec.fromCapabilities(task, c);
+                d = dec.fromTask(task, c);
             }
         }
         List<Pick> picks = new ArrayList<>(d.picks());
         warnings.addAll(d.notes());
-        // Required plugins the decomposition left out get their best-matching component.
+        boolean bySubtask = !req.subtasks().isEmpty();
+        // Required plugins the decomposition left out get their best-matching component (not when the caller's
+        // subtasks fix the steps: then a step serves a subtask or does not exist).
         for (String req0 : c.required()) {
-            if (picks.stream().noneMatch(p -> p.ref().plugin().id().equals(req0))) {
+            if (picks.stream().noneMatch(p -> !p.gap() && p.ref().plugin().id().equals(req0))) {
+                if (bySubtask) {
+                    warnings.add("required plugin " + req0 + " fits none of the subtasks better than the steps chosen");
+                    continue;
+                }
                 Ref r = cs.components(task, 200, x -> x.plugin().id().equals(req0)).stream().map(s -> s.item()).findFirst()
                         .orElseGet(() -> cs.catalog().plugin(req0).map(cs::components).filter(l -> !l.isEmpty()).map(l -> l.get(0)).orElse(null));
                 if (r == null) {
                     throw new ToolException("required plugin '" + req0 + "' has no agent, command or skill to run as a step");
                 }
                 picks.add(new Pick(r, r.phase(), Decomposer.purposeOf(r), 0, "required by the caller", List.of()));
-                if (req.subtasks().isEmpty()) {
-                    picks = Decomposer.order(picks, Map.of());
-                }
             }
         }
         if (picks.size() > c.maxSteps()) {
+            if (bySubtask) {
+                throw new ToolException("generate_workflow: " + picks.size() + " subtasks but max_steps is " + c.maxSteps()
+                        + " (one step per subtask): raise max_steps or merge subtasks");
+            }
             List<Pick> keep = new ArrayList<>(picks);
             keep.sort((a, b) -> {
-                int ra = c.required().contains(a.ref().plugin().id()) ? 1 : 0;
-                int rb = c.required().contains(b.ref().plugin().id()) ? 1 : 0;
+                int ra = !a.gap() && c.required().contains(a.ref().plugin().id()) ? 1 : 0;
+                int rb = !b.gap() && c.required().contains(b.ref().plugin().id()) ? 1 : 0;
                 return ra != rb ? rb - ra : Double.compare(b.relevance(), a.relevance());
             });
             Set<Pick> kept = new HashSet<>(keep.subList(0, c.maxSteps()));
@@ -154,11 +161,12 @@ public final class WorkflowGenerator {
         List<Phase> phases = picks.stream().map(Pick::phase).toList();
         List<String> reports = new ArrayList<>();
         for (int i = 0; i < picks.size(); i++) {
-            reports.add(CheckPlanner.reportPath(id, i + 1, picks.get(i).ref().component().name()));
+            Pick p = picks.get(i);
+            reports.add(CheckPlanner.reportPath(id, i + 1, p.gap() ? "direct" : p.ref().component().name()));
         }
         List<DataFlow.Flow> flows = DataFlow.wire(task, phases, reports, ws);
         Set<String> planKeys = new HashSet<>();
-        picks.forEach(p -> planKeys.add(p.ref().key()));
+        picks.stream().filter(p -> !p.gap()).forEach(p -> planKeys.add(p.ref().key()));
         Predicate<Ref> allowed = r -> c.allows(r.plugin());
         List<WorkflowStep> steps = new ArrayList<>();
         for (int i = 0; i < picks.size(); i++) {
@@ -166,20 +174,29 @@ public final class WorkflowGenerator {
             Ref r = p.ref();
             List<String> flags = new ArrayList<>(p.flags());
             flags.addAll(flows.get(i).flags());
-            List<Check> checks = CheckPlanner.forStep(p.phase(), r.component().name(), r.component().description(),
-                    reports.get(i), ws, id);
             Map<String, Object> inputs = new LinkedHashMap<>(flows.get(i).inputs());
             inputs.put("phase", p.phase().id());
+            if (p.gap()) {
+                flags.add("gap: no catalog component fits this step well; Claude does it directly");
+                List<Check> checks = CheckPlanner.forStep(p.phase(), p.purpose(), "", reports.get(i), ws, id);
+                steps.add(new WorkflowStep(i + 1, null, null, null, null, p.purpose(), inputs, flows.get(i).outputs(), checks,
+                        WorkflowStep.RetryStrategy.standard(), WorkflowStep.Fallback.none("a gap: Claude does the step itself"),
+                        flags, true, p.subtask(), p.searched()));
+                continue;
+            }
+            List<Check> checks = CheckPlanner.forStep(p.phase(), r.component().name(), r.component().description(),
+                    reports.get(i), ws, id);
             steps.add(new WorkflowStep(i + 1, r.plugin().id(), r.component().name(), r.component().kind().id(),
                     r.component().invoke(r.plugin().name()), p.purpose(), inputs, flows.get(i).outputs(), checks,
-                    WorkflowStep.RetryStrategy.standard(), Fallbacks.find(cs, r, planKeys, allowed), flags));
+                    WorkflowStep.RetryStrategy.standard(), Fallbacks.find(cs, r, planKeys, allowed), flags, false,
+                    p.subtask(), null));
         }
         for (WorkflowStep s : steps) {
             for (String f : s.flags()) {
-                warnings.add("step " + s.step() + " (" + s.component() + "): " + f);
+                warnings.add("step " + s.step() + " (" + (s.gap() ? "gap" : s.component()) + "): " + f);
             }
         }
-        for (String pid : new LinkedHashSet<>(steps.stream().map(WorkflowStep::plugin).toList())) {
+        for (String pid : pluginIds(steps)) {
             issues.get().issues(pid).stream().limit(3).forEach(i -> warnings.add("known issue of " + pid + " (seen "
                     + i.frequency() + "x): " + i.errorPattern() + (i.fix() != null ? " -> fix: " + i.fix() : "")));
         }
@@ -189,6 +206,11 @@ public final class WorkflowGenerator {
         return new WorkflowSpec(id, task, created, d.method(), d.patternId(), steps, environment(steps, ws, phases),
                 dependencies(steps, ws), CheckPlanner.finalChecks(phases, ws, reports), rollback(ws, phases, id),
                 est[0], basis, Mermaid.flowchart(task, steps), warnings, c.asMap());
+    }
+
+    /** The plugins the steps use, in order, once each (gaps use none). */
+    static List<String> pluginIds(List<WorkflowStep> steps) {
+        return new ArrayList<>(new LinkedHashSet<>(steps.stream().filter(s -> !s.gap()).map(WorkflowStep::plugin).toList()));
     }
 
     static String workflowId(String task) {
@@ -215,6 +237,9 @@ public final class WorkflowGenerator {
         int without = 0;
         Set<String> seen = new HashSet<>();
         for (WorkflowStep s : steps) {
+            if (s.gap()) {
+                continue;
+            }
             Evidence.PluginEvidence e = evidence.get().plugin(s.plugin());
             if (e.uses() > 0) {
                 prod *= Posterior.mean(e.successes(), e.uses());
@@ -236,7 +261,7 @@ public final class WorkflowGenerator {
 
     private static List<String> environment(List<WorkflowStep> steps, Workspace ws, List<Phase> phases) {
         List<String> out = new ArrayList<>();
-        out.add("Claude Code with these plugins enabled: " + String.join(", ", new LinkedHashSet<>(steps.stream().map(WorkflowStep::plugin).toList())));
+        out.add("Claude Code with these plugins enabled: " + String.join(", ", pluginIds(steps)));
         for (Workspace.Build b : ws.builds()) {
             out.add(b.tools() + " (" + b.file() + ")");
         }
@@ -275,7 +300,7 @@ public final class WorkflowGenerator {
     private List<String> dependencies(List<WorkflowStep> steps, Workspace ws) {
         List<String> out = new ArrayList<>();
         Catalog c = catalog.get();
-        for (String pid : new LinkedHashSet<>(steps.stream().map(WorkflowStep::plugin).toList())) {
+        for (String pid : pluginIds(steps)) {
             Plugin p = c.plugin(pid).orElse(null);
             boolean installed = p != null && p.install().installed();
             out.add("plugin " + pid + (p != null && p.version() != null ? " " + p.version() : "")

@@ -3,6 +3,7 @@ package dev.metaorch.workflow;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.annotation.JsonNaming;
 import tools.jackson.databind.PropertyNamingStrategies;
 
@@ -17,11 +18,25 @@ import tools.jackson.databind.PropertyNamingStrategies;
  *                  {@code {"from_step": 1, "output": "project_path"}}
  * @param outputs   output name to a description of what it holds
  * @param flags     problems found while planning, e.g. an input no earlier output satisfies
+ * @param gap       nothing in the catalog fits the step well: {@code plugin}, {@code component}, {@code kind} and
+ *                  {@code invoke} are null and Claude does the step itself ({@code searched} says what was looked for)
+ * @param subtask   the caller's subtask this step serves (1-based), absent when the task was decomposed here
+ * @param searched  for a gap, what was searched and the best that was found; absent otherwise
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record WorkflowStep(int step, String plugin, String component, String kind, String invoke, String purpose,
                            Map<String, Object> inputs, Map<String, Object> outputs, List<Check> validation,
-                           RetryStrategy retryStrategy, Fallback fallback, List<String> flags) {
+                           RetryStrategy retryStrategy, Fallback fallback, List<String> flags, boolean gap,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Integer subtask,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String searched) {
+
+    /** A step with a component, not tied to a caller's subtask. */
+    public WorkflowStep(int step, String plugin, String component, String kind, String invoke, String purpose,
+                        Map<String, Object> inputs, Map<String, Object> outputs, List<Check> validation,
+                        RetryStrategy retryStrategy, Fallback fallback, List<String> flags) {
+        this(step, plugin, component, kind, invoke, purpose, inputs, outputs, validation, retryStrategy, fallback, flags,
+                false, null, null);
+    }
 
     public WorkflowStep {
         inputs = inputs == null ? Map.of() : inputs;

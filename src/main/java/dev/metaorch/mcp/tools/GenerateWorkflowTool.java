@@ -83,6 +83,14 @@ public final class GenerateWorkflowTool implements McpTool {
                 .append(" (").append(s.estimateBasis()).append("). Stored at ").append(path).append("\n\n");
         sb.append("| # | plugin | component | invoke | purpose | checks | fallback |\n|---|---|---|---|---|---|---|\n");
         for (WorkflowStep st : s.steps()) {
+            if (st.gap()) {
+                // nothing in the catalog fits: Claude does the step itself
+                sb.append("| ").append(st.step()).append(" | (none) | (gap) | do it directly | ").append(cell(st.purpose()))
+                        .append(" | ").append(st.validation().stream().map(Check::label).map(GenerateWorkflowTool::cell)
+                                .reduce((x, y) -> x + "; " + y).orElse(""))
+                        .append(" | no catalog component fits: handle this step yourself (").append(cell(st.searched())).append(") |\n");
+                continue;
+            }
             sb.append("| ").append(st.step()).append(" | ").append(st.plugin()).append(" | ").append(st.component()).append(" | `")
                     .append(st.invoke().replace("|", "\\|")).append("` | ").append(cell(st.purpose())).append(" | ")
                     .append(st.validation().stream().map(Check::label).map(GenerateWorkflowTool::cell).reduce((x, y) -> x + "; " + y).orElse(""))
