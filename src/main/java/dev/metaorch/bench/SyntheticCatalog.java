@@ -14,7 +14,7 @@ import dev.metaorch.catalog.Plugin;
 
 /**
  * A large catalog for latency measurements, generated from a real one: words drawn with their real
- * frequencies, component counts and kinds drawn from real plugins, categories from real ones. Seeded, so
+ * frequencies (component bodies of 40-160 words when the real catalog has bodies), component counts and kinds drawn from real plugins, categories from real ones. Seeded, so
  * every run indexes the same catalog.
  */
 public final class SyntheticCatalog {
@@ -25,6 +25,7 @@ public final class SyntheticCatalog {
     public static Catalog generate(Catalog real, int plugins, long seed) {
         Random rnd = new Random(seed);
         List<String> words = new ArrayList<>();
+        List<String> bodyWords = new ArrayList<>();
         List<String> categories = new ArrayList<>();
         for (Plugin p : real.plugins()) {
             addWords(words, p.description());
@@ -35,7 +36,12 @@ public final class SyntheticCatalog {
             for (Component c : p.components()) {
                 addWords(words, c.name().replace('-', ' '));
                 addWords(words, c.description());
+                // a body's first words (what it is for), enough to draw from with real frequencies
+                addWords(bodyWords, c.body().length() > 2000 ? c.body().substring(0, 2000) : c.body());
             }
+        }
+        if (bodyWords.isEmpty()) {
+            bodyWords.addAll(words);
         }
         if (words.isEmpty()) {
             throw new IllegalArgumentException("the real catalog has no words to draw from");
@@ -60,7 +66,10 @@ public final class SyntheticCatalog {
                     continue;
                 }
                 String cname = pick(rnd, words) + "-" + pick(rnd, words);
-                comps.add(Component.of(tc.kind(), cname, sentence(rnd, words, 8 + rnd.nextInt(30))));
+                // a body of 40-160 words when the real one has a body (folders), none for a snapshot
+                Component made = Component.of(tc.kind(), cname, sentence(rnd, words, 8 + rnd.nextInt(30)));
+                comps.add(tc.body().isBlank() ? made
+                        : made.withText(sentence(rnd, bodyWords, 40 + rnd.nextInt(120)), tc.source()));
             }
             List<String> keywords = new ArrayList<>();
             for (int k = rnd.nextInt(5); k > 0; k--) {
