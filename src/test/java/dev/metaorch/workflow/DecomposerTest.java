@@ -66,6 +66,23 @@ class DecomposerTest {
     }
 
     @Test
+    void thePlannerAndRecommendRankTheSameComponentsForTheSameText() {
+        Catalog c = catalog();
+        dev.metaorch.recommend.RelevanceIndex idx = dev.metaorch.recommend.RelevanceIndex.of(c);
+        for (String task : List.of("scan our npm dependencies for vulnerable packages", "write a changelog from the commits",
+                "set up GitHub Actions CI pipelines")) {
+            WorkflowSpec s = plan(c, task, List.of(task), null);
+            dev.metaorch.recommend.ComponentHit best = idx.searchComponents(task, task, CatalogSearch.INVOCABLE, null, 1).get(0);
+            assertEquals(best.component().name(), s.steps().get(0).component(), task);
+            // recommend_plugins names the same component first for its plugin
+            dev.metaorch.recommend.Recommender.Recommendation top = new dev.metaorch.recommend.Recommender(idx, Evidence.NONE)
+                    .recommend(dev.metaorch.recommend.Recommender.Request.of(task, 1)).get(0);
+            assertEquals(best.plugin().id(), top.hit().plugin().id(), task);
+            assertEquals(best.component().name(), top.components().get(0).component().name(), task);
+        }
+    }
+
+    @Test
     void theUsersOrderIsKeptStepByStep() {
         assertEquals(List.of("dependency-scanner", "dependency-updater"),
                 components(plan(catalog(), "scan our npm dependencies for vulnerable packages and update them", List.of(), null)));
