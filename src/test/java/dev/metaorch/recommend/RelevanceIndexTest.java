@@ -56,7 +56,7 @@ class RelevanceIndexTest {
                     + "everything here talks to " + v + " through its public API.";
             ps.add(plugin(l + "-pack", "m1", "Skills for building on " + v + " with GitHub Actions CI pipelines", "vendor",
                     Component.of(ComponentKind.SKILL, l + "-ci-integration",
-                            "Set up GitHub Actions CI pipelines that run the tests of " + v + " integrations")
+                            "Configure CI for " + v + " integrations: GitHub Actions pipelines that set up and run the tests")
                             .withText(prose, "skills/" + l + "-ci-integration/SKILL.md"),
                     Component.of(ComponentKind.SKILL, l + "-deploy-integration", "Deploy services that call " + v)
                             .withText(prose, "skills/" + l + "-deploy-integration/SKILL.md"),
@@ -64,8 +64,8 @@ class RelevanceIndexTest {
                             .withText(prose, "skills/" + l + "-auth-setup/SKILL.md")));
         }
         ps.add(plugin("ci-pipelines", "m1", "Continuous integration for any project", "devops",
-                agent("ci-author", "Writes CI pipelines that run the tests",
-                        "Writes workflow files for GitHub Actions: jobs, caching, matrix builds.")));
+                agent("ci-author", "Sets up CI pipelines that run the tests",
+                        "Writes GitHub Actions workflow files: jobs, caching, matrix builds.")));
         return catalog(ps.toArray(Plugin[]::new));
     }
 
@@ -76,7 +76,8 @@ class RelevanceIndexTest {
         RelevanceIndex idx = RelevanceIndex.build(c);
         assertEquals(List.of("acmecloud"), idx.subjects(c.plugin("acmecloud-pack@m1").orElseThrow()));
         assertEquals(List.of(), idx.subjects(c.plugin("ci-pipelines@m1").orElseThrow()));
-        // control: without specificity the vendor packs' templated skills win on words alone
+        // control: without specificity a vendor pack (its name, description and templated skills all say CI and
+        // GitHub Actions) wins on words alone
         RelevanceIndex off = RelevanceIndex.build(c, RelevanceConfig.DEFAULT.with("specific", 1));
         assertTrue(off.rankIds(generic, 1).get(0).endsWith("-pack@m1"), off.rankIds(generic, 4).toString());
 
