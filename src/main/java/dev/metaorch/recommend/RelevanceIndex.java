@@ -187,7 +187,8 @@ public final class RelevanceIndex {
         }
         this.twins = tw;
         IndexReader pr = pluginSearcher.getIndexReader();
-        this.specificity = Specificity.of(plugins, compPlugin, compIndex, this::nameTerm, t -> pluginDf(pr, t),
+        this.specificity = Specificity.of(plugins, compPlugin, compIndex, this::nameTerm,
+                text -> QueryTerms.tokens(analyzer, DESC, text), t -> pluginDf(pr, t),
                 config.specificDf());
     }
 

@@ -61,6 +61,16 @@ final class Specificity {
     @SuppressWarnings("unchecked")
     static Specificity of(List<Plugin> catalog, int[] compPlugin, int[] compIndex, Function<String, String> term,
                           ToIntFunction<String> df, double dfShare) {
+        return of(catalog, compPlugin, compIndex, term, w -> List.of(), df, dfShare);
+    }
+
+    /**
+     * @param analyze the index terms of a text; a specific plugin's rare description terms (mentioned by at most
+     *                {@code dfShare} of the plugins) say what its subject involves, so a request that uses one of them
+     *                involves the subject even without naming it ("Agent Engine" for a Vertex AI pack)
+     */
+    static Specificity of(List<Plugin> catalog, int[] compPlugin, int[] compIndex, Function<String, String> term,
+                          Function<String, List<String>> analyze, ToIntFunction<String> df, double dfShare) {
         Set<String> candidates = new LinkedHashSet<>();
         for (Plugin p : catalog) {
             candidates.addAll(words(p.name()));
@@ -107,6 +117,14 @@ final class Specificity {
                     terms.add(named.get(w));
                 }
             }
+            if (!terms.isEmpty()) {
+                for (String t : analyze.apply(p.description())) {
+                    int d = df.applyAsInt(t);
+                    if (d > 0 && d <= maxDf) {
+                        terms.add(t);
+                    }
+                }
+            }
             pl[ord] = terms.isEmpty() ? NONE : terms.toArray(NONE);
             sf[ord] = List.copyOf(subj);
         }
@@ -114,10 +132,21 @@ final class Specificity {
         for (int doc = 0; doc < compPlugin.length; doc++) {
             Set<String> terms = new LinkedHashSet<>(List.of(pl[compPlugin[doc]]));
             if (compIndex[doc] >= 0) {
-                for (String w : words(catalog.get(compPlugin[doc]).components().get(compIndex[doc]).name())) {
+                Component c = catalog.get(compPlugin[doc]).components().get(compIndex[doc]);
+                boolean own = false;
+                for (String w : words(c.name())) {
                     String t = named.get(w);
                     if (t != null) {
                         terms.add(t);
+                        own = true;
+                    }
+                }
+                if (own || !terms.isEmpty()) {
+                    for (String t : analyze.apply(c.description())) {
+                        int d = df.applyAsInt(t);
+                        if (d > 0 && d <= maxDf) {
+                            terms.add(t);
+                        }
                     }
                 }
             }
