@@ -104,20 +104,7 @@ public final class RecommendBench {
         int outcomes = opts.intValue("outcomes", 1, 100_000, 300);
         boolean cv = !opts.flag("quick");
         boolean show = opts.flag("show");
-        RelevanceConfig config = RelevanceConfig.DEFAULT;
-        if (opts.value("set") != null) {
-            for (String kv : opts.value("set").split(",")) {
-                String[] p = kv.split("=", 2);
-                if (p.length != 2) {
-                    throw new Options.UsageException("--set takes name=value[,name=value...], not '" + kv + "'");
-                }
-                try {
-                    config = config.with(p[0].trim(), Double.parseDouble(p[1].trim()));
-                } catch (IllegalArgumentException e) {
-                    throw new Options.UsageException(e.getMessage());
-                }
-            }
-        }
+        RelevanceConfig config = changed(RelevanceConfig.DEFAULT, opts.value("set") == null ? "" : opts.value("set"));
         if (!setting.equals("folders") && !Files.exists(catalogDir)) {
             throw new Options.UsageException("catalog " + catalogDir.toAbsolutePath() + " not found (use --catalog DIR)");
         }
@@ -210,23 +197,24 @@ public final class RecommendBench {
         }
         row(out, "seed-overlap", evaluate(qs, q -> ids(seed.search(q, DEPTH))));
         Map<String, RelevanceIndex> ablated = new LinkedHashMap<>();
-        for (Object[] a : cv ? ABLATIONS : new Object[0][]) {
-            RelevanceConfig cfg = config.with((String) a[1], ((Number) a[2]).doubleValue());
+        for (String[] a : cv ? ABLATIONS : new String[0][]) {
+            RelevanceConfig cfg = changed(config, a[1]);
             if (cfg.equals(config)) {
                 continue;
             }
             RelevanceIndex ix = RelevanceIndex.build(c, cfg);
-            ablated.put((String) a[0], ix);
-            row(out, (String) a[0], evaluate(qs, q -> ix.rankIds(q, DEPTH)));
+            ablated.put(a[0] + " (" + a[1] + ")", ix);
+            row(out, a[0] + " (" + a[1] + ")", evaluate(qs, q -> ix.rankIds(q, DEPTH)));
         }
         RankingMetrics base = mf != null ? mf : mb;
         out.printf(Locale.ROOT, "%nnDCG@10 recommend_plugins / %s: %.2fx; / bm25: %.2fx%n", mf != null ? "bm25-fulltext" : "bm25",
                 base.ndcg10() == 0 ? 0 : mo.ndcg10() / base.ndcg10(), mb.ndcg10() == 0 ? 0 : mo.ndcg10() / mb.ndcg10());
         if (cv) {
-            double[] r = crossValidated(c, config, qs, CV_GRID);
+            double[] r = crossValidated(c, config, qs, tasks, CV_GRID);
             out.printf(Locale.ROOT, "5-fold cross-validated ranking (settings picked among %d on 4 folds, scored on the 5th): "
-                    + "nDCG@10 %.3f, hit@1 %.3f (default %.3f / %.3f); the default won %d of 5 folds%n", CV_GRID.length,
-                    r[0], r[1], mr.ndcg10(), mr.hit1(), (int) r[2]);
+                    + "requests nDCG@10 %.3f, hit@1 %.3f (default %.3f / %.3f), the default won %d of 5 folds; realistic "
+                    + "tasks nDCG@10 %.3f, hit@1 %.3f, the default won %d of 5 folds%n", CV_GRID.length,
+                    r[0], r[1], mr.ndcg10(), mr.hit1(), (int) r[2], r[3], r[4], (int) r[5]);
         }
         out.println(WordCoverage.describe(new WordCoverage(c).count(qs, q -> ours(ours, q, 1))));
         if (!tasks.isEmpty()) {
@@ -273,42 +261,76 @@ public final class RecommendBench {
         return m;
     }
 
-    /** Ablation rows: one part of the model switched off (or changed) at a time. */
-    static final Object[][] ABLATIONS = {
-            {"without component ranking", "componentRanker", 0},
-            {"without bodies (plugin and component)", "bodies", 0},
-            {"without component bodies", "cBody", 0},
-            {"without README", "readme", 0},
-            {"without marketplace docs", "docs", 0},
-            {"without example requests", "examples", 0},
-            {"without word pairs", "pairs", 0},
-            {"without specificity", "specific", 1},
-            {"without request stop words", "queryStop", 0},
+    /** Ablation rows: one part of the model switched off (or changed) at a time, as name=value changes. */
+    static final String[][] ABLATIONS = {
+            {"without the whole-text ranking", "fullRanker=0"},
+            {"without component ranking", "componentRanker=0"},
+            {"without component bodies", "cBody=0"},
+            {"with README, bodies and docs as fields of their own too", "readme=0.3,bodies=0.3,docs=0.3"},
+            {"without example requests", "examples=0,cExamples=0"},
+            {"without word pairs", "pairs=0"},
+            {"without specificity", "specific=1"},
+            {"without request stop words", "queryStop=0"},
     };
 
-    /** Settings the cross-validation chooses among: the default and single changes of its main knobs. */
-    static final Object[][] CV_GRID = {{"specific", 0.3}, {"specific", 0.6}, {"specific", 1}, {"fullRanker", 0.5}, {"fullRanker", 2}, {"bLong", 0.75}, {"bodies", 0.15},
-            {"bodies", 0.6}, {"readme", 0.6}, {"cBody", 0.6}, {"cBody", 0.15}, {"componentRanker", 0.5},
-            {"componentRanker", 1.5}, {"examples", 0.35}, {"rrfK", 20}};
+    /** Settings the cross-validation chooses among: the default (first) and single changes of its main knobs. */
+    static final String[] CV_GRID = {"", "specific=0.6", "specific=1", "fullRanker=0.5", "fullRanker=2", "bLong=0.75",
+            "cBody=0.15", "cBody=0.6", "componentRanker=0.5", "componentRanker=1.5", "examples=0.35", "rrfK=20",
+            "bodies=0.3"};
+
+    /** {@code config} with the changes of {@code changes} ("name=value,name=value"; empty: none). */
+    static RelevanceConfig changed(RelevanceConfig config, String changes) {
+        RelevanceConfig out = config;
+        for (String kv : changes.split(",")) {
+            if (kv.isBlank()) {
+                continue;
+            }
+            String[] p = kv.split("=", 2);
+            if (p.length != 2) {
+                throw new Options.UsageException("a setting change is name=value, not '" + kv + "'");
+            }
+            try {
+                out = out.with(p[0].trim(), Double.parseDouble(p[1].trim()));
+            } catch (IllegalArgumentException e) {
+                throw new Options.UsageException(e.getMessage());
+            }
+        }
+        return out;
+    }
 
     /**
-     * Held-out estimate of the model's quality: queries split into 5 interleaved folds; for each fold the
-     * setting with the best mean nDCG@10 on the other four is scored on it. Returns mean nDCG@10, hit@1 and the
-     * number of folds the default (the first setting) won.
+     * Held-out estimates of the model's quality on the requests and on the realistic tasks: each set split into 5
+     * interleaved folds; for each fold the setting with the best mean nDCG@10 on the other four (of the same set) is
+     * scored on it. Returns, per set, mean nDCG@10, hit@1 and the number of folds the default (the first setting)
+     * won: {requests..., tasks...}.
      */
-    static double[] crossValidated(Catalog c, RelevanceConfig config, List<DevQueries> qs, Object[][] grid) {
+    static double[] crossValidated(Catalog c, RelevanceConfig config, List<DevQueries> qs, List<RealisticTasks> tasks,
+                                   String[] grid) {
         double[][] ndcg = new double[grid.length][qs.size()];
         double[][] hit = new double[grid.length][qs.size()];
+        double[][] tNdcg = new double[grid.length][tasks.size()];
+        double[][] tHit = new double[grid.length][tasks.size()];
         for (int k = 0; k < grid.length; k++) {
-            RelevanceIndex ix = k == 0 ? RelevanceIndex.build(c, config) : RelevanceIndex.build(c, config.with((String) grid[k][0],
-                    ((Number) grid[k][1]).doubleValue()));
+            RelevanceIndex ix = RelevanceIndex.build(c, changed(config, grid[k]));
             for (int i = 0; i < qs.size(); i++) {
                 RankingMetrics m = RankingMetrics.of(ix.rankIds(qs.get(i).query(), DEPTH), qs.get(i).relevant(),
                         qs.get(i).relevance());
                 ndcg[k][i] = m.ndcg10();
                 hit[k][i] = m.hit1();
             }
+            for (int i = 0; i < tasks.size(); i++) {
+                GradedMetrics m = GradedMetrics.of(c, tasks.get(i), ix.rankIds(tasks.get(i).task(), 10));
+                tNdcg[k][i] = m.ndcg10();
+                tHit[k][i] = m.hit1();
+            }
         }
+        double[] r = folds(ndcg, hit);
+        double[] t = tasks.isEmpty() ? new double[3] : folds(tNdcg, tHit);
+        return new double[] {r[0], r[1], r[2], t[0], t[1], t[2]};
+    }
+
+    private static double[] folds(double[][] ndcg, double[][] hit) {
+        int n = ndcg[0].length;
         int folds = 5;
         double nd = 0;
         double h1 = 0;
@@ -316,9 +338,9 @@ public final class RecommendBench {
         for (int f = 0; f < folds; f++) {
             int best = 0;
             double bestSum = -1;
-            for (int k = 0; k < grid.length; k++) {
+            for (int k = 0; k < ndcg.length; k++) {
                 double sum = 0;
-                for (int i = 0; i < qs.size(); i++) {
+                for (int i = 0; i < n; i++) {
                     if (i % folds != f) {
                         sum += ndcg[k][i];
                     }
@@ -331,12 +353,12 @@ public final class RecommendBench {
             if (best == 0) {
                 defaultWon++;
             }
-            for (int i = f; i < qs.size(); i += folds) {
+            for (int i = f; i < n; i += folds) {
                 nd += ndcg[best][i];
                 h1 += hit[best][i];
             }
         }
-        return new double[] {nd / qs.size(), h1 / qs.size(), defaultWon};
+        return new double[] {nd / n, h1 / n, defaultWon};
     }
 
     static long components(Catalog c) {

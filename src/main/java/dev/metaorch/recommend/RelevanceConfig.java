@@ -131,7 +131,7 @@ public record RelevanceConfig(double pluginName, double pluginDesc, double compo
 
     /** Declared after the settings table, which its validation reads. */
     public static final RelevanceConfig DEFAULT = new RelevanceConfig(
-            1.0, 1.0, 0.5, 0.5, 0.7, 0.3, 0.3, 0.3, 1.2, 0.5,
+            1.0, 1.0, 0.5, 0.5, 0.7, 0.0, 0.0, 0.0, 1.2, 0.5,
             1.0, 1.0, 1.0, 0.7, 0.3, 0.3,
             1.0, 0.1, 0.5, 60, 50,
             4000, 8000, 0.3, 0.05, true, 0, 1);

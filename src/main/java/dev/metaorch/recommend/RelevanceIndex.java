@@ -114,7 +114,7 @@ public final class RelevanceIndex {
     private static final Set<String> LONG = Set.of(README, BODIES, DOCS, CBODY, FULL);
     /** The plugin fields a query word is looked for in, to say how strongly a plugin covers a request. */
     private static final String[] SHORT_FIELDS = {NAME, DESC, CNAMES, CDESCS, EXAMPLES};
-    private static final String[] LONG_FIELDS = {README, BODIES, DOCS};
+    private static final String[] LONG_FIELDS = {README, BODIES, DOCS, FULL};
     private static final String[] COMPONENT_SHORT = {CNAME, CDESC, CEX};
     private static final String[] COMPONENT_LONG = {CBODY};
     /** What a word found only in long text (a body, a README) counts for in coverage, against a short field's 1. */
@@ -202,7 +202,7 @@ public final class RelevanceIndex {
     private static int pluginDf(IndexReader r, String term) {
         int df = 0;
         try {
-            for (String f : new String[] {NAME, DESC, CNAMES, CDESCS, EXAMPLES, README, BODIES, DOCS}) {
+            for (String f : new String[] {NAME, DESC, CNAMES, CDESCS, EXAMPLES, README, BODIES, DOCS, FULL}) {
                 df = Math.max(df, r.docFreq(new Term(f, term)));
             }
         } catch (IOException e) {
@@ -400,11 +400,20 @@ public final class RelevanceIndex {
                 text(d, CNAMES, names.toString());
                 text(d, CDESCS, descs.toString());
                 text(d, EXAMPLES, PluginText.examples(p));
-                text(d, README, cut(p.readme(), config.readmeChars()));
-                text(d, BODIES, bodies.toString());
-                text(d, DOCS, p.docs());
-                text(d, FULL, p.name() + "\n" + descriptionText(p) + "\n" + names + descs + PluginText.examples(p) + "\n"
-                        + p.readme() + "\n" + bodies + p.docs());
+                // a field no query reads is not built (its text still reaches the whole-text field)
+                if (config.readme() > 0) {
+                    text(d, README, cut(p.readme(), config.readmeChars()));
+                }
+                if (config.bodies() > 0) {
+                    text(d, BODIES, bodies.toString());
+                }
+                if (config.docs() > 0) {
+                    text(d, DOCS, p.docs());
+                }
+                if (config.full() > 0 || config.fullRanker() > 0) {
+                    text(d, FULL, p.name() + "\n" + descriptionText(p) + "\n" + names + descs + PluginText.examples(p) + "\n"
+                            + cut(p.readme(), config.readmeChars()) + "\n" + bodies + p.docs());
+                }
                 if (config.pairs() > 0) {
                     // word order evidence from the short texts only: a body's pairs say little
                     text(d, PAIRS, bigrams(analyzer, p.name() + "\n" + p.description() + "\n" + names + descs
@@ -739,7 +748,7 @@ public final class RelevanceIndex {
      */
     Map<Integer, Double> pluginCoverage(Collection<Integer> ords, Set<String> own) {
         Map<String, Double> idf = idf(pluginSearcher.getIndexReader(), own, NAME, DESC, CNAMES, CDESCS, EXAMPLES,
-                README, BODIES, DOCS);
+                README, BODIES, DOCS, FULL);
         Map<Integer, List<String>> inShort = termsIn(pluginSearcher, ords, own, SHORT_FIELDS);
         Map<Integer, List<String>> inLong = termsIn(pluginSearcher, ords, own, LONG_FIELDS);
         Map<Integer, Double> out = new HashMap<>();
@@ -1128,6 +1137,18 @@ public final class RelevanceIndex {
                     out.computeIfAbsent(ord, k -> new ArrayList<>())
                             .add(new PluginHit.Match(f[0], m.stream().map(q::word).toList()));
                 }
+            }
+        }
+        // words found only in the long texts, when those are indexed as the whole text alone
+        Map<Integer, List<String>> whole = termsIn(pluginSearcher, ords, q.ownTerms(), FULL);
+        for (int ord : ords) {
+            Set<String> shown = new HashSet<>();
+            out.getOrDefault(ord, List.of()).forEach(m -> shown.addAll(m.terms()));
+            List<String> rest = whole.getOrDefault(ord, List.of()).stream().map(q::word).filter(w -> !shown.contains(w))
+                    .toList();
+            if (!rest.isEmpty()) {
+                out.computeIfAbsent(ord, k -> new ArrayList<>()).add(new PluginHit.Match("README, component texts or docs",
+                        rest));
             }
         }
         return out;

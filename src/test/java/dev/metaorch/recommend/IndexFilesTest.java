@@ -116,7 +116,7 @@ class IndexFilesTest {
                 RecommenderTest.plugin("db-tuner", "beta", "Database helpers", "database",
                         Component.of(ComponentKind.COMMAND, "explain", "Explains and tunes slow SQL queries"))));
         assertNotEquals(key, IndexFiles.key(changed, RelevanceConfig.DEFAULT), "one changed description");
-        assertNotEquals(key, IndexFiles.key(c, RelevanceConfig.DEFAULT.with("bodies", 0)), "other settings");
+        assertNotEquals(key, IndexFiles.key(c, RelevanceConfig.DEFAULT.with("pairs", 0)), "other settings");
     }
 
     @Test
