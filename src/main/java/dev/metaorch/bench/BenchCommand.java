@@ -34,7 +34,7 @@ public final class BenchCommand {
             }
             case "startup" -> {
                 java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.cli.Commands.SHARED);
-                known.addAll(java.util.Set.of("runs", "launcher"));
+                known.addAll(java.util.Set.of("runs", "launcher", "marketplace"));
                 opts.allow(known);
                 yield StartupBench.command(opts, out);
             }

@@ -69,14 +69,21 @@ public final class StartupBench {
             throw new ToolException("launcher " + launcher + " not found or not executable (it comes with the plugin package; "
                     + "give another with --launcher PATH)");
         }
-        List<String> catalogs = opts.all("catalog").isEmpty()
-                ? List.of(repo.resolveSibling("shared").resolve("catalog").toString()) : opts.all("catalog");
+        // what the server reads: snapshots named with --catalog, folders with --marketplace, by default the
+        // marketplace folders of ../shared/marketplaces (full text, as a user's machine has them)
+        List<String> catalogs = opts.all("catalog");
+        List<String> markets = new ArrayList<>(opts.all("marketplace"));
+        if (catalogs.isEmpty() && markets.isEmpty()) {
+            RecommendBench.marketplaceFolders(repo.resolveSibling("shared").resolve("marketplaces"))
+                    .forEach(d -> markets.add(d.toString()));
+        }
         Path work = Files.createTempDirectory("meta-orch-bench-startup");
         try {
             Path cache = work.resolve("archive-cache");
             Map<String, String> env = Map.of("META_ORCH_CACHE_DIR", cache.toString());
             List<String> serve = new ArrayList<>(List.of(launcher.toString(), "serve"));
             catalogs.forEach(c -> serve.addAll(List.of("--catalog", c)));
+            markets.forEach(m -> serve.addAll(List.of("--marketplace", m)));
             serve.addAll(List.of("--home", work.resolve("home").toString()));
 
             // Warm-up: the first launch starts the archive training; wait for it, then one launch that maps it.
@@ -105,13 +112,13 @@ public final class StartupBench {
                     // a first start over a new catalog (or a new jar): the index is built, then kept
                     ScratchDirs.deleteTree(keptIndex);
                     recommendCold.add(session(serve, env, work, "recommend_plugins", task));
-                    awaitKeptIndex(keptIndex, Duration.ofSeconds(20));
+                    awaitKeptIndex(keptIndex, Duration.ofSeconds(120));
                     // the usual start: the index kept by an earlier server over the same catalog is opened
                     recommend.add(session(serve, env, work, "recommend_plugins", task));
                 }
                 reference.add(session(List.of(ref.toString()), refEnv, work, "read_graph", Map.of()));
             }
-            Map<String, Object> report = report(runs, launcher, archive, catalogs, catalogStatus, recommend, recommendCold,
+            Map<String, Object> report = report(runs, launcher, archive, catalogs.isEmpty() ? markets : catalogs, catalogStatus, recommend, recommendCold,
                     reference, hasRecommend);
             out.println(opts.flag("json") ? Json.write(report) : table(report));
             return 0;
