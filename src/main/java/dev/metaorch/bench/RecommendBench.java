@@ -207,8 +207,12 @@ public final class RecommendBench {
             row(out, a[0] + " (" + a[1] + ")", evaluate(qs, q -> ix.rankIds(q, DEPTH)));
         }
         RankingMetrics base = mf != null ? mf : mb;
-        out.printf(Locale.ROOT, "%nnDCG@10 recommend_plugins / %s: %.2fx; / bm25: %.2fx%n", mf != null ? "bm25-fulltext" : "bm25",
-                base.ndcg10() == 0 ? 0 : mo.ndcg10() / base.ndcg10(), mb.ndcg10() == 0 ? 0 : mo.ndcg10() / mb.ndcg10());
+        if (mf != null) {
+            out.printf(Locale.ROOT, "%nnDCG@10 recommend_plugins / bm25-fulltext: %.2fx; / bm25: %.2fx%n",
+                    base.ndcg10() == 0 ? 0 : mo.ndcg10() / base.ndcg10(), mb.ndcg10() == 0 ? 0 : mo.ndcg10() / mb.ndcg10());
+        } else {
+            out.printf(Locale.ROOT, "%nnDCG@10 recommend_plugins / bm25: %.2fx%n", mb.ndcg10() == 0 ? 0 : mo.ndcg10() / mb.ndcg10());
+        }
         if (cv) {
             double[] r = crossValidated(c, config, qs, tasks, CV_GRID);
             out.printf(Locale.ROOT, "5-fold cross-validated ranking (settings picked among %d on 4 folds, scored on the 5th): "
