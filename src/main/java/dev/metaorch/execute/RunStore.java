@@ -883,23 +883,32 @@ public final class RunStore {
     }
 
     /**
-     * A finished run as the learner sees it (record_outcome reads this). A run still going, or rolled back
-     * before it finished, has no outcome yet.
+     * A finished run as the learner sees it (record_outcome reads this). A run still going has no outcome yet.
+     * Its steps are the plan's steps, so the run counts for the pattern of the sequence it was planned as,
+     * however it went. A step that ran a fallback gives two results: the planned component's, a failure with
+     * its error, then the fallback's; the learner counts the fallback's outcome for the planned step (and each
+     * plugin's own metrics get their own result). A run whose workspace was rolled back (before or after it
+     * finished) is a failure: what it did was undone.
      */
     @SuppressWarnings("unchecked")
     public Outcome outcome(String runId) {
         Ids.check("run_id", runId);
         RunState r = load(runId);
-        if (RunState.RUNNING.equals(r.status) || RunState.DAMAGED.equals(r.status) || r.result == null) {
+        boolean rolledBack = RunState.ROLLED_BACK.equals(r.status) || !r.rollbacks.isEmpty();
+        if (RunState.RUNNING.equals(r.status) || RunState.DAMAGED.equals(r.status) || (r.result == null && !rolledBack)) {
             throw new ToolException("run " + runId + " is " + r.status.replace('_', ' ')
-                    + "; only a completed or escalated run has an outcome to record");
+                    + "; only a completed, escalated or rolled-back run has an outcome to record");
         }
         List<Outcome.StepResult> steps = new ArrayList<>();
         for (RunState.StepState st : r.steps.values()) {
             if (st.attempts.isEmpty()) {
                 continue;
             }
-            Map<String, Object> last = st.attempts.get(st.attempts.size() - 1);
+            WorkflowStep planned = r.spec == null ? null
+                    : r.spec.steps().stream().filter(w -> w.step() == st.step).findFirst().orElse(null);
+            Map<String, Object> first = st.attempts.get(0);
+            String plugin = planned != null && planned.plugin() != null ? planned.plugin() : stringOrNull(first.get("plugin"));
+            String component = planned != null && planned.plugin() != null ? planned.component() : stringOrNull(first.get("component"));
             boolean ok = "succeeded".equals(st.status);
             String fix = null;
             for (Map<String, Object> a : st.attempts) {
@@ -907,21 +916,62 @@ public final class RunStore {
                     fix = String.valueOf(f.get("fix"));
                 }
             }
-            String lastError = null;
+            // The error of each path (planned component, fallback) is the caller's own text when it gave one (the
+            // server's check text is what the run saw, not what went wrong); the failed check goes beside it.
+            // [0] error, [1] failed checks, [2] set when [0] is the caller's text
+            String[] primary = new String[3];
+            String[] viaFb = new String[3];
+            Map<String, Object> fallback = null;
             for (Map<String, Object> a : st.attempts) {
-                Object err = a.get("failure");
-                if (err != null) {
-                    lastError = String.valueOf(err);
+                boolean viaFallback = "fallback".equals(a.get("via"));
+                if (viaFallback) {
+                    fallback = a;
+                }
+                if (a.get("failure") != null) {
+                    String[] into = viaFallback ? viaFb : primary;
+                    Object callerError = a.get("error");
+                    boolean fromCaller = callerError instanceof String ce && !ce.isBlank();
+                    String failedChecks = failedChecks(a.get("checks"));
+                    if (fromCaller) {
+                        into[0] = (String) callerError;
+                        into[2] = "caller";
+                    } else if (into[2] == null) {
+                        into[0] = String.valueOf(a.get("failure"));
+                    }
+                    if (failedChecks != null) {
+                        into[1] = failedChecks;
+                    }
                 }
             }
             // A missing value stays null: the text "null" would become part of the pattern's sequence identity.
-            steps.add(new Outcome.StepResult(st.step, stringOrNull(last.get("plugin")), stringOrNull(last.get("component")),
-                    ok ? "success" : "failure", st.reportedMs(), lastError,
-                    ok ? fix : null));
+            if (fallback == null) {
+                steps.add(new Outcome.StepResult(st.step, plugin, component, ok ? "success" : "failure", st.reportedMs(),
+                        primary[0], ok ? fix : null, primary[1]));
+            } else {
+                steps.add(new Outcome.StepResult(st.step, plugin, component, "failure", 0, primary[0], null, primary[1]));
+                steps.add(new Outcome.StepResult(st.step, stringOrNull(fallback.get("plugin")), stringOrNull(fallback.get("component")),
+                        ok ? "success" : "failure", st.reportedMs(), viaFb[0], ok ? fix : null, viaFb[1]));
+            }
         }
-        long ms = r.completedAt != null ? Duration.between(Instant.parse(r.startedAt), Instant.parse(r.completedAt)).toMillis() : 0;
-        String status = "success".equals(r.result.get("status")) ? "success" : "failure";
+        String end = r.completedAt != null ? r.completedAt : r.updatedAt;
+        long ms = end != null ? Duration.between(Instant.parse(r.startedAt), Instant.parse(end)).toMillis() : 0;
+        String status = !rolledBack && "success".equals(r.result.get("status")) ? "success" : "failure";
         return new Outcome(r.runId, r.patternId, r.workflowId, r.task, status, ms, r.startedAt, r.completedAt, steps);
+    }
+
+    /** The failed checks of one attempt as "label: first line of what was seen"; null when none failed. */
+    private static String failedChecks(Object checks) {
+        if (!(checks instanceof List<?> l)) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : l) {
+            if (o instanceof Map<?, ?> m && !Boolean.TRUE.equals(m.get("passed"))) {
+                CheckResult c = CheckResult.fromMap(m);
+                out.add(c.label() + ": " + firstLine(c.detail()));
+            }
+        }
+        return out.isEmpty() ? null : String.join("; ", out);
     }
 
     private static String stringOrNull(Object o) {

@@ -160,9 +160,13 @@ class RunStoreTest {
         assertEquals(id, o.executionId());
         assertTrue(o.success());
         assertEquals("fastapi-jwt", o.patternId());
-        assertEquals(3, o.steps().size());
-        assertEquals("oauth2@demo", o.steps().get(1).plugin());
-        assertEquals("pip install python-jose", o.steps().get(1).fixApplied());
+        // step 2 ran its fallback: the planned component's failure, then the fallback's outcome under the same step
+        assertEquals(4, o.steps().size());
+        assertEquals("jwt-auth@demo", o.steps().get(1).plugin());
+        assertEquals("failure", o.steps().get(1).status());
+        assertEquals(2, o.steps().get(2).step());
+        assertEquals("oauth2@demo", o.steps().get(2).plugin());
+        assertEquals("pip install python-jose", o.steps().get(2).fixApplied());
         assertEquals(3 * 1200, o.steps().get(0).durationMs());
 
         Map<String, Object> status = runs.status(id);
