@@ -233,7 +233,7 @@ public final class RunStore {
             List<CheckResult> results = runChecks(ws, step.validation(), "step " + pos + "/" + total + " (" + who + ")",
                     requiredOutputs(run.spec, step, report.outputs()), ctx);
             checks.addAll(results);
-            List<CheckResult> failed = results.stream().filter(c -> !c.passed()).toList();
+            List<CheckResult> failed = results.stream().filter(CheckResult::failed).toList();
             error = failed.isEmpty() ? null : "validation failed: " + String.join("; ",
                     failed.stream().map(c -> c.label() + ": " + firstLine(c.detail())).toList());
         } else {
@@ -295,16 +295,61 @@ public final class RunStore {
                 out.put("message", "success".equals(result.get("status"))
                         ? "workflow complete: every step and the final validation passed"
                         : "every step passed but the final validation failed: "
-                        + String.join("; ", fin.stream().filter(c -> !c.passed()).map(c -> c.label() + ": " + firstLine(c.detail())).toList()));
+                        + String.join("; ", fin.stream().filter(CheckResult::failed).map(c -> c.label() + ": " + firstLine(c.detail())).toList()));
                 out.put("result", result);
             }
         } else {
             decideFailure(run, step, st, attempt, via, awaiting, error, checks, e, out);
         }
+        noteUnverified(checks, e, out);
         append(run.runId, e);
         ctx.log("info", "run " + run.runId + " step " + step.step() + " attempt " + attempt
                 + ": " + e.get("decision"));
         return out;
+    }
+
+    /**
+     * Checks that could not run (a program off the allowlist or not installed) leave the step unverified, never
+     * failed: the answer lists them with the one config.yaml line that would let them all run.
+     */
+    private void noteUnverified(List<CheckResult> checks, Map<String, Object> e, Map<String, Object> out) {
+        List<CheckResult> unverified = new ArrayList<>(checks.stream().filter(CheckResult::unverified).toList());
+        if (e.get("final_validation") instanceof List<?> fin) {
+            for (Object o : fin) {
+                if (o instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("unverified"))) {
+                    unverified.add(CheckResult.fromMap(m));
+                }
+            }
+        }
+        if (unverified.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> list = new ArrayList<>();
+        java.util.LinkedHashSet<String> programs = new java.util.LinkedHashSet<>();
+        for (CheckResult c : unverified) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("check", c.label());
+            m.put("why", firstLine(c.detail()));
+            m.put("allow", c.allow());
+            list.add(m);
+            if (c.allow() != null && c.allow().startsWith("allowed_programs: [") && c.allow().endsWith("]")) {
+                for (String prog : c.allow().substring("allowed_programs: [".length(), c.allow().length() - 1).split(", ")) {
+                    programs.add(prog);
+                }
+            }
+        }
+        out.put("unverified", list);
+        String line = programs.isEmpty() ? null : CheckRunner.allowLine(List.of(), programs);
+        if (line != null) {
+            out.put("allow", line);
+        }
+        String note = unverified.size() + " check(s) could not run and are unverified ("
+                + String.join("; ", unverified.stream().map(CheckResult::label).toList()) + ")"
+                + (line != null ? "; to run them, put '" + line + "' " + CheckRunner.allowWhere(settings.configFile()) : "")
+                + (unverified.stream().anyMatch(c -> c.allow() != null && c.allow().startsWith("install "))
+                ? "; install the programs that are missing" : "");
+        out.put("message", out.get("message") == null ? note : out.get("message") + ". " + note);
+        e.put("unverified", list);
     }
 
     private void decideFailure(RunState run, WorkflowStep step, RunState.StepState st, int attempt, String via,
@@ -312,7 +357,7 @@ public final class RunStore {
                                Map<String, Object> e, Map<String, Object> out) {
         WorkflowStep.RetryStrategy rs = step.retryStrategy() != null ? step.retryStrategy() : WorkflowStep.RetryStrategy.standard();
         int maxRetries = Math.max(0, Math.min(rs.maxRetries(), MAX_RETRIES));
-        boolean refused = checks.stream().anyMatch(CheckResult::refused);
+        boolean refused = checks.stream().anyMatch(c -> c.refused() && !c.unverified());
         String nonRetryable = refused ? "a check was refused" : nonRetryable(rs, error);
         String plugin = String.valueOf(awaiting.get("plugin"));
         long onThis = st.attemptsOn(via) + 1; // this attempt included
@@ -531,7 +576,8 @@ public final class RunStore {
 
     private static void report(ToolContext ctx, String what, int i, int total, CheckResult r) {
         String msg = what + ": check " + i + "/" + total + " " + r.label() + " - "
-                + (r.passed() ? "pass" : r.refused() ? "REFUSED: " + firstLine(r.detail()) : "FAIL: " + firstLine(r.detail()));
+                + (r.passed() ? "pass" : r.unverified() ? "UNVERIFIED: " + firstLine(r.detail())
+                : r.refused() ? "REFUSED: " + firstLine(r.detail()) : "FAIL: " + firstLine(r.detail()));
         ctx.progress(i, (double) total, msg);
         ctx.log(r.passed() ? "info" : "warning", msg);
     }
@@ -548,7 +594,7 @@ public final class RunStore {
         }
     }
 
-    private static Map<String, Object> invocation(WorkflowSpec spec, WorkflowStep s, int attempt, String via,
+    private Map<String, Object> invocation(WorkflowSpec spec, WorkflowStep s, int attempt, String via,
                                                   Map<String, Map<String, Object>> outputs, int position) {
         Map<String, Object> inv = new LinkedHashMap<>();
         inv.put("step", s.step());
@@ -582,7 +628,28 @@ public final class RunStore {
         }
         inv.put("expected_outputs", s.outputs());
         inv.put("checks", s.validation().size());
+        inv.put("validation", checksFaced(s.validation()));
         return inv;
+    }
+
+    /**
+     * Every check a step faces, as the caller should see it before invoking: what it checks, why, and what it needs
+     * allowed to run (the config.yaml line), so a check that will be unverified is known in advance.
+     */
+    List<Map<String, Object>> checksFaced(List<Check> checks) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Check c : checks) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("check", c.label());
+            m.put("reason", c.reason());
+            String needs = CheckRunner.needs(c, settings.allowedPrograms());
+            m.put("runs_now", needs == null);
+            if (needs != null) {
+                m.put("needs", needs + " (" + CheckRunner.allowWhere(settings.configFile()) + ")");
+            }
+            out.add(m);
+        }
+        return out;
     }
 
     private static Map<String, Map<String, Object>> outputsSoFar(RunState run) {
@@ -673,7 +740,7 @@ public final class RunStore {
                 }
             }
         }
-        boolean finOk = fin.stream().allMatch(CheckResult::passed);
+        boolean finOk = fin.stream().noneMatch(CheckResult::failed);
         Map<String, Object> learnings = new LinkedHashMap<>();
         learnings.put("pattern_used", run.patternId);
         learnings.put("modifications", modifications);

@@ -35,6 +35,20 @@ public final class RunTexts {
         if (inv.get("expected_outputs") instanceof Map<?, ?> m && !m.isEmpty()) {
             sb.append("\nReport these outputs: ").append(String.join(", ", m.keySet().stream().map(String::valueOf).toList()));
         }
+        if (inv.get("validation") instanceof List<?> checks && !checks.isEmpty()) {
+            sb.append("\nChecks this step faces when you report it:");
+            for (Object o : checks) {
+                if (o instanceof Map<?, ?> c) {
+                    sb.append("\n- ").append(c.get("check"));
+                    if (c.get("reason") != null) {
+                        sb.append(" (").append(c.get("reason")).append(")");
+                    }
+                    if (c.get("needs") != null) {
+                        sb.append(" - cannot run yet, needs ").append(c.get("needs")).append("; until then it is reported unverified");
+                    }
+                }
+            }
+        }
         return sb.toString();
     }
 
@@ -60,9 +74,9 @@ public final class RunTexts {
             sb.append("\nChecks:\n");
             for (Object o : checks) {
                 Map<String, Object> c = (Map<String, Object>) o;
-                sb.append("- ").append(Boolean.TRUE.equals(c.get("passed")) ? "pass" : Boolean.TRUE.equals(c.get("refused"))
-                        ? "REFUSED" : "FAIL").append(": ").append(c.get("label")).append(" - ")
-                        .append(RunStore.firstLine(String.valueOf(c.get("detail")))).append('\n');
+                sb.append("- ").append(Boolean.TRUE.equals(c.get("passed")) ? "pass" : Boolean.TRUE.equals(c.get("unverified"))
+                        ? "UNVERIFIED" : Boolean.TRUE.equals(c.get("refused")) ? "REFUSED" : "FAIL").append(": ").append(c.get("label"))
+                        .append(" - ").append(RunStore.firstLine(String.valueOf(c.get("detail")))).append('\n');
             }
         }
         if (d.get("error") != null) {

@@ -211,8 +211,9 @@ public final class WorkflowGenerator {
         double[] est = new double[1];
         String basis = estimate(steps, d, est);
         String created = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0));
-        return new WorkflowSpec(id, task, created, d.method(), d.patternId(), steps, environment(steps, ws, phases),
-                dependencies(steps, ws), CheckPlanner.finalChecks(phases, ws, reports), rollback(ws, phases, id),
+        List<Check> finalChecks = CheckPlanner.finalChecks(phases, ws, reports);
+        return new WorkflowSpec(id, task, created, d.method(), d.patternId(), steps, environment(steps, finalChecks, ws, phases),
+                dependencies(steps, ws), finalChecks, rollback(ws, phases, id),
                 est[0], basis, Mermaid.flowchart(task, steps), warnings, c.asMap());
     }
 
@@ -278,7 +279,7 @@ public final class WorkflowGenerator {
                 + (without > 0 ? "; " + without + " step(s) without outcomes not counted" : "");
     }
 
-    private static List<String> environment(List<WorkflowStep> steps, Workspace ws, List<Phase> phases) {
+    private static List<String> environment(List<WorkflowStep> steps, List<Check> finalChecks, Workspace ws, List<Phase> phases) {
         List<String> out = new ArrayList<>();
         out.add("Claude Code with these plugins enabled: " + String.join(", ", new LinkedHashSet<>(steps.stream().map(WorkflowStep::plugin).toList())));
         for (Workspace.Build b : ws.builds()) {
@@ -300,17 +301,20 @@ public final class WorkflowGenerator {
             out.add(v + " set (named in the workspace's example env file)");
         }
         out.add("validation commands on the allowlist of config.yaml (validation.allowed_programs): "
-                + String.join(", ", programs(steps)));
+                + String.join(", ", programs(steps, finalChecks)));
         return out;
     }
 
-    private static List<String> programs(List<WorkflowStep> steps) {
+    /** The programs the plan's command checks run, the final validation's included. */
+    public static List<String> programs(List<WorkflowStep> steps, List<Check> finalChecks) {
         Set<String> p = new LinkedHashSet<>();
+        List<Check> all = new ArrayList<>(finalChecks);
         for (WorkflowStep s : steps) {
-            for (Check c : s.validation()) {
-                if (c instanceof Check.Command cmd) {
-                    p.add(cmd.argv().get(0));
-                }
+            all.addAll(s.validation());
+        }
+        for (Check c : all) {
+            if (c instanceof Check.Command cmd) {
+                p.add(cmd.argv().get(0));
             }
         }
         return p.isEmpty() ? List.of("(none needed)") : new ArrayList<>(p);
