@@ -399,7 +399,10 @@ public final class RunStore {
             out.put("invoke", inv);
             return;
         }
-        if ("primary".equals(via) && step.fallback() != null && step.fallback().present()) {
+        // A plan stored before the similarity floor was raised may name a fallback below it: not an alternative.
+        boolean fallbackUsable = step.fallback() != null && step.fallback().present() && (step.fallback().similarity() == null
+                || step.fallback().similarity() >= dev.metaorch.workflow.Fallbacks.MIN_SIMILARITY);
+        if ("primary".equals(via) && fallbackUsable) {
             WorkflowStep.Fallback fb = step.fallback();
             Map<String, Object> inv = new LinkedHashMap<>(base);
             inv.put("attempt", attempt + 1);
@@ -437,6 +440,9 @@ public final class RunStore {
         String fbNote = step.fallback() == null || !step.fallback().present()
                 ? "no fallback component" + (step.fallback() != null && step.fallback().reason() != null
                 ? " (" + step.fallback().reason() + ")" : "")
+                : !fallbackUsable ? "no fallback component (the plan's " + step.fallback().plugin() + ":" + step.fallback().component()
+                + " has similarity " + step.fallback().similarity() + ", below the floor " + dev.metaorch.workflow.Fallbacks.MIN_SIMILARITY
+                + ": not the same kind of work)"
                 : "the fallback " + step.fallback().plugin() + ":" + step.fallback().component() + " failed too";
         String msg = "Step " + step.step() + " (" + step.purpose() + ") cannot be completed automatically: " + why + "; "
                 + fbNote + ". Last error: " + firstLine(error) + ". " + tried.size() + " attempt(s) made. Fix the cause by hand"
