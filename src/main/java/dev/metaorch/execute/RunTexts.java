@@ -52,6 +52,31 @@ public final class RunTexts {
         return sb.toString();
     }
 
+    /** Most output lines of a failed check shown in a text result; the structured result has the whole tail. */
+    static final int TAIL_LINES = 30;
+    /** Most characters of them. */
+    static final int TAIL_CHARS = 2_000;
+
+    /**
+     * The output of a failed check after its first line (a command's "exit code 1 ... Output:" line), its last
+     * {@link #TAIL_LINES} lines within {@link #TAIL_CHARS} characters; null when it has none or the check passed.
+     */
+    static String outputTail(Map<?, ?> check) {
+        if (Boolean.TRUE.equals(check.get("passed")) || check.get("detail") == null) {
+            return null;
+        }
+        List<String> lines = String.valueOf(check.get("detail")).strip().lines().toList();
+        if (lines.size() < 2) {
+            return null;
+        }
+        List<String> rest = lines.subList(Math.max(1, lines.size() - TAIL_LINES), lines.size());
+        String tail = String.join("\n", rest);
+        if (tail.length() > TAIL_CHARS) {
+            tail = "\u2026" + tail.substring(tail.length() - TAIL_CHARS);
+        }
+        return tail.isBlank() ? null : tail;
+    }
+
     public static String started(Map<String, Object> s) {
         StringBuilder sb = new StringBuilder();
         sb.append("Run ").append(s.get("run_id")).append(" started for workflow ").append(s.get("workflow_id"))
@@ -77,6 +102,10 @@ public final class RunTexts {
                 sb.append("- ").append(Boolean.TRUE.equals(c.get("passed")) ? "pass" : Boolean.TRUE.equals(c.get("unverified"))
                         ? "UNVERIFIED" : Boolean.TRUE.equals(c.get("refused")) ? "REFUSED" : "FAIL").append(": ").append(c.get("label"))
                         .append(" - ").append(RunStore.firstLine(String.valueOf(c.get("detail")))).append('\n');
+                String more = outputTail(c);
+                if (more != null) {
+                    sb.append("  Output (last ").append(more.lines().count()).append(" lines):\n```\n").append(more).append("\n```\n");
+                }
             }
         }
         if (d.get("error") != null) {
@@ -107,6 +136,18 @@ public final class RunTexts {
                 sb.append("; checks ").append(t.get("passed")).append("/").append(t.get("total")).append(" passed");
             }
             sb.append('\n');
+            if (r.get("final_validation") instanceof List<?> fin) {
+                for (Object o : fin) {
+                    if (o instanceof Map<?, ?> c && !Boolean.TRUE.equals(c.get("passed"))) {
+                        sb.append("Final check ").append(Boolean.TRUE.equals(c.get("unverified")) ? "UNVERIFIED" : "FAIL").append(": ")
+                                .append(c.get("label")).append(" - ").append(RunStore.firstLine(String.valueOf(c.get("detail")))).append('\n');
+                        String more = outputTail(c);
+                        if (more != null) {
+                            sb.append("```\n").append(more).append("\n```\n");
+                        }
+                    }
+                }
+            }
             if (r.get("features") instanceof List<?> f && !f.isEmpty()) {
                 sb.append("Features: ").append(String.join("; ", f.stream().map(String::valueOf).toList())).append('\n');
             }
