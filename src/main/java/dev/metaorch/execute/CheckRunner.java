@@ -239,6 +239,9 @@ public final class CheckRunner {
         return null;
     }
 
+    /** How much of a passing command's output is kept (its end, where runners print their summary). */
+    static final int PASS_TAIL_CHARS = 600;
+
     /** A program name the allowlist can name: no path, no shell text. */
     private static final Pattern PLAIN_PROGRAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
 
@@ -355,7 +358,10 @@ public final class CheckRunner {
                         + (found == null ? "regex timed out" : "does not match /" + k.outputRegex() + "/") + ". Output:\n" + tail, ms(t0));
             }
         }
-        return CheckResult.pass("command", label, "exit code " + exit + (outRegex != null ? ", output matches" : ""), ms(t0));
+        // the end of the output stays: a test runner's summary is there (test counts are read from it, never guessed)
+        String end = tail(output, PASS_TAIL_CHARS);
+        return CheckResult.pass("command", label, "exit code " + exit + (outRegex != null ? ", output matches" : "")
+                + (end.isBlank() ? "" : ". Output:\n" + end), ms(t0));
     }
 
     /** Kills the process and everything it started (children first, collected before the parent dies). */

@@ -230,8 +230,9 @@ public final class RunStore {
         List<CheckResult> checks = new ArrayList<>();
         String error;
         if (report.success()) {
-            List<CheckResult> results = runChecks(ws, step.validation(), "step " + pos + "/" + total + " (" + who + ")",
-                    requiredOutputs(run.spec, step, report.outputs()), ctx);
+            List<CheckResult> builtIn = new ArrayList<>(requiredOutputs(run.spec, step, report.outputs()));
+            List<Check> toRun = withOutputPaths(step.validation(), report.outputs(), builtIn);
+            List<CheckResult> results = runChecks(ws, toRun, "step " + pos + "/" + total + " (" + who + ")", builtIn, ctx);
             checks.addAll(results);
             List<CheckResult> failed = results.stream().filter(CheckResult::failed).toList();
             error = failed.isEmpty() ? null : "validation failed: " + String.join("; ",
@@ -535,6 +536,43 @@ public final class RunStore {
     }
 
     /** Built-in checks that the step reported the outputs later steps take as inputs. */
+    /**
+     * The step's checks with each {@code {output:NAME}} path replaced by the file the step names in that output (one
+     * check per file when it names several). A check whose output is missing or not a workspace path is not run; a
+     * failed result saying so is added to {@code failures}.
+     */
+    static List<Check> withOutputPaths(List<Check> checks, Map<String, Object> outputs, List<CheckResult> failures) {
+        List<Check> out = new ArrayList<>();
+        Set<String> missing = new LinkedHashSet<>();
+        for (Check c : checks) {
+            String path = c instanceof Check.FileExists f ? f.path() : c instanceof Check.RegexInFile r ? r.path() : null;
+            if (path == null || !path.startsWith("{output:") || !path.endsWith("}")) {
+                out.add(c);
+                continue;
+            }
+            String name = path.substring("{output:".length(), path.length() - 1);
+            Object v = outputs == null ? null : outputs.get(name);
+            List<String> files = new ArrayList<>();
+            if (v instanceof String str && !str.isBlank()) {
+                files.add(str);
+            } else if (v instanceof List<?> l) {
+                l.stream().filter(x -> x instanceof String str && !str.isBlank()).forEach(x -> files.add((String) x));
+            }
+            if (files.isEmpty()) {
+                if (missing.add(name)) {
+                    failures.add(CheckResult.fail("output", "output " + name, "not reported: the step must name the file it wrote as output '"
+                            + name + "' (a workspace path, or a list of them), so its content can be checked", 0));
+                }
+                continue;
+            }
+            for (String file : files) {
+                out.add(c instanceof Check.FileExists f ? new Check.FileExists(file, f.reason())
+                        : new Check.RegexInFile(file, ((Check.RegexInFile) c).regex(), c.reason()));
+            }
+        }
+        return out;
+    }
+
     private static List<CheckResult> requiredOutputs(WorkflowSpec spec, WorkflowStep step, Map<String, Object> outputs) {
         List<CheckResult> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
@@ -706,31 +744,44 @@ public final class RunStore {
         List<Map<String, Object>> allAttempts = new ArrayList<>();
         run.steps.values().forEach(s -> allAttempts.addAll(s.attempts));
         allAttempts.add(lastEvent);
-        if (!reportedTests) {
-            for (Map<String, Object> a : allAttempts) {
-                for (Object c : (List<Object>) a.getOrDefault("checks", List.of())) {
-                    tTotal++;
-                    if (c instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("passed"))) {
-                        tPassed++;
-                    } else {
-                        tFailed++;
+        Map<String, Object> tests = new LinkedHashMap<>();
+        if (reportedTests) {
+            tests.put("total", tTotal);
+            tests.put("passed", tPassed);
+            tests.put("failed", tFailed);
+            tests.put("source", "reported by the steps");
+        } else {
+            // Only a test runner's own summary counts tests: the final validation's (the whole suite at the end) when
+            // it ran one, else the last attempt of each step. Validation checks are not tests.
+            List<String> finalOutputs = fin.stream().filter(c -> "command".equals(c.type())).map(CheckResult::detail).toList();
+            TestCounts counts = TestCounts.sum(finalOutputs);
+            if (counts == null) {
+                List<String> stepOutputsText = new ArrayList<>();
+                for (RunState.StepState st : run.steps.values()) {
+                    Map<String, Object> lastAttempt = st == last ? lastEvent
+                            : st.attempts.isEmpty() ? null : st.attempts.get(st.attempts.size() - 1);
+                    if (lastAttempt != null) {
+                        for (Object c : (List<Object>) lastAttempt.getOrDefault("checks", List.of())) {
+                            if (c instanceof Map<?, ?> m && "command".equals(m.get("type")) && m.get("detail") != null) {
+                                stepOutputsText.add(String.valueOf(m.get("detail")));
+                            }
+                        }
                     }
                 }
+                counts = TestCounts.sum(stepOutputsText);
             }
-            for (CheckResult c : fin) {
-                tTotal++;
-                if (c.passed()) {
-                    tPassed++;
-                } else {
-                    tFailed++;
-                }
+            if (counts != null) {
+                tests.put("total", counts.total());
+                tests.put("passed", counts.passed());
+                tests.put("failed", counts.failed());
+                tests.put("source", "test runner output (" + counts.runner() + ")");
+            } else {
+                tests.put("total", null);
+                tests.put("passed", null);
+                tests.put("failed", null);
+                tests.put("source", "none: no step reported test_results and no test runner summary was seen in the checks' output");
             }
         }
-        Map<String, Object> tests = new LinkedHashMap<>();
-        tests.put("total", tTotal);
-        tests.put("passed", tPassed);
-        tests.put("failed", tFailed);
-        tests.put("source", reportedTests ? "reported by the steps" : "validation checks run by the server");
         List<String> modifications = new ArrayList<>();
         long failedAttempts = 0;
         for (Map<String, Object> a : allAttempts) {

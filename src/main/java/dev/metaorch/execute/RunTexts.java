@@ -132,8 +132,9 @@ public final class RunTexts {
         if (d.get("result") instanceof Map<?, ?> r) {
             sb.append("Result: ").append(r.get("status")).append(", ").append(r.get("steps_completed")).append(" steps completed in ")
                     .append(r.get("execution_time")).append(", ").append(r.get("failed_attempts")).append(" failed attempt(s)");
-            if (r.get("test_results") instanceof Map<?, ?> t) {
-                sb.append("; checks ").append(t.get("passed")).append("/").append(t.get("total")).append(" passed");
+            if (r.get("test_results") instanceof Map<?, ?> t && t.get("total") != null) {
+                sb.append("; tests ").append(t.get("passed")).append("/").append(t.get("total")).append(" passed (")
+                        .append(t.get("source")).append(")");
             }
             sb.append('\n');
             if (r.get("final_validation") instanceof List<?> fin) {
