@@ -1123,13 +1123,24 @@ public final class RunStore {
      */
     private <T> T withLock(String runId, Supplier<T> body) {
         ReentrantLock l = locks.computeIfAbsent(runId, k -> new ReentrantLock());
-        l.lock();
+        String what = "run " + runId + "'s lock (another report of this run is being checked)";
+        try (var w = dev.metaorch.mcp.Waits.enter(what)) {
+            l.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException("interrupted while waiting for " + what);
+        }
         try {
             Path lockFile = dir.resolve(".locks").resolve(runId + ".lock");
             Files.createDirectories(lockFile.getParent());
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
-                return body.get();
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock fl;
+                try (var w = dev.metaorch.mcp.Waits.enter(what)) {
+                    fl = ch.lock();
+                }
+                try (FileLock ignored = fl) {
+                    return body.get();
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock run " + runId, e);
