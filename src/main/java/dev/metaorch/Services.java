@@ -36,6 +36,8 @@ public final class Services implements AutoCloseable {
     private final WorkflowStore workflows;
     private final RunStore runs;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    // Completed once warm-up has built (or opened) the search index; tool calls that rank the catalog wait on it.
+    private final CompletableFuture<Void> indexReady = new CompletableFuture<>();
     // Filled by the pattern store; empty until outcomes are recorded.
     private volatile PatternLibrary patterns = PatternLibrary.EMPTY;
     private volatile Evidence evidence = Evidence.NONE;
@@ -129,7 +131,9 @@ public final class Services implements AutoCloseable {
     }
 
     public Catalog catalog() {
-        return catalog.current();
+        try (var w = dev.metaorch.mcp.Waits.enter("the plugin catalog")) {
+            return catalog.current();
+        }
     }
 
     /** Starts loading everything slow in the background; returns at once. */
@@ -148,9 +152,11 @@ public final class Services implements AutoCloseable {
                 // index build shares it (RelevanceIndex.of builds once per catalog).
                 ready.complete(null);
                 dev.metaorch.recommend.RelevanceIndex.of(c);
+                indexReady.complete(null);
             } catch (Throwable e) {
                 log.error("warm-up failed", e);
                 ready.complete(null); // tools still answer; each reports its own failure
+                indexReady.complete(null);
             }
         }, "warm-up");
         t.setDaemon(true);
@@ -166,19 +172,43 @@ public final class Services implements AutoCloseable {
         dev.metaorch.recommend.RelevanceIndex.keepFilesIn(settings.home().resolve("cache").resolve("index"));
     }
 
-    /** Waits for warm-up when it was started, telling the client why it waits. */
+    /**
+     * Waits for warm-up when it was started, telling the client why it waits; past {@link dev.metaorch.mcp.Waits#DEADLINE}
+     * the call ends with a clear error (and the threads are dumped to stderr) instead of waiting on.
+     */
     public void awaitReady(ToolContext ctx) {
-        if (ready.isDone()) {
+        await(ready, ctx, "the plugin catalog to load");
+    }
+
+    /** Waits for the search index warm-up builds, like {@link #awaitReady}. */
+    public void awaitIndex(ToolContext ctx) {
+        await(indexReady, ctx, "the search index to be built");
+    }
+
+    private static void await(CompletableFuture<Void> f, ToolContext ctx, String what) {
+        if (f.isDone()) {
             return;
         }
-        ctx.progress(0, null, "loading the plugin catalog");
-        try {
-            ready.get(120, TimeUnit.SECONDS);
+        ctx.progress(0, null, "waiting for " + what);
+        java.time.Duration deadline = dev.metaorch.mcp.Waits.DEADLINE;
+        try (var w = dev.metaorch.mcp.Waits.enter(what)) {
+            f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-            log.warn("warm-up not finished: {}", e.toString());
+            throw new dev.metaorch.mcp.ToolException("interrupted while waiting for " + what);
+        } catch (TimeoutException e) {
+            dev.metaorch.mcp.Waits.dumpThreads("waited " + deadline.toSeconds() + " s for " + what);
+            throw new dev.metaorch.mcp.ToolException(deadlineMessage(what, deadline));
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("{} failed: {}", what, e.toString());
         }
+    }
+
+    /** The error a call gets when a wait passes its deadline. */
+    public static String deadlineMessage(String what, java.time.Duration deadline) {
+        return "gave up after waiting " + deadline.toSeconds() + " s for " + what + " (the deadline; set "
+                + "META_ORCH_WAIT_DEADLINE_S to change it). A busy machine may just be slow: call again. If it keeps "
+                + "happening, the server log (stderr) has a thread dump of where it waits.";
     }
 
     /** Whether warm-up finished (or was never needed): callers that must not wait check this first. */
@@ -193,6 +223,7 @@ public final class Services implements AutoCloseable {
             graph.start();
         }
         ready.complete(null);
+        indexReady.complete(null);
     }
 
     @Override

@@ -45,7 +45,36 @@ public final class Commands {
               --json                   machine-readable output on stdout
               --limit N                number of results (1 to 100, default 10)
             Without --catalog/--marketplace (or META_ORCH_MARKETPLACES) the marketplaces Claude Code
-            knows (~/.claude/plugins) are read.""";
+            knows (~/.claude/plugins) are read. A --catalog or --marketplace path that does not exist is
+            an error (exit status 2).
+
+            recommend options:
+              --batch FILE             one task per line: plain text, or JSON {"id": .., "query": ..}
+                                       ("task" instead of "query" works too); one answer line per input
+                                       line, in order; exit status 1 when every line failed
+              --category NAME, --only-marketplace NAME (repeatable), --installed-only,
+              --min-success-rate X     filters
+
+            plan options:
+              --subtask S (repeatable, one step each, in order), --require P, --exclude P,
+              --only-marketplace M, --installed-only, --max-steps N, --workspace DIR
+
+            record options (record_outcome):
+              --run ID                 record a finished run (its steps and status come from the run)
+              or an explicit outcome, the task as text:
+              --status success|failure (required), --plugin NAME@MARKETPLACE (repeatable: the plugins
+              in order), --pattern ID (instead of --plugin), --duration SECONDS, --execution-id ID
+              (the same id recorded twice counts once), --error TEXT (repeatable), --fix TEXT,
+              --domain D, --subdomain S, --tag T (repeatable), --env REQUIREMENT (repeatable)
+              --outcome FILE           a JSON or YAML object of record_outcome arguments
+                                       (e.g. steps: [{step, plugin, component, status, error}])
+            example: meta-orchestrator record --status success --plugin a@m --plugin b@m "review my PR"
+
+            exit status: 0 done, 1 the command failed (the reason on stderr), 2 a wrong command line.""";
+
+    /** The options of {@code record} beyond the shared ones. */
+    static final Set<String> RECORD_OPTIONS = Set.of("run", "outcome", "pattern", "execution-id", "status", "duration",
+            "plugin", "error", "fix", "domain", "subdomain", "tag", "env");
 
     /** Options every command accepts. */
     public static final Set<String> SHARED = Set.of("catalog", "marketplace", "home", "json", "limit", "help", "no-neo4j");
@@ -138,8 +167,9 @@ public final class Commands {
      * {@code --tag T}; or {@code --outcome FILE}: a JSON or YAML object with record_outcome's arguments.
      */
     static int record(Options opts, Services services, PrintStream out) {
-        opts.allow(shared("run", "outcome", "pattern", "execution-id", "status", "duration", "plugin", "error", "fix",
-                "domain", "subdomain", "tag", "env"));
+        Set<String> allowed = new HashSet<>(SHARED);
+        allowed.addAll(RECORD_OPTIONS);
+        opts.allow(allowed);
         Map<String, Object> args = new LinkedHashMap<>();
         String file = opts.value("outcome");
         if (file != null) {
@@ -183,7 +213,8 @@ public final class Commands {
         if (!opts.all("env").isEmpty()) {
             args.put("environment_requirements", opts.all("env"));
         }
-        return tool(services, RecordOutcomeTool.NAME, args, opts, out);
+        // errors name the options this command line used; with --outcome FILE the file's own keys stay
+        return tool(services, RecordOutcomeTool.NAME, args, opts, out, file == null ? CliWords.recordOptions() : Map.of());
     }
 
     private static void putIf(Map<String, Object> args, String key, Object value) {
@@ -194,6 +225,12 @@ public final class Commands {
 
     /** Runs a tool handler and prints its answer; a tool error goes to stderr with exit status 1. */
     static int tool(Services services, String name, Map<String, Object> args, Options opts, PrintStream out) {
+        return tool(services, name, args, opts, out, Map.of());
+    }
+
+    /** As above; the error text names commands for tools, and {@code optionOf}'s options for their arguments. */
+    static int tool(Services services, String name, Map<String, Object> args, Options opts, PrintStream out,
+                    Map<String, String> optionOf) {
         ToolResult r;
         try {
             r = Tools.byName(services, name).call(args, ToolContext.NONE);
@@ -201,7 +238,7 @@ public final class Commands {
             r = ToolResult.error(e.getMessage());
         }
         if (r.error()) {
-            System.err.println("meta-orchestrator: " + r.text());
+            System.err.println("meta-orchestrator: " + CliWords.say(r.text(), optionOf));
             if (opts.flag("json")) {
                 out.println(Json.write(r.structured()));
             }

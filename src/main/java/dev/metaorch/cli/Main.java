@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,7 @@ public final class Main {
             return 0;
         }
         try {
+            checkNamedPaths(opts);
             // serve: the transport is set up (and starts reading) while the services are built
             var stdio = opts.command().equals("serve") ? Server.openStdio(System.in, out) : null;
             Services services = services(opts, env);
@@ -73,11 +75,32 @@ public final class Main {
             System.err.println("Run 'meta-orchestrator help' for usage.");
             return 2;
         } catch (ToolException e) {
-            System.err.println("meta-orchestrator: " + e.getMessage());
+            System.err.println("meta-orchestrator: " + CliWords.say(e.getMessage(), Map.of()));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    /**
+     * A catalog source named on the command line must exist: a missing snapshot or marketplace folder would
+     * otherwise give a silently empty catalog (and every answer "nothing matches").
+     */
+    static void checkNamedPaths(Options opts) {
+        for (String c : opts.all("catalog")) {
+            Path p = Path.of(c);
+            if (!Files.exists(p)) {
+                throw new Options.UsageException("--catalog " + c + ": no such file or folder (" + p.toAbsolutePath().normalize()
+                        + "); give a JSONL snapshot or a folder of them");
+            }
+        }
+        for (String m : opts.all("marketplace")) {
+            Path p = Path.of(m);
+            if (!Files.isDirectory(p)) {
+                throw new Options.UsageException("--marketplace " + m + ": " + (Files.exists(p) ? "not a folder" : "no such folder")
+                        + " (" + p.toAbsolutePath().normalize() + "); give a folder with .claude-plugin/marketplace.json");
+            }
         }
     }
 

@@ -59,8 +59,12 @@ final class RecommendCommand {
         return Commands.tool(services, RecommendPluginsTool.NAME, args, opts, out);
     }
 
-    /** One output line per input line, in order; a bad line or failed query gives {"id", "error"}. */
-    @SuppressWarnings("unchecked")
+    /**
+     * One output line per input line, in order. A line is a JSON object with the task under {@code query} or
+     * {@code task} (and an optional {@code id}, echoed; without one the line number is the id), or plain text: the
+     * task itself. A bad line or failed query gives {"id", "error"}. Exit status 0 when at least one line was
+     * answered, 1 when every line failed (or the file has no lines).
+     */
     static int batch(Path file, Map<String, Object> common, Services services, PrintStream out) {
         List<String> lines;
         try {
@@ -68,30 +72,25 @@ final class RecommendCommand {
         } catch (IOException e) {
             throw new ToolException("cannot read batch file " + file + ": " + e.getMessage());
         }
+        if (lines.isEmpty()) {
+            throw new ToolException("batch file " + file + " has no lines (one task per line: plain text, or JSON with \"query\" or \"task\")");
+        }
         int failures = 0;
+        int lineNo = 0;
         for (String line : lines) {
-            Object id = null;
+            lineNo++;
+            Object id = lineNo;
             Map<String, Object> answer;
             try {
-                if (line.isBlank()) {
-                    throw new ToolException("empty line");
-                }
-                Object parsed;
-                try {
-                    parsed = Json.MAPPER.readValue(line, Object.class);
-                } catch (RuntimeException e) {
-                    throw new ToolException("not a JSON object: " + e.getMessage().lines().findFirst().orElse(""));
-                }
-                if (!(parsed instanceof Map<?, ?> m)) {
-                    throw new ToolException("not a JSON object");
-                }
-                id = m.get("id");
-                Object query = m.get("query");
-                if (!(query instanceof String q)) {
-                    throw new ToolException("'query' must be a string");
+                String task = taskOf(line);
+                if (line.strip().startsWith("{")) {
+                    Object given = ((Map<?, ?>) Json.MAPPER.readValue(line, Object.class)).get("id");
+                    if (given != null) {
+                        id = given;
+                    }
                 }
                 Map<String, Object> args = new LinkedHashMap<>(common);
-                args.put("task", q);
+                args.put("task", task);
                 Map<String, Object> result = RecommendPluginsTool.recommend(services.catalog(), services.evidence(),
                         RecommendPluginsTool.request(args));
                 answer = new LinkedHashMap<>();
@@ -101,7 +100,7 @@ final class RecommendCommand {
                 failures++;
                 answer = new LinkedHashMap<>();
                 answer.put("id", id);
-                answer.put("error", e.getMessage());
+                answer.put("error", "line " + lineNo + ": " + e.getMessage());
             }
             out.println(Json.write(answer));
         }
@@ -109,7 +108,39 @@ final class RecommendCommand {
         if (failures > 0) {
             System.err.println("meta-orchestrator: " + failures + " of " + lines.size() + " batch lines failed (see their \"error\")");
         }
-        // every line was answered, failed ones included: the batch itself succeeded
-        return 0;
+        // the batch succeeded when some line was answered; when none was, the input (or the catalog) is wrong
+        return failures == lines.size() ? 1 : 0;
+    }
+
+    /** The task a batch line asks about: JSON {@code query} or {@code task}, or the plain line itself. */
+    static String taskOf(String line) {
+        String t = line.strip();
+        if (t.isEmpty()) {
+            throw new ToolException("empty line");
+        }
+        if (!t.startsWith("{")) {
+            return t;
+        }
+        Object parsed;
+        try {
+            parsed = Json.MAPPER.readValue(t, Object.class);
+        } catch (RuntimeException e) {
+            throw new ToolException("a line starting with '{' must be a JSON object: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (!(parsed instanceof Map<?, ?> m)) {
+            throw new ToolException("not a JSON object");
+        }
+        Object query = m.containsKey("query") ? m.get("query") : m.get("task");
+        if (m.containsKey("query") && m.containsKey("task")) {
+            throw new ToolException("give the task as \"query\" or \"task\", not both");
+        }
+        if (query == null) {
+            throw new ToolException("a JSON line needs \"query\" or \"task\" (keys given: " + m.keySet() + ")");
+        }
+        if (!(query instanceof String q)) {
+            throw new ToolException("\"" + (m.containsKey("query") ? "query" : "task") + "\" must be a string");
+        }
+        return q;
     }
 }

@@ -12,8 +12,29 @@ import java.util.Map;
  * @param refused the check was not run because it is not allowed (program outside the allowlist, path
  *                leaving the workspace, non-loopback URL): retrying cannot help
  * @param detail  what was seen (matches, status code, exit code and output tail, or why it was refused)
+ * @param unverified the check could not run here (its program is not on the allowlist, or not installed): it
+ *                neither passed nor failed, and the step is not held back by it
+ * @param allow   for an unverified check, what would let it run: the exact config.yaml line, or the install to do
  */
-public record CheckResult(String type, String label, boolean passed, boolean refused, String detail, long durationMs) {
+public record CheckResult(String type, String label, boolean passed, boolean refused, String detail, long durationMs,
+                          boolean unverified, String allow) {
+
+    public CheckResult(String type, String label, boolean passed, boolean refused, String detail, long durationMs) {
+        this(type, label, passed, refused, detail, durationMs, false, null);
+    }
+
+    /**
+     * A check that could not run here; {@code allow} says what would let it. {@code refused} when the server would
+     * not run it (a program off the allowlist), not when it could not (a program not installed).
+     */
+    public static CheckResult unverified(String type, String label, boolean refused, String detail, String allow) {
+        return new CheckResult(type, label, false, refused, detail, 0, true, allow);
+    }
+
+    /** Failed: ran (or was refused) and did not pass. An unverified check has not failed. */
+    public boolean failed() {
+        return !passed && !unverified;
+    }
 
     public static CheckResult pass(String type, String label, String detail, long ms) {
         return new CheckResult(type, label, true, false, detail, ms);
@@ -35,6 +56,10 @@ public record CheckResult(String type, String label, boolean passed, boolean ref
         if (refused) {
             m.put("refused", true);
         }
+        if (unverified) {
+            m.put("unverified", true);
+            m.put("allow", allow);
+        }
         m.put("detail", detail);
         m.put("duration_ms", durationMs);
         return m;
@@ -45,6 +70,7 @@ public record CheckResult(String type, String label, boolean passed, boolean ref
         return new CheckResult(String.valueOf(m.get("type")), String.valueOf(m.get("label")),
                 Boolean.TRUE.equals(m.get("passed")), Boolean.TRUE.equals(m.get("refused")),
                 m.get("detail") == null ? null : String.valueOf(m.get("detail")),
-                ms instanceof Number n ? n.longValue() : 0);
+                ms instanceof Number n ? n.longValue() : 0, Boolean.TRUE.equals(m.get("unverified")),
+                m.get("allow") == null ? null : String.valueOf(m.get("allow")));
     }
 }

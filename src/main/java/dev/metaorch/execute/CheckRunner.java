@@ -213,6 +213,38 @@ public final class CheckRunner {
         }
     }
 
+    /**
+     * The exact config.yaml line (under {@code validation:}) that allows {@code programs} besides the ones allowed
+     * now, e.g. {@code allowed_programs: [mvn, npm]}.
+     */
+    public static String allowLine(List<String> allowed, java.util.Collection<String> programs) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(allowed);
+        all.addAll(programs);
+        return "allowed_programs: [" + String.join(", ", all) + "]";
+    }
+
+    /** Where {@link #allowLine} goes, said once for people. */
+    public static String allowWhere(Path configFile) {
+        return "under 'validation:' in " + configFile;
+    }
+
+    /**
+     * What a check needs before it can run: for a command whose program is not on the allowlist, the config line
+     * that allows it; null when it needs nothing.
+     */
+    public static String needs(Check c, List<String> allowed) {
+        if (c instanceof Check.Command k && k.argv() != null && !k.argv().isEmpty() && !allowed.contains(k.argv().get(0))) {
+            return k.argv().get(0) + " on the allowlist: " + allowLine(allowed, List.of(k.argv().get(0)));
+        }
+        return null;
+    }
+
+    /** How much of a passing command's output is kept (its end, where runners print their summary). */
+    static final int PASS_TAIL_CHARS = 600;
+
+    /** A program name the allowlist can name: no path, no shell text. */
+    private static final Pattern PLAIN_PROGRAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
+
     /** Why a program may not run, or null when it may. */
     String refusal(String program) {
         String where = "validation.allowed_programs in " + configFile;
@@ -239,7 +271,15 @@ public final class CheckRunner {
         String program = k.argv().get(0);
         String refused = refusal(program);
         if (refused != null) {
-            return CheckResult.refuse("command", label, refused);
+            if (!PLAIN_PROGRAM.matcher(program).matches()) {
+                // a path or shell text is never suggested for the allowlist: refused, and the check fails
+                return CheckResult.refuse("command", label, refused);
+            }
+            // Not a failure of the step: the check could not run here. Say exactly what would let it run.
+            String line = allowLine(allowedPrograms, List.of(program));
+            return CheckResult.unverified("command", label, true, "not run: program '" + program + "' is not on the allowlist, "
+                    + "so this check is unverified; to run it, put '" + line + "' " + allowWhere(configFile)
+                    + " (the file is yours to edit; no tool call writes it)", line);
         }
         Path cwd = k.cwd() == null || k.cwd().isBlank() || k.cwd().equals(".") ? ws.root() : ws.resolve(k.cwd());
         if (!Files.isDirectory(cwd)) {
@@ -261,7 +301,10 @@ public final class CheckRunner {
         try {
             proc = pb.start();
         } catch (IOException e) {
-            return CheckResult.fail("command", label, "cannot start " + program + ": " + firstLine(e.getMessage()), ms(t0));
+            // An allowed program that is not installed (or not on PATH) cannot check anything: unverified, not failed.
+            return CheckResult.unverified("command", label, false, "not run: cannot start " + program + " (" + firstLine(e.getMessage())
+                    + "), so this check is unverified; install " + program + " or put it on the server's PATH",
+                    "install " + program + " (on the server's PATH)");
         }
         try {
             proc.getOutputStream().close(); // nothing to read: never the server's own stdin
@@ -315,7 +358,10 @@ public final class CheckRunner {
                         + (found == null ? "regex timed out" : "does not match /" + k.outputRegex() + "/") + ". Output:\n" + tail, ms(t0));
             }
         }
-        return CheckResult.pass("command", label, "exit code " + exit + (outRegex != null ? ", output matches" : ""), ms(t0));
+        // the end of the output stays: a test runner's summary is there (test counts are read from it, never guessed)
+        String end = tail(output, PASS_TAIL_CHARS);
+        return CheckResult.pass("command", label, "exit code " + exit + (outRegex != null ? ", output matches" : "")
+                + (end.isBlank() ? "" : ". Output:\n" + end), ms(t0));
     }
 
     /** Kills the process and everything it started (children first, collected before the parent dies). */

@@ -230,10 +230,11 @@ public final class RunStore {
         List<CheckResult> checks = new ArrayList<>();
         String error;
         if (report.success()) {
-            List<CheckResult> results = runChecks(ws, step.validation(), "step " + pos + "/" + total + " (" + who + ")",
-                    requiredOutputs(run.spec, step, report.outputs()), ctx);
+            List<CheckResult> builtIn = new ArrayList<>(requiredOutputs(run.spec, step, report.outputs()));
+            List<Check> toRun = withOutputPaths(step.validation(), report.outputs(), builtIn);
+            List<CheckResult> results = runChecks(ws, toRun, "step " + pos + "/" + total + " (" + who + ")", builtIn, ctx);
             checks.addAll(results);
-            List<CheckResult> failed = results.stream().filter(c -> !c.passed()).toList();
+            List<CheckResult> failed = results.stream().filter(CheckResult::failed).toList();
             error = failed.isEmpty() ? null : "validation failed: " + String.join("; ",
                     failed.stream().map(c -> c.label() + ": " + firstLine(c.detail())).toList());
         } else {
@@ -295,16 +296,61 @@ public final class RunStore {
                 out.put("message", "success".equals(result.get("status"))
                         ? "workflow complete: every step and the final validation passed"
                         : "every step passed but the final validation failed: "
-                        + String.join("; ", fin.stream().filter(c -> !c.passed()).map(c -> c.label() + ": " + firstLine(c.detail())).toList()));
+                        + String.join("; ", fin.stream().filter(CheckResult::failed).map(c -> c.label() + ": " + firstLine(c.detail())).toList()));
                 out.put("result", result);
             }
         } else {
             decideFailure(run, step, st, attempt, via, awaiting, error, checks, e, out);
         }
+        noteUnverified(checks, e, out);
         append(run.runId, e);
         ctx.log("info", "run " + run.runId + " step " + step.step() + " attempt " + attempt
                 + ": " + e.get("decision"));
         return out;
+    }
+
+    /**
+     * Checks that could not run (a program off the allowlist or not installed) leave the step unverified, never
+     * failed: the answer lists them with the one config.yaml line that would let them all run.
+     */
+    private void noteUnverified(List<CheckResult> checks, Map<String, Object> e, Map<String, Object> out) {
+        List<CheckResult> unverified = new ArrayList<>(checks.stream().filter(CheckResult::unverified).toList());
+        if (e.get("final_validation") instanceof List<?> fin) {
+            for (Object o : fin) {
+                if (o instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("unverified"))) {
+                    unverified.add(CheckResult.fromMap(m));
+                }
+            }
+        }
+        if (unverified.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> list = new ArrayList<>();
+        java.util.LinkedHashSet<String> programs = new java.util.LinkedHashSet<>();
+        for (CheckResult c : unverified) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("check", c.label());
+            m.put("why", firstLine(c.detail()));
+            m.put("allow", c.allow());
+            list.add(m);
+            if (c.allow() != null && c.allow().startsWith("allowed_programs: [") && c.allow().endsWith("]")) {
+                for (String prog : c.allow().substring("allowed_programs: [".length(), c.allow().length() - 1).split(", ")) {
+                    programs.add(prog);
+                }
+            }
+        }
+        out.put("unverified", list);
+        String line = programs.isEmpty() ? null : CheckRunner.allowLine(List.of(), programs);
+        if (line != null) {
+            out.put("allow", line);
+        }
+        String note = unverified.size() + " check(s) could not run and are unverified ("
+                + String.join("; ", unverified.stream().map(CheckResult::label).toList()) + ")"
+                + (line != null ? "; to run them, put '" + line + "' " + CheckRunner.allowWhere(settings.configFile()) : "")
+                + (unverified.stream().anyMatch(c -> c.allow() != null && c.allow().startsWith("install "))
+                ? "; install the programs that are missing" : "");
+        out.put("message", out.get("message") == null ? note : out.get("message") + ". " + note);
+        e.put("unverified", list);
     }
 
     private void decideFailure(RunState run, WorkflowStep step, RunState.StepState st, int attempt, String via,
@@ -312,7 +358,7 @@ public final class RunStore {
                                Map<String, Object> e, Map<String, Object> out) {
         WorkflowStep.RetryStrategy rs = step.retryStrategy() != null ? step.retryStrategy() : WorkflowStep.RetryStrategy.standard();
         int maxRetries = Math.max(0, Math.min(rs.maxRetries(), MAX_RETRIES));
-        boolean refused = checks.stream().anyMatch(CheckResult::refused);
+        boolean refused = checks.stream().anyMatch(c -> c.refused() && !c.unverified());
         String nonRetryable = refused ? "a check was refused" : nonRetryable(rs, error);
         String plugin = String.valueOf(awaiting.get("plugin"));
         long onThis = st.attemptsOn(via) + 1; // this attempt included
@@ -354,7 +400,10 @@ public final class RunStore {
             out.put("invoke", inv);
             return;
         }
-        if ("primary".equals(via) && step.fallback() != null && step.fallback().present()) {
+        // A plan stored before the similarity floor was raised may name a fallback below it: not an alternative.
+        boolean fallbackUsable = step.fallback() != null && step.fallback().present() && (step.fallback().similarity() == null
+                || step.fallback().similarity() >= dev.metaorch.workflow.Fallbacks.MIN_SIMILARITY);
+        if ("primary".equals(via) && fallbackUsable) {
             WorkflowStep.Fallback fb = step.fallback();
             Map<String, Object> inv = new LinkedHashMap<>(base);
             inv.put("attempt", attempt + 1);
@@ -392,6 +441,9 @@ public final class RunStore {
         String fbNote = step.fallback() == null || !step.fallback().present()
                 ? "no fallback component" + (step.fallback() != null && step.fallback().reason() != null
                 ? " (" + step.fallback().reason() + ")" : "")
+                : !fallbackUsable ? "no fallback component (the plan's " + step.fallback().plugin() + ":" + step.fallback().component()
+                + " has similarity " + step.fallback().similarity() + ", below the floor " + dev.metaorch.workflow.Fallbacks.MIN_SIMILARITY
+                + ": not the same kind of work)"
                 : "the fallback " + step.fallback().plugin() + ":" + step.fallback().component() + " failed too";
         String msg = "Step " + step.step() + " (" + step.purpose() + ") cannot be completed automatically: " + why + "; "
                 + fbNote + ". Last error: " + firstLine(error) + ". " + tried.size() + " attempt(s) made. Fix the cause by hand"
@@ -484,6 +536,43 @@ public final class RunStore {
     }
 
     /** Built-in checks that the step reported the outputs later steps take as inputs. */
+    /**
+     * The step's checks with each {@code {output:NAME}} path replaced by the file the step names in that output (one
+     * check per file when it names several). A check whose output is missing or not a workspace path is not run; a
+     * failed result saying so is added to {@code failures}.
+     */
+    static List<Check> withOutputPaths(List<Check> checks, Map<String, Object> outputs, List<CheckResult> failures) {
+        List<Check> out = new ArrayList<>();
+        Set<String> missing = new LinkedHashSet<>();
+        for (Check c : checks) {
+            String path = c instanceof Check.FileExists f ? f.path() : c instanceof Check.RegexInFile r ? r.path() : null;
+            if (path == null || !path.startsWith("{output:") || !path.endsWith("}")) {
+                out.add(c);
+                continue;
+            }
+            String name = path.substring("{output:".length(), path.length() - 1);
+            Object v = outputs == null ? null : outputs.get(name);
+            List<String> files = new ArrayList<>();
+            if (v instanceof String str && !str.isBlank()) {
+                files.add(str);
+            } else if (v instanceof List<?> l) {
+                l.stream().filter(x -> x instanceof String str && !str.isBlank()).forEach(x -> files.add((String) x));
+            }
+            if (files.isEmpty()) {
+                if (missing.add(name)) {
+                    failures.add(CheckResult.fail("output", "output " + name, "not reported: the step must name the file it wrote as output '"
+                            + name + "' (a workspace path, or a list of them), so its content can be checked", 0));
+                }
+                continue;
+            }
+            for (String file : files) {
+                out.add(c instanceof Check.FileExists f ? new Check.FileExists(file, f.reason())
+                        : new Check.RegexInFile(file, ((Check.RegexInFile) c).regex(), c.reason()));
+            }
+        }
+        return out;
+    }
+
     private static List<CheckResult> requiredOutputs(WorkflowSpec spec, WorkflowStep step, Map<String, Object> outputs) {
         List<CheckResult> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
@@ -531,7 +620,8 @@ public final class RunStore {
 
     private static void report(ToolContext ctx, String what, int i, int total, CheckResult r) {
         String msg = what + ": check " + i + "/" + total + " " + r.label() + " - "
-                + (r.passed() ? "pass" : r.refused() ? "REFUSED: " + firstLine(r.detail()) : "FAIL: " + firstLine(r.detail()));
+                + (r.passed() ? "pass" : r.unverified() ? "UNVERIFIED: " + firstLine(r.detail())
+                : r.refused() ? "REFUSED: " + firstLine(r.detail()) : "FAIL: " + firstLine(r.detail()));
         ctx.progress(i, (double) total, msg);
         ctx.log(r.passed() ? "info" : "warning", msg);
     }
@@ -548,7 +638,7 @@ public final class RunStore {
         }
     }
 
-    private static Map<String, Object> invocation(WorkflowSpec spec, WorkflowStep s, int attempt, String via,
+    private Map<String, Object> invocation(WorkflowSpec spec, WorkflowStep s, int attempt, String via,
                                                   Map<String, Map<String, Object>> outputs, int position) {
         Map<String, Object> inv = new LinkedHashMap<>();
         inv.put("step", s.step());
@@ -582,7 +672,28 @@ public final class RunStore {
         }
         inv.put("expected_outputs", s.outputs());
         inv.put("checks", s.validation().size());
+        inv.put("validation", checksFaced(s.validation()));
         return inv;
+    }
+
+    /**
+     * Every check a step faces, as the caller should see it before invoking: what it checks, why, and what it needs
+     * allowed to run (the config.yaml line), so a check that will be unverified is known in advance.
+     */
+    List<Map<String, Object>> checksFaced(List<Check> checks) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Check c : checks) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("check", c.label());
+            m.put("reason", c.reason());
+            String needs = CheckRunner.needs(c, settings.allowedPrograms());
+            m.put("runs_now", needs == null);
+            if (needs != null) {
+                m.put("needs", needs + " (" + CheckRunner.allowWhere(settings.configFile()) + ")");
+            }
+            out.add(m);
+        }
+        return out;
     }
 
     private static Map<String, Map<String, Object>> outputsSoFar(RunState run) {
@@ -633,31 +744,44 @@ public final class RunStore {
         List<Map<String, Object>> allAttempts = new ArrayList<>();
         run.steps.values().forEach(s -> allAttempts.addAll(s.attempts));
         allAttempts.add(lastEvent);
-        if (!reportedTests) {
-            for (Map<String, Object> a : allAttempts) {
-                for (Object c : (List<Object>) a.getOrDefault("checks", List.of())) {
-                    tTotal++;
-                    if (c instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("passed"))) {
-                        tPassed++;
-                    } else {
-                        tFailed++;
+        Map<String, Object> tests = new LinkedHashMap<>();
+        if (reportedTests) {
+            tests.put("total", tTotal);
+            tests.put("passed", tPassed);
+            tests.put("failed", tFailed);
+            tests.put("source", "reported by the steps");
+        } else {
+            // Only a test runner's own summary counts tests: the final validation's (the whole suite at the end) when
+            // it ran one, else the last attempt of each step. Validation checks are not tests.
+            List<String> finalOutputs = fin.stream().filter(c -> "command".equals(c.type())).map(CheckResult::detail).toList();
+            TestCounts counts = TestCounts.sum(finalOutputs);
+            if (counts == null) {
+                List<String> stepOutputsText = new ArrayList<>();
+                for (RunState.StepState st : run.steps.values()) {
+                    Map<String, Object> lastAttempt = st == last ? lastEvent
+                            : st.attempts.isEmpty() ? null : st.attempts.get(st.attempts.size() - 1);
+                    if (lastAttempt != null) {
+                        for (Object c : (List<Object>) lastAttempt.getOrDefault("checks", List.of())) {
+                            if (c instanceof Map<?, ?> m && "command".equals(m.get("type")) && m.get("detail") != null) {
+                                stepOutputsText.add(String.valueOf(m.get("detail")));
+                            }
+                        }
                     }
                 }
+                counts = TestCounts.sum(stepOutputsText);
             }
-            for (CheckResult c : fin) {
-                tTotal++;
-                if (c.passed()) {
-                    tPassed++;
-                } else {
-                    tFailed++;
-                }
+            if (counts != null) {
+                tests.put("total", counts.total());
+                tests.put("passed", counts.passed());
+                tests.put("failed", counts.failed());
+                tests.put("source", "test runner output (" + counts.runner() + ")");
+            } else {
+                tests.put("total", null);
+                tests.put("passed", null);
+                tests.put("failed", null);
+                tests.put("source", "none: no step reported test_results and no test runner summary was seen in the checks' output");
             }
         }
-        Map<String, Object> tests = new LinkedHashMap<>();
-        tests.put("total", tTotal);
-        tests.put("passed", tPassed);
-        tests.put("failed", tFailed);
-        tests.put("source", reportedTests ? "reported by the steps" : "validation checks run by the server");
         List<String> modifications = new ArrayList<>();
         long failedAttempts = 0;
         for (Map<String, Object> a : allAttempts) {
@@ -673,7 +797,7 @@ public final class RunStore {
                 }
             }
         }
-        boolean finOk = fin.stream().allMatch(CheckResult::passed);
+        boolean finOk = fin.stream().noneMatch(CheckResult::failed);
         Map<String, Object> learnings = new LinkedHashMap<>();
         learnings.put("pattern_used", run.patternId);
         learnings.put("modifications", modifications);
@@ -883,23 +1007,32 @@ public final class RunStore {
     }
 
     /**
-     * A finished run as the learner sees it (record_outcome reads this). A run still going, or rolled back
-     * before it finished, has no outcome yet.
+     * A finished run as the learner sees it (record_outcome reads this). A run still going has no outcome yet.
+     * Its steps are the plan's steps, so the run counts for the pattern of the sequence it was planned as,
+     * however it went. A step that ran a fallback gives two results: the planned component's, a failure with
+     * its error, then the fallback's; the learner counts the fallback's outcome for the planned step (and each
+     * plugin's own metrics get their own result). A run whose workspace was rolled back (before or after it
+     * finished) is a failure: what it did was undone.
      */
     @SuppressWarnings("unchecked")
     public Outcome outcome(String runId) {
         Ids.check("run_id", runId);
         RunState r = load(runId);
-        if (RunState.RUNNING.equals(r.status) || RunState.DAMAGED.equals(r.status) || r.result == null) {
+        boolean rolledBack = RunState.ROLLED_BACK.equals(r.status) || !r.rollbacks.isEmpty();
+        if (RunState.RUNNING.equals(r.status) || RunState.DAMAGED.equals(r.status) || (r.result == null && !rolledBack)) {
             throw new ToolException("run " + runId + " is " + r.status.replace('_', ' ')
-                    + "; only a completed or escalated run has an outcome to record");
+                    + "; only a completed, escalated or rolled-back run has an outcome to record");
         }
         List<Outcome.StepResult> steps = new ArrayList<>();
         for (RunState.StepState st : r.steps.values()) {
             if (st.attempts.isEmpty()) {
                 continue;
             }
-            Map<String, Object> last = st.attempts.get(st.attempts.size() - 1);
+            WorkflowStep planned = r.spec == null ? null
+                    : r.spec.steps().stream().filter(w -> w.step() == st.step).findFirst().orElse(null);
+            Map<String, Object> first = st.attempts.get(0);
+            String plugin = planned != null && planned.plugin() != null ? planned.plugin() : stringOrNull(first.get("plugin"));
+            String component = planned != null && planned.plugin() != null ? planned.component() : stringOrNull(first.get("component"));
             boolean ok = "succeeded".equals(st.status);
             String fix = null;
             for (Map<String, Object> a : st.attempts) {
@@ -907,21 +1040,62 @@ public final class RunStore {
                     fix = String.valueOf(f.get("fix"));
                 }
             }
-            String lastError = null;
+            // The error of each path (planned component, fallback) is the caller's own text when it gave one (the
+            // server's check text is what the run saw, not what went wrong); the failed check goes beside it.
+            // [0] error, [1] failed checks, [2] set when [0] is the caller's text
+            String[] primary = new String[3];
+            String[] viaFb = new String[3];
+            Map<String, Object> fallback = null;
             for (Map<String, Object> a : st.attempts) {
-                Object err = a.get("failure");
-                if (err != null) {
-                    lastError = String.valueOf(err);
+                boolean viaFallback = "fallback".equals(a.get("via"));
+                if (viaFallback) {
+                    fallback = a;
+                }
+                if (a.get("failure") != null) {
+                    String[] into = viaFallback ? viaFb : primary;
+                    Object callerError = a.get("error");
+                    boolean fromCaller = callerError instanceof String ce && !ce.isBlank();
+                    String failedChecks = failedChecks(a.get("checks"));
+                    if (fromCaller) {
+                        into[0] = (String) callerError;
+                        into[2] = "caller";
+                    } else if (into[2] == null) {
+                        into[0] = String.valueOf(a.get("failure"));
+                    }
+                    if (failedChecks != null) {
+                        into[1] = failedChecks;
+                    }
                 }
             }
             // A missing value stays null: the text "null" would become part of the pattern's sequence identity.
-            steps.add(new Outcome.StepResult(st.step, stringOrNull(last.get("plugin")), stringOrNull(last.get("component")),
-                    ok ? "success" : "failure", st.reportedMs(), lastError,
-                    ok ? fix : null));
+            if (fallback == null) {
+                steps.add(new Outcome.StepResult(st.step, plugin, component, ok ? "success" : "failure", st.reportedMs(),
+                        primary[0], ok ? fix : null, primary[1]));
+            } else {
+                steps.add(new Outcome.StepResult(st.step, plugin, component, "failure", 0, primary[0], null, primary[1]));
+                steps.add(new Outcome.StepResult(st.step, stringOrNull(fallback.get("plugin")), stringOrNull(fallback.get("component")),
+                        ok ? "success" : "failure", st.reportedMs(), viaFb[0], ok ? fix : null, viaFb[1]));
+            }
         }
-        long ms = r.completedAt != null ? Duration.between(Instant.parse(r.startedAt), Instant.parse(r.completedAt)).toMillis() : 0;
-        String status = "success".equals(r.result.get("status")) ? "success" : "failure";
+        String end = r.completedAt != null ? r.completedAt : r.updatedAt;
+        long ms = end != null ? Duration.between(Instant.parse(r.startedAt), Instant.parse(end)).toMillis() : 0;
+        String status = !rolledBack && "success".equals(r.result.get("status")) ? "success" : "failure";
         return new Outcome(r.runId, r.patternId, r.workflowId, r.task, status, ms, r.startedAt, r.completedAt, steps);
+    }
+
+    /** The failed checks of one attempt as "label: first line of what was seen"; null when none failed. */
+    private static String failedChecks(Object checks) {
+        if (!(checks instanceof List<?> l)) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : l) {
+            if (o instanceof Map<?, ?> m && !Boolean.TRUE.equals(m.get("passed"))) {
+                CheckResult c = CheckResult.fromMap(m);
+                out.add(c.label() + ": " + firstLine(c.detail()));
+            }
+        }
+        return out.isEmpty() ? null : String.join("; ", out);
     }
 
     private static String stringOrNull(Object o) {
@@ -949,13 +1123,24 @@ public final class RunStore {
      */
     private <T> T withLock(String runId, Supplier<T> body) {
         ReentrantLock l = locks.computeIfAbsent(runId, k -> new ReentrantLock());
-        l.lock();
+        String what = "run " + runId + "'s lock (another report of this run is being checked)";
+        try (var w = dev.metaorch.mcp.Waits.enter(what)) {
+            l.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException("interrupted while waiting for " + what);
+        }
         try {
             Path lockFile = dir.resolve(".locks").resolve(runId + ".lock");
             Files.createDirectories(lockFile.getParent());
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
-                return body.get();
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock fl;
+                try (var w = dev.metaorch.mcp.Waits.enter(what)) {
+                    fl = ch.lock();
+                }
+                try (FileLock ignored = fl) {
+                    return body.get();
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock run " + runId, e);

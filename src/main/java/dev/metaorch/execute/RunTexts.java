@@ -35,7 +35,46 @@ public final class RunTexts {
         if (inv.get("expected_outputs") instanceof Map<?, ?> m && !m.isEmpty()) {
             sb.append("\nReport these outputs: ").append(String.join(", ", m.keySet().stream().map(String::valueOf).toList()));
         }
+        if (inv.get("validation") instanceof List<?> checks && !checks.isEmpty()) {
+            sb.append("\nChecks this step faces when you report it:");
+            for (Object o : checks) {
+                if (o instanceof Map<?, ?> c) {
+                    sb.append("\n- ").append(c.get("check"));
+                    if (c.get("reason") != null) {
+                        sb.append(" (").append(c.get("reason")).append(")");
+                    }
+                    if (c.get("needs") != null) {
+                        sb.append(" - cannot run yet, needs ").append(c.get("needs")).append("; until then it is reported unverified");
+                    }
+                }
+            }
+        }
         return sb.toString();
+    }
+
+    /** Most output lines of a failed check shown in a text result; the structured result has the whole tail. */
+    static final int TAIL_LINES = 30;
+    /** Most characters of them. */
+    static final int TAIL_CHARS = 2_000;
+
+    /**
+     * The output of a failed check after its first line (a command's "exit code 1 ... Output:" line), its last
+     * {@link #TAIL_LINES} lines within {@link #TAIL_CHARS} characters; null when it has none or the check passed.
+     */
+    static String outputTail(Map<?, ?> check) {
+        if (Boolean.TRUE.equals(check.get("passed")) || check.get("detail") == null) {
+            return null;
+        }
+        List<String> lines = String.valueOf(check.get("detail")).strip().lines().toList();
+        if (lines.size() < 2) {
+            return null;
+        }
+        List<String> rest = lines.subList(Math.max(1, lines.size() - TAIL_LINES), lines.size());
+        String tail = String.join("\n", rest);
+        if (tail.length() > TAIL_CHARS) {
+            tail = "\u2026" + tail.substring(tail.length() - TAIL_CHARS);
+        }
+        return tail.isBlank() ? null : tail;
     }
 
     public static String started(Map<String, Object> s) {
@@ -60,9 +99,13 @@ public final class RunTexts {
             sb.append("\nChecks:\n");
             for (Object o : checks) {
                 Map<String, Object> c = (Map<String, Object>) o;
-                sb.append("- ").append(Boolean.TRUE.equals(c.get("passed")) ? "pass" : Boolean.TRUE.equals(c.get("refused"))
-                        ? "REFUSED" : "FAIL").append(": ").append(c.get("label")).append(" - ")
-                        .append(RunStore.firstLine(String.valueOf(c.get("detail")))).append('\n');
+                sb.append("- ").append(Boolean.TRUE.equals(c.get("passed")) ? "pass" : Boolean.TRUE.equals(c.get("unverified"))
+                        ? "UNVERIFIED" : Boolean.TRUE.equals(c.get("refused")) ? "REFUSED" : "FAIL").append(": ").append(c.get("label"))
+                        .append(" - ").append(RunStore.firstLine(String.valueOf(c.get("detail")))).append('\n');
+                String more = outputTail(c);
+                if (more != null) {
+                    sb.append("  Output (last ").append(more.lines().count()).append(" lines):\n```\n").append(more).append("\n```\n");
+                }
             }
         }
         if (d.get("error") != null) {
@@ -89,10 +132,23 @@ public final class RunTexts {
         if (d.get("result") instanceof Map<?, ?> r) {
             sb.append("Result: ").append(r.get("status")).append(", ").append(r.get("steps_completed")).append(" steps completed in ")
                     .append(r.get("execution_time")).append(", ").append(r.get("failed_attempts")).append(" failed attempt(s)");
-            if (r.get("test_results") instanceof Map<?, ?> t) {
-                sb.append("; checks ").append(t.get("passed")).append("/").append(t.get("total")).append(" passed");
+            if (r.get("test_results") instanceof Map<?, ?> t && t.get("total") != null) {
+                sb.append("; tests ").append(t.get("passed")).append("/").append(t.get("total")).append(" passed (")
+                        .append(t.get("source")).append(")");
             }
             sb.append('\n');
+            if (r.get("final_validation") instanceof List<?> fin) {
+                for (Object o : fin) {
+                    if (o instanceof Map<?, ?> c && !Boolean.TRUE.equals(c.get("passed"))) {
+                        sb.append("Final check ").append(Boolean.TRUE.equals(c.get("unverified")) ? "UNVERIFIED" : "FAIL").append(": ")
+                                .append(c.get("label")).append(" - ").append(RunStore.firstLine(String.valueOf(c.get("detail")))).append('\n');
+                        String more = outputTail(c);
+                        if (more != null) {
+                            sb.append("```\n").append(more).append("\n```\n");
+                        }
+                    }
+                }
+            }
             if (r.get("features") instanceof List<?> f && !f.isEmpty()) {
                 sb.append("Features: ").append(String.join("; ", f.stream().map(String::valueOf).toList())).append('\n');
             }

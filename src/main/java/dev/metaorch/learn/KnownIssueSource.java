@@ -13,7 +13,12 @@ public interface KnownIssueSource {
     /**
      * @param errorPattern the normalized error text (see {@link ErrorPatterns#normalize})
      * @param fix          what fixed it, or null when nothing has yet
+     * @param check        the validation check that failed with it, or null
      */
-    record PluginIssue(String pluginId, String errorPattern, String fix, int frequency) {
+    record PluginIssue(String pluginId, String errorPattern, String fix, int frequency, String check) {
+
+        public PluginIssue(String pluginId, String errorPattern, String fix, int frequency) {
+            this(pluginId, errorPattern, fix, frequency, null);
+        }
     }
 }

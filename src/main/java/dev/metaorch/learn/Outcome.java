@@ -25,12 +25,18 @@ public record Outcome(String executionId, String patternId, String workflowId, S
     }
 
     /**
-     * @param error      the error text when it failed
+     * @param error      the error text when it failed: the caller's own words when it gave any
      * @param fixApplied the known fix applied before it succeeded, if any
+     * @param check      the validation check that failed, beside the error (null when none did)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record StepResult(int step, String plugin, String component, String status, long durationMs, String error,
-                             String fixApplied) {
+                             String fixApplied, String check) {
+
+        public StepResult(int step, String plugin, String component, String status, long durationMs, String error,
+                          String fixApplied) {
+            this(step, plugin, component, status, durationMs, error, fixApplied, null);
+        }
         public boolean success() {
             return "success".equals(status);
         }

@@ -40,8 +40,15 @@ public record Pattern(String id, String name, String description, String domain,
         public static final Metrics EMPTY = new Metrics(0, 0, 0, 0.0, 0.0);
     }
 
-    /** A recorded failure mode: normalized error pattern, how often, and the fix when one worked. */
+    /**
+     * A recorded failure mode: the normalized error as the caller reported it, how often, the fix when one worked,
+     * and the validation check that failed beside it (null when the step failed before any check ran).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record KnownIssue(String issue, int frequency, String fix) {
+    public record KnownIssue(String issue, int frequency, String fix, String check) {
+
+        public KnownIssue(String issue, int frequency, String fix) {
+            this(issue, frequency, fix, null);
+        }
     }
 }

@@ -183,12 +183,86 @@ public final class Server {
                 .build();
     }
 
+    /** Tools that rank the catalog and so wait for the search index warm-up builds. */
+    static final java.util.Set<String> NEED_INDEX = java.util.Set.of("recommend_plugins", "research_plugins", "generate_workflow",
+            "match_patterns", "find_alternatives");
+    /** How often a call that is still running says so (progress), and checks its waits against the deadline. */
+    static final java.time.Duration HEARTBEAT = java.time.Duration.ofSeconds(5);
+
+    private static final java.util.concurrent.ExecutorService WORKERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread th = new Thread(r, "tool-call");
+        th.setDaemon(true);
+        return th;
+    });
+
+    /**
+     * Runs the tool on a worker thread and watches it: every {@link #HEARTBEAT} a call still running sends progress
+     * (what it waits for, if anything); a call that has waited for the catalog, the index or a store longer than
+     * {@link Waits#DEADLINE} ends with a clear error, and the threads are dumped to stderr. Every call ends.
+     */
     static McpSchema.CallToolResult call(Services services, McpTool t, McpSyncServerExchange exchange,
                                          McpSchema.CallToolRequest request) {
         ToolContext ctx = new ExchangeContext(exchange, request.progressToken(), t.name());
+        java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.Future<ToolResult> f = WORKERS.submit(() -> {
+            worker.set(Thread.currentThread());
+            try {
+                return run(services, t, ctx, request);
+            } finally {
+                worker.set(null);
+            }
+        });
+        long t0 = System.nanoTime();
+        int beats = 0;
+        ToolResult r;
+        while (true) {
+            try {
+                r = f.get(HEARTBEAT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                break;
+            } catch (java.util.concurrent.TimeoutException e) {
+                Thread w = worker.get();
+                Waits.Wait wait = w == null ? null : Waits.of(w);
+                if (wait != null && wait.elapsed().compareTo(Waits.DEADLINE) >= 0) {
+                    Waits.dumpThreads(t.name() + " waited " + wait.elapsed().toSeconds() + " s for " + wait.what());
+                    f.cancel(true);
+                    r = ToolResult.error(t.name() + ": " + Services.deadlineMessage(wait.what(), Waits.DEADLINE));
+                    break;
+                }
+                beats++;
+                long secs = (System.nanoTime() - t0) / 1_000_000_000L;
+                if (wait != null) {
+                    // a small, increasing value: the tool's own progress (from 0 up) follows once the wait is over
+                    ctx.progress(beats * 1e-6, null, "still waiting for " + wait.what() + " (" + secs + " s)");
+                }
+                if (beats % 12 == 0) {
+                    log.info("tool {} still running after {} s{}", t.name(), secs, wait == null ? "" : " (waiting for " + wait.what() + ")");
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                log.error("tool {} failed", t.name(), e.getCause());
+                r = ToolResult.error(t.name() + INTERNAL_FAILURE + " (" + e.getCause().getClass().getSimpleName()
+                        + "); details are in the server log");
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                f.cancel(true);
+                r = ToolResult.error(t.name() + ": the server is shutting down");
+                break;
+            }
+        }
+        return McpSchema.CallToolResult.builder()
+                .addTextContent(r.text())
+                .structuredContent(r.structured())
+                .isError(r.error())
+                .build();
+    }
+
+    private static ToolResult run(Services services, McpTool t, ToolContext ctx, McpSchema.CallToolRequest request) {
         ToolResult r;
         try {
             services.awaitReady(ctx);
+            if (NEED_INDEX.contains(t.name())) {
+                services.awaitIndex(ctx);
+            }
             r = t.call(request.arguments() == null ? Map.of() : request.arguments(), ctx);
         } catch (ToolException e) {
             r = ToolResult.error(e.getMessage());
@@ -205,11 +279,7 @@ public final class Server {
                         + "); details are in the server log");
             }
         }
-        return McpSchema.CallToolResult.builder()
-                .addTextContent(r.text())
-                .structuredContent(r.structured())
-                .isError(r.error())
-                .build();
+        return r;
     }
 
     /** A storage condition the user can act on (disk full, quota, read-only) in the cause chain, or null. */

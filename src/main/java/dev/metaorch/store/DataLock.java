@@ -34,6 +34,12 @@ public final class DataLock implements AutoCloseable {
 
     /** Waits up to {@code timeoutMs} for the lock; a clear {@link ToolException} when it stays busy. */
     public static DataLock acquire(Path lockFile, long timeoutMs) {
+        try (var w = dev.metaorch.mcp.Waits.enter("the data folder lock " + lockFile.getFileName())) {
+            return acquireNow(lockFile, timeoutMs);
+        }
+    }
+
+    private static DataLock acquireNow(Path lockFile, long timeoutMs) {
         Path key = lockFile.toAbsolutePath().normalize();
         ReentrantLock local = LOCAL.computeIfAbsent(key, k -> new ReentrantLock());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);

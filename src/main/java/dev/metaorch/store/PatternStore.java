@@ -218,7 +218,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         if (s == null) {
             return List.of();
         }
-        return s.knownIssues().stream().map(k -> new PluginIssue(pluginId, k.issue(), k.fix(), k.frequency())).toList();
+        return s.knownIssues().stream().map(k -> new PluginIssue(pluginId, k.issue(), k.fix(), k.frequency(), k.check())).toList();
     }
 
     /** Files skipped at the last load, with why. */
@@ -725,24 +725,48 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
             }
             return e;
         }
-        String key = sequenceKey(sequence);
         String domain = domainFor(rec, sequence);
         Set<String> terms = TaskClass.terms(o.task());
         Entry best = null;
         double bestOverlap = -1;
+        boolean bestExact = false;
         for (Entry e : s.patterns().values()) {
             Pattern p = e.pattern();
-            if (!key.equals(sequenceKey(p.pluginSequence())) || !domain.equals(TaskClass.domain(p.domain()))) {
+            if (!sameSequence(sequence, p.pluginSequence()) || !domain.equals(TaskClass.domain(p.domain()))) {
                 continue;
             }
             double ov = TaskClass.overlap(terms, TaskClass.terms(p.taskKeywords()));
-            if (ov >= TaskClass.SAME_CLASS_OVERLAP && (ov > bestOverlap || (ov == bestOverlap
-                    && p.metrics().totalExecutions() > best.pattern().metrics().totalExecutions()))) {
+            boolean exact = sequenceKey(sequence).equals(sequenceKey(p.pluginSequence()));
+            if (ov >= TaskClass.SAME_CLASS_OVERLAP && (ov > bestOverlap || (ov == bestOverlap && (exact && !bestExact
+                    || exact == bestExact && p.metrics().totalExecutions() > best.pattern().metrics().totalExecutions())))) {
                 best = e;
                 bestOverlap = ov;
+                bestExact = exact;
             }
         }
         return best;
+    }
+
+    /**
+     * The identity of a pattern's sequence: the same plugins in the same order, each step's component the same
+     * or not said on one side (an explicit outcome naming plugins only is the same workflow as the run that
+     * names their components too).
+     */
+    public static boolean sameSequence(List<Pattern.Step> a, List<Pattern.Step> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            Pattern.Step x = a.get(i);
+            Pattern.Step y = b.get(i);
+            if (!x.plugin().equals(y.plugin())) {
+                return false;
+            }
+            if (x.component() != null && y.component() != null && !x.component().equals(y.component())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Pattern apply(Pattern before, Recording rec, List<Pattern.Step> sequence, String domain, Instant now, Snapshot s) {
@@ -760,11 +784,20 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         List<Pattern.Step> steps = new ArrayList<>();
         boolean[] seen = new boolean[base.size()];
         Map<Integer, Outcome.StepResult> results = new HashMap<>();
-        for (Outcome.StepResult r : o.steps()) {
+        List<Outcome.StepResult> all = o.steps();
+        for (int k = 0; k < all.size(); k++) {
+            Outcome.StepResult r = all.get(k);
             int idx = stepIndex(base, r, seen);
             if (idx >= 0) {
                 seen[idx] = true;
-                results.put(idx, r);
+                // A planned step followed by another result under the same step number is a step that ran a
+                // fallback: the fallback's outcome counts for the planned step.
+                Outcome.StepResult counted = r;
+                while (k + 1 < all.size() && all.get(k + 1).step() == r.step() && r.step() > 0) {
+                    counted = all.get(++k);
+                }
+                results.put(idx, counted == r ? r : new Outcome.StepResult(r.step(), r.plugin(), r.component(), counted.status(),
+                        counted.durationMs(), r.error(), counted.fixApplied()));
             }
         }
         for (int i = 0; i < base.size(); i++) {
@@ -784,17 +817,20 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
                     time = round4(time == null ? d : time + (d - time) / total);
                 }
             }
-            steps.add(new Pattern.Step(b.plugin(), b.component(), purpose, time, rate));
+            // a pattern first recorded from plugin ids alone learns its components from a run of the same sequence
+            String component = b.component() != null ? b.component()
+                    : i < sequence.size() && b.plugin().equals(sequence.get(i).plugin()) ? sequence.get(i).component() : null;
+            steps.add(new Pattern.Step(b.plugin(), component, purpose, time, rate));
         }
 
         List<Pattern.KnownIssue> issues = before == null ? List.of() : before.knownIssues();
         for (String err : rec.errors()) {
-            issues = addIssue(issues, err, rec.fix());
+            issues = addIssue(issues, err, rec.fix(), null);
         }
         for (Outcome.StepResult r : o.steps()) {
             if (r.error() != null && !r.error().isBlank()) {
                 String label = r.plugin() == null ? r.error() : r.plugin() + ": " + r.error();
-                issues = addIssue(issues, label, r.fixApplied());
+                issues = addIssue(issues, label, r.fixApplied(), r.check());
             }
         }
         List<String> env = union(before == null ? List.of() : before.environmentRequirements(), rec.environmentRequirements(), 30);
@@ -872,7 +908,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         return false;
     }
 
-    static List<Pattern.KnownIssue> addIssue(List<Pattern.KnownIssue> issues, String error, String fix) {
+    static List<Pattern.KnownIssue> addIssue(List<Pattern.KnownIssue> issues, String error, String fix, String check) {
         String norm = ErrorPatterns.normalize(error);
         if (norm.isEmpty()) {
             return issues;
@@ -883,13 +919,14 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         for (int i = 0; i < out.size(); i++) {
             Pattern.KnownIssue k = out.get(i);
             if (ErrorPatterns.matches(k.issue(), norm)) {
-                out.set(i, new Pattern.KnownIssue(k.issue(), k.frequency() + 1, f != null ? f : k.fix()));
+                out.set(i, new Pattern.KnownIssue(k.issue(), k.frequency() + 1, f != null ? f : k.fix(),
+                        check != null ? shorten(check.strip(), 300) : k.check()));
                 found = true;
                 break;
             }
         }
         if (!found) {
-            out.add(new Pattern.KnownIssue(norm, 1, f));
+            out.add(new Pattern.KnownIssue(norm, 1, f, check == null ? null : shorten(check.strip(), 300)));
         }
         out.sort(Comparator.comparingInt((Pattern.KnownIssue k) -> -k.frequency()));
         return out.size() > MAX_ISSUES ? List.copyOf(out.subList(0, MAX_ISSUES)) : List.copyOf(out);
@@ -927,7 +964,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
             for (Outcome.StepResult r : o.steps()) {
                 if (r.plugin() != null) {
                     plugins.put(r.plugin(), updated(plugins.get(r.plugin()), r.success(), r.durationMs(), r.plugin(),
-                            r.error(), r.fixApplied(), now));
+                            r.error(), r.fixApplied(), r.check(), now));
                     changed = true;
                 }
             }
@@ -935,7 +972,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
             // A workflow succeeds only when each of its steps did; without per-step results a failure
             // cannot be blamed on any one plugin, so it changes no plugin's counts.
             for (Pattern.Step st : sequence) {
-                plugins.put(st.plugin(), updated(plugins.get(st.plugin()), true, 0, st.plugin(), null, null, now));
+                plugins.put(st.plugin(), updated(plugins.get(st.plugin()), true, 0, st.plugin(), null, null, null, now));
                 changed = true;
             }
         }
@@ -958,7 +995,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
     }
 
     private static PluginStats updated(PluginStats s, boolean ok, long durationMs, String plugin, String error, String fix,
-                                       Instant now) {
+                                       String check, Instant now) {
         PluginStats p = s == null ? PluginStats.EMPTY : s;
         int uses = p.uses() + 1;
         int timed = p.timedUses();
@@ -969,7 +1006,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         }
         List<Pattern.KnownIssue> issues = p.knownIssues();
         if (error != null && !error.isBlank()) {
-            issues = addIssue(issues, error, fix);
+            issues = addIssue(issues, error, fix, check);
         }
         return new PluginStats(uses, p.successes() + (ok ? 1 : 0), timed, avg, now.toString(), issues);
     }

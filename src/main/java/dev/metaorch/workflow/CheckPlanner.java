@@ -19,6 +19,20 @@ public final class CheckPlanner {
     private CheckPlanner() {
     }
 
+    /**
+     * A test report that passes: some count of passed tests ("12 passed", "Tests run: 12", "all 12 tests passed")
+     * and no count of failed ones anywhere in it ("3 failed", "Failures: 2", "1 error"), so a failure report
+     * ("3 failed, 9 passed") cannot satisfy it.
+     */
+    public static final String TESTS_PASSED = "(?is)\\A(?!.*(?:\\b[1-9]\\d*\\s+(?:tests?\\s+)?(?:failed|failing|failures?|errors?)\\b"
+            + "|\\b(?:failures|errors|failed|failing)\\s*[:=]\\s*[1-9]))"
+            + "(?=.*(?:\\b[1-9]\\d*\\s+(?:tests?\\s+)?(?:passed|passing)\\b|\\btests\\s+run:\\s*[1-9]|\\ball\\s+(?:\\d+\\s+)?tests?\\s+pass))";
+
+    /** A check path standing for the file a step names in its output {@code name} (filled in when it reports). */
+    public static String outputPath(String name) {
+        return "{output:" + name + "}";
+    }
+
     /** Where step {@code n} writes its report, relative to the workspace. */
     public static String reportPath(String workflowId, int n, String component) {
         return ".meta-orchestrator/" + workflowId + "/step-" + n + "-" + Ids.slug(component, 60) + ".md";
@@ -72,15 +86,14 @@ public final class CheckPlanner {
                 } else {
                     out.add(new Check.FileExists("**/*test*", "no test runner is configured; the step must add test files"));
                 }
-                out.add(new Check.RegexInFile(report, "(?i)\\b(pass(ed|es)?|fail(ed|s|ures?)?)\\b",
-                        "the report states which tests passed or failed"));
+                out.add(new Check.RegexInFile(report, TESTS_PASSED,
+                        "the report shows the tests passed: a count of passed tests and no failed ones"));
             }
             case DOCUMENT -> {
-                out.add(new Check.FileExists("README.md", "documentation starts at the README"));
-                out.add(new Check.RegexInFile("README.md", "(?m)^#{1,2} \\S", "the README has titled sections"));
-                if (ws.docsDir()) {
-                    out.add(new Check.FileExists("docs/**/*.md", "the project keeps its documentation under docs/"));
-                }
+                // the document this step writes (it names it as its 'docs' output), not whatever README is there
+                out.add(new Check.FileExists(outputPath("docs"), "the step reports the document it wrote as output 'docs'"));
+                out.add(new Check.RegexInFile(outputPath("docs"), "(?m)^#{1,3} \\S",
+                        "the document the step wrote has titled sections"));
             }
             case DEPLOY -> deployChecks(out, text, ws, workflowId);
             case OPERATE -> {

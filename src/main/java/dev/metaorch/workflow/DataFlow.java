@@ -32,7 +32,7 @@ public final class DataFlow {
             case REVIEW -> m.put("review", "findings by severity, with the fixes asked for");
             case SECURE -> m.put("security_findings", "vulnerabilities by severity and the fixes applied");
             case TEST -> m.put("test_results", "which tests ran and whether they pass");
-            case DOCUMENT -> m.put("docs", "the updated documentation");
+            case DOCUMENT -> m.put("docs", "the document file(s) written, as workspace paths (their content is checked)");
             case DEPLOY -> m.put("deployment", "where the change now runs and how to reach it");
             case OPERATE -> m.put("monitoring", "dashboards, alerts and the health of the running service");
         }

@@ -47,7 +47,25 @@ public final class PatternMatcher {
     private PatternMatcher() {
     }
 
+    /**
+     * The relevance floor. Shared words alone are weak evidence: "deploy my web app to production" shares "my web
+     * app production" with a pull-request review. A pattern is listed only when the catalog agrees it is about the
+     * task: at least this share of its distinct plugins is among the catalog's {@link #AGREEMENT_TOP_K} best plugins
+     * for the task (the ranking recommend_plugins uses).
+     */
+    public static final double MIN_CATALOG_AGREEMENT = 0.5;
+    /** How deep in the catalog's ranking for the task a pattern's plugin may sit and still count as agreeing. */
+    public static final int AGREEMENT_TOP_K = 20;
+
     public static List<Match> match(PatternLibrary library, String task, int limit, Instant now) {
+        return match(library, task, limit, now, null);
+    }
+
+    /**
+     * As above; {@code fitting}, when given, holds the catalog's best plugins for the task (see
+     * {@link #fittingPlugins}) and sets the relevance floor.
+     */
+    public static List<Match> match(PatternLibrary library, String task, int limit, Instant now, Set<String> fitting) {
         Set<String> q = new HashSet<>(Fallbacks.analyzed(task));
         List<Match> out = new ArrayList<>();
         if (q.isEmpty()) {
@@ -67,6 +85,15 @@ public final class PatternMatcher {
             if (shared.size() < need || pt.isEmpty()) {
                 continue;
             }
+            Double agreement = null;
+            if (fitting != null) {
+                Set<String> mine = new HashSet<>();
+                p.pluginSequence().forEach(st -> mine.add(st.plugin()));
+                agreement = mine.isEmpty() ? 0 : mine.stream().filter(fitting::contains).count() / (double) mine.size();
+                if (agreement < MIN_CATALOG_AGREEMENT) {
+                    continue;
+                }
+            }
             double taskMatch = shared.size() / Math.sqrt((double) q.size() * Math.min(pt.size(), Math.max(q.size(), 12)));
             taskMatch = Math.min(1, taskMatch);
             Pattern.Metrics m = p.metrics();
@@ -80,6 +107,9 @@ public final class PatternMatcher {
             parts.put("success_evidence", round(success));
             parts.put("usage", round(usage));
             parts.put("recency", round(recency));
+            if (agreement != null) {
+                parts.put("catalog_agreement", round(agreement));
+            }
             String basis = m.totalExecutions() == 0 ? "no recorded runs: success is the neutral prior " + Posterior.PRIOR_MEAN
                     : m.successfulExecutions() + " of " + m.totalExecutions() + " runs succeeded (posterior mean " + round(success)
                     + ", Wilson bounds " + round(evidence.lower()) + "-" + round(evidence.upper()) + " at z = " + Lifecycle.Z + ")";
@@ -93,6 +123,13 @@ public final class PatternMatcher {
             top.add(new Match(x.pattern(), x.score(), x.parts(), x.matched(), confidence(x, next), x.basis()));
         }
         return top;
+    }
+
+    /** The catalog's {@link #AGREEMENT_TOP_K} best plugins for the task: the relevance floor's reference. */
+    public static Set<String> fittingPlugins(CatalogSearch search, String task) {
+        Set<String> out = new HashSet<>();
+        search.plugins(task, AGREEMENT_TOP_K, x -> true).forEach(s -> out.add(s.item().id()));
+        return out;
     }
 
     /** High: the task clearly matches a pattern that has run often and well, ahead of the next one; low: a weak match. */

@@ -20,6 +20,7 @@ import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Plugin;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.KnownIssueSource;
+import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.Posterior;
 import dev.metaorch.mcp.ToolException;
@@ -37,6 +38,11 @@ public final class WorkflowGenerator {
 
     /** Task match a stored pattern needs before the plan follows it instead of a fresh decomposition. */
     public static final double PATTERN_MIN_TASK_MATCH = 0.5;
+    /**
+     * The posterior quantile a pattern's record must put above the fresh plan's estimate before the plan follows it:
+     * 1 success in 1 run gives 0.22, 3 of 3 0.47, 4 of 4 0.55, against the neutral 0.5 of a plan without outcomes.
+     */
+    public static final double PATTERN_LOWER_QUANTILE = 0.05;
 
     /** What to plan. {@code workspace} may be null; {@code subtasks} empty means decompose. */
     public record Request(String task, List<String> subtasks, Constraints constraints, String workspace) {
@@ -109,17 +115,36 @@ public final class WorkflowGenerator {
         if (!req.subtasks().isEmpty()) {
             d = dec.fromSubtasks(task, req.subtasks(), c);
         } else {
-            for (PatternMatcher.Match m : PatternMatcher.match(patterns.get(), task, 3, Instant.now())) {
-                if (m.parts().get("task_match") >= PATTERN_MIN_TASK_MATCH) {
-                    d = dec.fromPattern(task, m.pattern(), c);
-                    if (d != null) {
-                        break;
-                    }
-                    warnings.add("pattern " + m.pattern().id() + " matches but uses plugins that are missing or barred here");
+            Decomposer.Result fresh = null;
+            double freshEstimate = 0;
+            for (PatternMatcher.Match m : PatternMatcher.match(patterns.get(), task, 3, Instant.now(),
+                    patterns.get().patterns().isEmpty() ? null : PatternMatcher.fittingPlugins(cs, task))) {
+                if (m.parts().get("task_match") < PATTERN_MIN_TASK_MATCH) {
+                    continue;
                 }
+                if (fresh == null) {
+                    fresh = dec.fromTask(task, c);
+                    freshEstimate = freshEstimate(fresh);
+                }
+                // The rule: a pattern drives the plan only when even a cautious reading of its record (the
+                // posterior's PATTERN_LOWER_QUANTILE quantile) beats what the fresh plan is expected to do.
+                Pattern.Metrics pm = m.pattern().metrics();
+                double lower = Posterior.quantile(pm.successfulExecutions(), pm.totalExecutions(), PATTERN_LOWER_QUANTILE);
+                if (lower <= freshEstimate) {
+                    warnings.add("pattern " + m.pattern().id() + " matches the task but is not followed: " + pm.successfulExecutions()
+                            + " of " + pm.totalExecutions() + " runs succeeded, posterior lower bound " + round(lower) + " (the "
+                            + PATTERN_LOWER_QUANTILE + " quantile of Beta(s+1, f+1)) does not beat the fresh plan's estimated success "
+                            + round(freshEstimate));
+                    continue;
+                }
+                d = dec.fromPattern(task, m.pattern(), c);
+                if (d != null) {
+                    break;
+                }
+                warnings.add("pattern " + m.pattern().id() + " matches but uses plugins that are missing or barred here");
             }
             if (d == null) {
-                d = dec.fromTask(task, c);
+                d = fresh != null ? fresh : dec.fromTask(task, c);
             }
         }
         List<Pick> picks = new ArrayList<>(d.picks());
@@ -203,8 +228,9 @@ public final class WorkflowGenerator {
         double[] est = new double[1];
         String basis = estimate(steps, d, est);
         String created = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0));
-        return new WorkflowSpec(id, task, created, d.method(), d.patternId(), steps, environment(steps, ws, phases),
-                dependencies(steps, ws), CheckPlanner.finalChecks(phases, ws, reports), rollback(ws, phases, id),
+        List<Check> finalChecks = CheckPlanner.finalChecks(phases, ws, reports);
+        return new WorkflowSpec(id, task, created, d.method(), d.patternId(), steps, environment(steps, finalChecks, ws, phases),
+                dependencies(steps, ws), finalChecks, rollback(ws, phases, id),
                 est[0], basis, Mermaid.flowchart(task, steps), warnings, c.asMap());
     }
 
@@ -219,6 +245,25 @@ public final class WorkflowGenerator {
             slug = "workflow";
         }
         return slug + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * What a fresh plan is expected to do before it has a record of its own: the product of its plugins' Beta(1,1)
+     * posterior means where they have outcomes, the neutral prior where none has any.
+     */
+    private double freshEstimate(Decomposer.Result fresh) {
+        double prod = 1;
+        boolean any = false;
+        Set<String> seen = new HashSet<>();
+        for (Decomposer.Pick p : fresh.picks()) {
+            String id = p.ref().plugin().id();
+            Evidence.PluginEvidence e = evidence.get().plugin(id);
+            if (seen.add(id) && e.uses() > 0) {
+                prod *= Posterior.mean(e.successes(), e.uses());
+                any = true;
+            }
+        }
+        return any ? prod : Posterior.PRIOR_MEAN;
     }
 
     /** The pattern's record when the plan follows one; else the product over steps with outcomes; else the prior. */
@@ -259,7 +304,7 @@ public final class WorkflowGenerator {
                 + (without > 0 ? "; " + without + " step(s) without outcomes not counted" : "");
     }
 
-    private static List<String> environment(List<WorkflowStep> steps, Workspace ws, List<Phase> phases) {
+    private static List<String> environment(List<WorkflowStep> steps, List<Check> finalChecks, Workspace ws, List<Phase> phases) {
         List<String> out = new ArrayList<>();
         out.add("Claude Code with these plugins enabled: " + String.join(", ", pluginIds(steps)));
         for (Workspace.Build b : ws.builds()) {
@@ -281,17 +326,20 @@ public final class WorkflowGenerator {
             out.add(v + " set (named in the workspace's example env file)");
         }
         out.add("validation commands on the allowlist of config.yaml (validation.allowed_programs): "
-                + String.join(", ", programs(steps)));
+                + String.join(", ", programs(steps, finalChecks)));
         return out;
     }
 
-    private static List<String> programs(List<WorkflowStep> steps) {
+    /** The programs the plan's command checks run, the final validation's included. */
+    public static List<String> programs(List<WorkflowStep> steps, List<Check> finalChecks) {
         Set<String> p = new LinkedHashSet<>();
+        List<Check> all = new ArrayList<>(finalChecks);
         for (WorkflowStep s : steps) {
-            for (Check c : s.validation()) {
-                if (c instanceof Check.Command cmd) {
-                    p.add(cmd.argv().get(0));
-                }
+            all.addAll(s.validation());
+        }
+        for (Check c : all) {
+            if (c instanceof Check.Command cmd) {
+                p.add(cmd.argv().get(0));
             }
         }
         return p.isEmpty() ? List.of("(none needed)") : new ArrayList<>(p);

@@ -1,5 +1,6 @@
 package dev.metaorch.execute;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,14 +107,21 @@ class CheckRunnerTest {
     @Test
     void commandsNeedTheAllowlist() throws IOException {
         Workspace ws = ws();
+        // A program off the allowlist is not run: the check is unverified (not failed), with the line that allows it.
         CheckResult none = runner(ws).run(new Check.Command(List.of("true"), null, 5, 0, null, ""));
-        assertTrue(none.refused());
-        assertTrue(none.detail().contains("validation.allowed_programs"), none.detail());
-        assertTrue(none.detail().contains("config.yaml"), none.detail());
+        assertTrue(none.refused() && none.unverified() && !none.failed());
+        assertEquals("allowed_programs: [true]", none.allow());
+        assertTrue(none.detail().contains("under 'validation:'") && none.detail().contains("config.yaml"), none.detail());
         CheckResult other = runner(ws, "git").run(new Check.Command(List.of("rm", "-rf", "x"), null, 5, 0, null, ""));
-        assertTrue(other.refused());
-        assertTrue(other.detail().contains("'rm' not found on the allowlist"), other.detail());
-        assertTrue(other.detail().contains("git"), other.detail());
+        assertTrue(other.refused() && other.unverified());
+        assertTrue(other.detail().contains("program 'rm' is not on the allowlist"), other.detail());
+        assertEquals("allowed_programs: [git, rm]", other.allow());
+        // An allowed program that is not installed is unverified too, never run and never failed.
+        CheckResult missing = runner(ws, "no-such-program-xyz").run(new Check.Command(List.of("no-such-program-xyz"), null, 5, 0, null, ""));
+        assertTrue(missing.unverified() && !missing.refused() && !missing.failed(), missing.toString());
+        // Shell text or a path is never offered for the allowlist: refused, and the check fails.
+        CheckResult shell = runner(ws).run(new Check.Command(List.of("true; rm -rf x"), null, 5, 0, null, ""));
+        assertTrue(shell.refused() && !shell.unverified() && shell.failed());
         // The allowlist names programs exactly: a path to another binary with the same name is refused.
         assertTrue(runner(ws, "true").run(new Check.Command(List.of("/tmp/true"), null, 5, 0, null, "")).refused());
     }

@@ -160,9 +160,13 @@ class RunStoreTest {
         assertEquals(id, o.executionId());
         assertTrue(o.success());
         assertEquals("fastapi-jwt", o.patternId());
-        assertEquals(3, o.steps().size());
-        assertEquals("oauth2@demo", o.steps().get(1).plugin());
-        assertEquals("pip install python-jose", o.steps().get(1).fixApplied());
+        // step 2 ran its fallback: the planned component's failure, then the fallback's outcome under the same step
+        assertEquals(4, o.steps().size());
+        assertEquals("jwt-auth@demo", o.steps().get(1).plugin());
+        assertEquals("failure", o.steps().get(1).status());
+        assertEquals(2, o.steps().get(2).step());
+        assertEquals("oauth2@demo", o.steps().get(2).plugin());
+        assertEquals("pip install python-jose", o.steps().get(2).fixApplied());
         assertEquals(3 * 1200, o.steps().get(0).durationMs());
 
         Map<String, Object> status = runs.status(id);
@@ -181,11 +185,11 @@ class RunStoreTest {
         Files.writeString(ws.resolve("app/main.py"), "@app.post(\"/login\")\n");
         assertEquals("next", runs.report(id, 1, ok(Map.of("project_path", "app")), ctx).get("decision"));
         assertEquals("next", runs.report(id, 2, ok(Map.of()), ctx).get("decision"));
-        // Step 3's command check is refused: the allowlist is empty. Refusals are never retried, and
-        // step 3 has no fallback: escalate at once.
-        Map<String, Object> c = runs.report(id, 3, ok(Map.of()), ctx);
+        // Step 3 fails with a non-retryable error ("permission denied") and has no fallback: escalate at once.
+        Map<String, Object> c = runs.report(id, 3, new StepReport("failure", Map.of(), "EACCES: permission denied, open 'tests'",
+                10, null), ctx);
         assertEquals("escalate", c.get("decision"), c.toString());
-        assertTrue(c.get("error").toString().contains("validation.allowed_programs"), c.get("error").toString());
+        assertTrue(c.get("error").toString().contains("permission denied"), c.get("error").toString());
         assertTrue(c.get("message").toString().contains("not retryable"), c.get("message").toString());
         assertEquals(1, ((List<?>) c.get("tried")).size());
         assertEquals("escalated", runs.status(id).get("status"));

@@ -58,6 +58,7 @@ class ContextCostTest {
         Path root = Files.createTempDirectory("mo-cost-e2e");
         Services services = Main.services(Options.parse("catalog", "--home", root.toString()), Map.of("HOME", root.toString()));
         McpJsonMapper mapper = Server.jsonMapper();
+        Files.writeString(root.resolve("none.jsonl"), ""); // an empty catalog (a missing path is a command-line error)
         try (StdioProcess server = TestServers.serve(root, List.of("--catalog", root.resolve("none.jsonl").toString()),
                 root.resolve("stderr.log"))) {
             server.handshake("test", TestServers.ANSWER_TIMEOUT);

@@ -99,8 +99,10 @@ class StdioServerIT {
     @Test
     void serverSurvivesHostileMarketplaceFolders(@TempDir Path tmp) throws Exception {
         Path broken = MarketplaceFixtures.breakage(tmp.resolve("broken"));
+        // a named folder that does not exist is a command-line error (CommandLineTest); one without a manifest a warning
+        Files.createDirectories(tmp.resolve("no-manifest"));
         List<String> cmd = StdioProcess.serverCommand(jar(), "serve", "--marketplace", broken.toString(),
-                "--marketplace", tmp.resolve("does-not-exist").toString());
+                "--marketplace", tmp.resolve("no-manifest").toString());
         try (StdioProcess c = TestServers.start(cmd, isolatedEnv(tmp), tmp.resolve("stderr.log"))) {
             c.handshake("metaorch-tests", ANSWER);
             JsonNode r = c.callTool("catalog_status", Map.of(), ANSWER).path("result");
@@ -108,7 +110,7 @@ class StdioServerIT {
             JsonNode sc = r.path("structuredContent");
             assertEquals(11, sc.path("total_plugins").asInt());
             assertTrue(sc.path("collisions").toString().contains("code-reviewer"), sc.toString());
-            assertTrue(sc.path("warnings").toString().contains("does-not-exist"), sc.toString());
+            assertTrue(sc.path("marketplaces").toString().contains("no readable .claude-plugin/marketplace.json"), sc.toString());
             c.closeStdin();
             assertTrue(c.awaitExit(Duration.ofSeconds(2)), c.stderr());
             assertEquals(List.of(), c.nonProtocolLines());

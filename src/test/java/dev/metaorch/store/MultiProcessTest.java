@@ -31,6 +31,8 @@ class MultiProcessTest {
     Path catalog;
 
     private Process worker(String id, int count, int threads) throws Exception {
+        // the plugins RecordWorker records (record_outcome refuses ids the catalog does not have)
+        dev.metaorch.testing.SnapshotFixtures.plugins(catalog, List.of("p0@m", "p1@m", "p2@m", "shared@m"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xlog:disable", "-cp", System.getProperty("java.class.path"),
                 RecordWorker.class.getName(), home.toString(), catalog.toString(), id, String.valueOf(count),

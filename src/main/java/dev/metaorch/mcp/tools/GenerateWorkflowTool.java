@@ -72,7 +72,59 @@ public final class GenerateWorkflowTool implements McpTool {
         WorkflowSpec spec = gen.generate(new WorkflowGenerator.Request(task, subtasks, c, workspace));
         services.workflows().save(spec);
         ctx.progress(2, 2.0, "stored " + spec.workflowId());
-        return ToolResult.of(text(spec, services.workflows().dir().resolve(spec.workflowId() + ".yaml").toString()), Json.toMap(spec));
+        Map<String, Object> allow = allowlist(spec, services.settings().allowedPrograms(), services.settings().configFile());
+        Map<String, Object> structured = new java.util.LinkedHashMap<>(Json.toMap(spec));
+        structured.put("allowlist", allow);
+        return ToolResult.of(text(spec, services.workflows().dir().resolve(spec.workflowId() + ".yaml").toString())
+                + allowText(allow), structured);
+    }
+
+    /**
+     * What the plan's command checks need allowed: every program they run, those the allowlist lacks, and the
+     * exact config.yaml line that allows them all. Checks that cannot run are reported unverified, not failed.
+     */
+    static Map<String, Object> allowlist(WorkflowSpec spec, List<String> allowed, java.nio.file.Path configFile) {
+        List<String> programs = new java.util.ArrayList<>(WorkflowGenerator.programs(spec.steps(), spec.finalValidation()));
+        programs.remove("(none needed)");
+        List<String> missing = programs.stream().filter(p -> !allowed.contains(p)).toList();
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("programs", programs);
+        m.put("allowed", allowed);
+        m.put("missing", missing);
+        if (!missing.isEmpty()) {
+            m.put("config_line", dev.metaorch.execute.CheckRunner.allowLine(allowed, missing));
+            m.put("where", dev.metaorch.execute.CheckRunner.allowWhere(configFile));
+            List<String> unverified = new java.util.ArrayList<>();
+            for (WorkflowStep st : spec.steps()) {
+                for (Check c : st.validation()) {
+                    if (dev.metaorch.execute.CheckRunner.needs(c, allowed) != null) {
+                        unverified.add("step " + st.step() + ": " + c.label());
+                    }
+                }
+            }
+            for (Check c : spec.finalValidation()) {
+                if (dev.metaorch.execute.CheckRunner.needs(c, allowed) != null) {
+                    unverified.add("final: " + c.label());
+                }
+            }
+            m.put("checks_unverified_until_allowed", unverified);
+        }
+        return m;
+    }
+
+    static String allowText(Map<String, Object> allow) {
+        @SuppressWarnings("unchecked")
+        List<String> programs = (List<String>) allow.get("programs");
+        if (programs.isEmpty()) {
+            return "\nAllowlist: no check runs a program; file, regex and HTTP checks need nothing allowed.\n";
+        }
+        if (allow.get("config_line") == null) {
+            return "\nAllowlist: every program the checks run is allowed (" + String.join(", ", programs) + ").\n";
+        }
+        return "\nAllowlist: the checks run " + String.join(", ", programs) + "; not allowed yet: "
+                + String.join(", ", (List<String>) allow.get("missing")) + ". Until you put '" + allow.get("config_line") + "' "
+                + allow.get("where") + ", these checks will be reported unverified (not failed): "
+                + String.join("; ", (List<String>) allow.get("checks_unverified_until_allowed")) + ".\n";
     }
 
     static String text(WorkflowSpec s, String path) {

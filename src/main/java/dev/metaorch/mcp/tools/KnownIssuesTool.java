@@ -56,6 +56,9 @@ public final class KnownIssuesTool implements McpTool {
             m.put("error_pattern", i.errorPattern());
             m.put("frequency", i.frequency());
             m.put("fix", i.fix());
+            if (i.check() != null) {
+                m.put("failed_check", i.check());
+            }
             issues.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -73,6 +76,9 @@ public final class KnownIssuesTool implements McpTool {
             sb.append("Known issues of ").append(id).append(", most frequent first:\n");
             for (PluginIssue i : a.value()) {
                 sb.append("\n- ").append(i.errorPattern()).append(" (seen ").append(i.frequency()).append("x)");
+                if (i.check() != null) {
+                    sb.append("; failed check: ").append(i.check());
+                }
                 sb.append(i.fix() == null ? "; no fix recorded yet" : "; fix: " + i.fix());
             }
         }

@@ -44,13 +44,17 @@ public final class MatchPatternsTool implements McpTool {
         String task = a.text("task", 4000);
         int limit = a.integer("limit", 1, 20, 3);
         services.awaitReady(ctx);
-        List<PatternMatcher.Match> matches = PatternMatcher.match(services.patterns(), task, limit, Instant.now());
+        List<PatternMatcher.Match> matches = PatternMatcher.match(services.patterns(), task, limit, Instant.now(),
+                services.patterns().patterns().isEmpty() ? null
+                        : PatternMatcher.fittingPlugins(dev.metaorch.workflow.WorkflowGenerator.of(services).search(), task));
         List<Map<String, Object>> out = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         int total = services.patterns().patterns().size();
         if (matches.isEmpty()) {
             sb.append(total == 0 ? "The pattern library is empty: no recorded workflows yet (record_outcome adds them)."
-                    : "No stored pattern matches this task (" + total + " patterns searched).");
+                    : "No stored pattern matches this task (" + total + " patterns searched; a pattern is listed when it shares the task's words and at least "
+                    + PatternMatcher.MIN_CATALOG_AGREEMENT + " of its plugins are among the catalog's " + PatternMatcher.AGREEMENT_TOP_K
+                    + " best for the task).");
         }
         for (PatternMatcher.Match m : matches) {
             Pattern p = m.pattern();

@@ -102,9 +102,39 @@ public final class RecordOutcomeTool implements McpTool {
             long ms = Math.round(a.number("duration_seconds", 0, 1e7, 0) * 1000);
             outcome = new Outcome(exec, pattern, null, task, status, ms, null, null, steps(a));
         }
-        return new Recording(outcome, sequence(a), optional(a, "domain", 100), optional(a, "subdomain", 100),
+        List<Pattern.Step> sequence = sequence(a);
+        if (!a.has("run_id")) {
+            refuseUnknownPlugins(services, sequence, outcome.steps());
+        }
+        return new Recording(outcome, sequence, optional(a, "domain", 100), optional(a, "subdomain", 100),
                 limited(a, "tags", 20, 100), limited(a, "environment_requirements", 30, 200), limited(a, "errors", 20, 2000),
                 optional(a, "fix", 1000));
+    }
+
+    /**
+     * An explicit outcome may only name plugins of the catalog: a typo would otherwise start a pattern of a plugin
+     * that does not exist (and a recommendation could never follow it). A run's plugins come from its plan.
+     */
+    static void refuseUnknownPlugins(Services services, List<Pattern.Step> sequence, List<Outcome.StepResult> steps) {
+        java.util.LinkedHashSet<String> unknown = new java.util.LinkedHashSet<>();
+        var catalog = services.catalog();
+        for (Pattern.Step st : sequence) {
+            if (catalog.plugin(st.plugin()).isEmpty()) {
+                unknown.add(st.plugin());
+            }
+        }
+        for (Outcome.StepResult r : steps) {
+            if (r.plugin() != null && catalog.plugin(r.plugin()).isEmpty()) {
+                unknown.add(r.plugin());
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ToolException(NAME + ": unknown plugin id" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown.stream().map(u -> "'" + u + "'").toList())
+                    + (catalog.isEmpty() ? " (the catalog is empty: see catalog_status)"
+                    : " (not in the catalog; plugin ids are name@marketplace, as recommend_plugins gives them)")
+                    + "; nothing was recorded");
+        }
     }
 
     private static String optional(Args a, String name, int max) {

@@ -36,7 +36,9 @@ class LearningToolsTest {
     Services services;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
+        // record_outcome refuses plugin ids the catalog does not have: a small snapshot with the ones used here
+        dev.metaorch.testing.SnapshotFixtures.plugins(catalog, List.of("api@m", "cache@m", "a@m", "b@m"));
         services = Main.services(Options.parse("serve", "--home", home.toString(), "--catalog", catalog.toString()), Map.of());
         services.markReady();
     }
@@ -143,7 +145,7 @@ class LearningToolsTest {
                 "neutral prior", null, List.of(), Map.of()));
         String runId = (String) services.runs().start("wf-learn-1", ws.toString(), ToolContext.NONE).get("run_id");
         ToolException early = assertThrows(ToolException.class, () -> call(RecordOutcomeTool.NAME, Map.of("run_id", runId)));
-        assertTrue(early.getMessage().contains("only a completed or escalated run"), early.getMessage());
+        assertTrue(early.getMessage().contains("only a completed, escalated or rolled-back run"), early.getMessage());
         Files.createDirectories(ws.resolve("app"));
         Files.writeString(ws.resolve("app/main.py"), "print('hi')\n");
         services.runs().report(runId, 1, new dev.metaorch.execute.StepReport("success", Map.of(), null, 1500, null), ToolContext.NONE);

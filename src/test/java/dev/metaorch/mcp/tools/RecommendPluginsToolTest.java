@@ -110,7 +110,7 @@ class RecommendPluginsToolTest {
         Path file = tmp.resolve("q.jsonl");
         Files.writeString(file, String.join("\n",
                 "{\"id\": \"a\", \"query\": \"security audit of my web app\"}",
-                "not json",
+                "{not json",
                 "{\"id\": 7, \"query\": \"\"}",
                 "{\"id\": \"b\", \"query\": \"write terraform for a vpc\"}") + "\n");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -124,8 +124,8 @@ class RecommendPluginsToolTest {
         assertEquals("a", a.get("id").asString());
         assertEquals(2, a.get("results").size());
         JsonNode bad = Json.MAPPER.readTree(lines.get(1));
-        assertTrue(bad.get("id").isNull());
-        assertTrue(bad.get("error").asString().contains("not a JSON object"));
+        assertEquals(2, bad.get("id").asInt(), "without an id the line number stands for it");
+        assertTrue(bad.get("error").asString().contains("must be a JSON object"), bad.toString());
         JsonNode empty = Json.MAPPER.readTree(lines.get(2));
         assertEquals(7, empty.get("id").asInt());
         assertTrue(empty.get("error").asString().contains("must not be empty"));
