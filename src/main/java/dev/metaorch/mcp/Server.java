@@ -202,7 +202,7 @@ public final class Server {
      */
     static McpSchema.CallToolResult call(Services services, McpTool t, McpSyncServerExchange exchange,
                                          McpSchema.CallToolRequest request) {
-        ToolContext ctx = new ExchangeContext(exchange, request.progressToken(), t.name());
+        Progress ctx = new Progress(new ExchangeContext(exchange, request.progressToken(), t.name()));
         java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.Future<ToolResult> f = WORKERS.submit(() -> {
             worker.set(Thread.currentThread());
@@ -230,10 +230,8 @@ public final class Server {
                 }
                 beats++;
                 long secs = (System.nanoTime() - t0) / 1_000_000_000L;
-                if (wait != null) {
-                    // a small, increasing value: the tool's own progress (from 0 up) follows once the wait is over
-                    ctx.progress(beats * 1e-6, null, "still waiting for " + wait.what() + " (" + secs + " s)");
-                }
+                ctx.heartbeat(wait != null ? "still waiting for " + wait.what() + " (" + secs + " s)"
+                        : "still working (" + secs + " s)");
                 if (beats % 12 == 0) {
                     log.info("tool {} still running after {} s{}", t.name(), secs, wait == null ? "" : " (waiting for " + wait.what() + ")");
                 }
@@ -300,6 +298,38 @@ public final class Server {
             }
         }
         return null;
+    }
+
+    /**
+     * A tool's progress as the client must see it: strictly increasing, whoever sends it (the tool, or the
+     * heartbeat of a call that runs long, which repeats the last value a little higher with the last total).
+     */
+    static final class Progress implements ToolContext {
+        private final ToolContext inner;
+        private double last = -1;
+        private Double lastTotal;
+
+        Progress(ToolContext inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public synchronized void progress(double progress, Double total, String message) {
+            double p = progress > last ? progress : last + 1e-6;
+            Double tot = total != null && total < p ? null : total;
+            last = p;
+            lastTotal = tot;
+            inner.progress(p, tot, message);
+        }
+
+        synchronized void heartbeat(String message) {
+            progress(Math.max(last, 0) + 1e-6, lastTotal, message);
+        }
+
+        @Override
+        public void log(String level, String message) {
+            inner.log(level, message);
+        }
     }
 
     /** Sends progress only when the client asked for it, and never lets a notification failure fail the tool. */

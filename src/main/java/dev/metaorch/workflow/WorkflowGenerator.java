@@ -39,8 +39,9 @@ public final class WorkflowGenerator {
     /** Task match a stored pattern needs before the plan follows it instead of a fresh decomposition. */
     public static final double PATTERN_MIN_TASK_MATCH = 0.5;
     /**
-     * The posterior quantile a pattern's record must put above the fresh plan's estimate before the plan follows it:
-     * 1 success in 1 run gives 0.22, 3 of 3 0.47, 4 of 4 0.55, against the neutral 0.5 of a plan without outcomes.
+     * The posterior quantile a pattern's record must put above a fresh plan's expected success before the plan follows
+     * it: 1 success in 1 run gives 0.22, 3 of 3 0.47, 4 of 4 0.55, against the neutral 0.5 of a fresh plan whose
+     * sequence has no record.
      */
     public static final double PATTERN_LOWER_QUANTILE = 0.05;
 
@@ -133,7 +134,7 @@ public final class WorkflowGenerator {
                 if (lower <= freshEstimate) {
                     warnings.add("pattern " + m.pattern().id() + " matches the task but is not followed: " + pm.successfulExecutions()
                             + " of " + pm.totalExecutions() + " runs succeeded, posterior lower bound " + round(lower) + " (the "
-                            + PATTERN_LOWER_QUANTILE + " quantile of Beta(s+1, f+1)) does not beat the fresh plan's estimated success "
+                            + PATTERN_LOWER_QUANTILE + " quantile of Beta(s+1, f+1)) does not beat a fresh plan's expected success "
                             + round(freshEstimate));
                     continue;
                 }
@@ -248,22 +249,21 @@ public final class WorkflowGenerator {
     }
 
     /**
-     * What a fresh plan is expected to do before it has a record of its own: the product of its plugins' Beta(1,1)
-     * posterior means where they have outcomes, the neutral prior where none has any.
+     * What a fresh plan is expected to do: the record of its own sequence (plugins and components in order) when
+     * the library has one, else the neutral Beta(1,1) mean 0.5. Its plugins' separate records are not a record of
+     * this combination, and they often come from the very pattern it is compared with.
      */
     private double freshEstimate(Decomposer.Result fresh) {
-        double prod = 1;
-        boolean any = false;
-        Set<String> seen = new HashSet<>();
+        List<Pattern.Step> seq = new ArrayList<>();
         for (Decomposer.Pick p : fresh.picks()) {
-            String id = p.ref().plugin().id();
-            Evidence.PluginEvidence e = evidence.get().plugin(id);
-            if (seen.add(id) && e.uses() > 0) {
-                prod *= Posterior.mean(e.successes(), e.uses());
-                any = true;
+            seq.add(new Pattern.Step(p.ref().plugin().id(), p.ref().component().name(), null, null, null));
+        }
+        for (Pattern p : patterns.get().patterns()) {
+            if (!"deprecated".equals(p.status()) && dev.metaorch.store.PatternStore.sameSequence(seq, p.pluginSequence())) {
+                return Posterior.mean(p.metrics().successfulExecutions(), p.metrics().totalExecutions());
             }
         }
-        return any ? prod : Posterior.PRIOR_MEAN;
+        return Posterior.PRIOR_MEAN;
     }
 
     /** The pattern's record when the plan follows one; else the product over steps with outcomes; else the prior. */

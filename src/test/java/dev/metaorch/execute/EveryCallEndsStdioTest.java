@@ -65,6 +65,7 @@ class EveryCallEndsStdioTest {
                 JsonNode answer = servers.get(i).awaitResponse(ids.get(i), CLIENT_WAIT);
                 JsonNode result = answer.path("result");
                 assertFalse(result.isMissingNode(), "server " + i + " answered a result: " + answer);
+                assertIncreasing(servers.get(i).progress("first"));
                 if (result.path("isError").asBoolean(false)) {
                     String text = result.path("content").get(0).path("text").asString();
                     assertTrue(text.contains("gave up after waiting " + DEADLINE_S + " s"), "the only error allowed is the deadline's: " + text);
@@ -101,6 +102,7 @@ class EveryCallEndsStdioTest {
                 String text = r.path("content").get(0).path("text").asString();
                 assertTrue(text.contains("gave up after waiting 5 s for run " + run + "'s lock"), text);
                 assertFalse(c.progress("stuck").isEmpty(), "a long call sends progress while it waits");
+                assertIncreasing(c.progress("stuck"));
             }
             long until = System.nanoTime() + CLIENT_WAIT.toNanos();
             while (!Files.readString(log).contains("thread dump") && System.nanoTime() < until) {
@@ -111,6 +113,16 @@ class EveryCallEndsStdioTest {
             // the server still answers: the lock is free again, the report goes through
             JsonNode again = c.toolResult("execute_step", Map.of("run_id", run, "step", 1, "status", "success"), null, CLIENT_WAIT);
             assertEquals("completed", again.path("structuredContent").path("decision").asString(), again.toString());
+        }
+    }
+
+    /** Progress values must increase with each notification (MCP), whether the tool or the heartbeat sent them. */
+    static void assertIncreasing(List<JsonNode> progress) {
+        double last = -1;
+        for (JsonNode n : progress) {
+            double v = n.path("params").path("progress").asDouble();
+            assertTrue(v > last, "progress increases: " + progress);
+            last = v;
         }
     }
 }

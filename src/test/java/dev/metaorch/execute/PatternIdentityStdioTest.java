@@ -177,4 +177,30 @@ class PatternIdentityStdioTest {
             assertTrue(ki.path("content").get(0).path("text").asString().contains("failed check: file exists: review.md"), ki.toString());
         }
     }
+
+    /** The other side of the rule: a pattern whose record beats a fresh plan drives generate_workflow. */
+    @Test
+    void aPatternWithARecordThatBeatsAFreshPlanDrivesThePlan() throws Exception {
+        Path home = tmp.resolve("home");
+        Files.createDirectories(home);
+        try (StdioProcess c = ExecuteStdioE2ETest.server(home, tmp.resolve("server.log"))) {
+            String pattern = null;
+            for (int i = 0; i < 3; i++) {
+                pattern = (String) sc(c.toolResult("record_outcome", Map.of("status", "success", "task", TASK,
+                        "plugin_sequence", List.of(REVIEW, SCAN)), null, ExecuteStdioE2ETest.CALL)).get("pattern_id");
+            }
+            // 3 of 3: the posterior's 0.05 quantile is 0.47, not above the 0.5 of a fresh plan without a record
+            JsonNode early = c.toolResult("generate_workflow", Map.of("task", TASK), null, ExecuteStdioE2ETest.CALL);
+            assertNotEquals("pattern", early.path("structuredContent").path("decomposition").asString(), early.toString());
+            for (int i = 0; i < 12; i++) {
+                c.toolResult("record_outcome", Map.of("status", "success", "task", TASK, "plugin_sequence", List.of(REVIEW, SCAN)),
+                        null, ExecuteStdioE2ETest.CALL);
+            }
+            // 15 of 15: 0.83, above the 0.5 of a fresh plan whose sequence has no record
+            JsonNode plan = c.toolResult("generate_workflow", Map.of("task", TASK), null, ExecuteStdioE2ETest.CALL);
+            JsonNode spec = plan.path("structuredContent");
+            assertEquals("pattern", spec.path("decomposition").asString(), plan.toString());
+            assertEquals(pattern, spec.path("pattern_id").asString(), plan.toString());
+        }
+    }
 }
