@@ -131,7 +131,7 @@ public final class Services implements AutoCloseable {
     }
 
     public Catalog catalog() {
-        try (var w = dev.metaorch.mcp.Waits.enter("the plugin catalog")) {
+        try (var w = dev.metaorch.util.Waits.enter("the plugin catalog")) {
             return catalog.current();
         }
     }
@@ -173,7 +173,7 @@ public final class Services implements AutoCloseable {
     }
 
     /**
-     * Waits for warm-up when it was started, telling the client why it waits; past {@link dev.metaorch.mcp.Waits#DEADLINE}
+     * Waits for warm-up when it was started, telling the client why it waits; past {@link dev.metaorch.util.Waits#DEADLINE}
      * the call ends with a clear error (and the threads are dumped to stderr) instead of waiting on.
      */
     public void awaitReady(ToolContext ctx) {
@@ -190,14 +190,14 @@ public final class Services implements AutoCloseable {
             return;
         }
         ctx.progress(0, null, "waiting for " + what);
-        java.time.Duration deadline = dev.metaorch.mcp.Waits.DEADLINE;
-        try (var w = dev.metaorch.mcp.Waits.enter(what)) {
+        java.time.Duration deadline = dev.metaorch.util.Waits.DEADLINE;
+        try (var w = dev.metaorch.util.Waits.enter(what)) {
             f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new dev.metaorch.mcp.ToolException("interrupted while waiting for " + what);
         } catch (TimeoutException e) {
-            dev.metaorch.mcp.Waits.dumpThreads("waited " + deadline.toSeconds() + " s for " + what);
+            dev.metaorch.util.Waits.dumpThreads("waited " + deadline.toSeconds() + " s for " + what);
             throw new dev.metaorch.mcp.ToolException(deadlineMessage(what, deadline));
         } catch (java.util.concurrent.ExecutionException e) {
             log.warn("{} failed: {}", what, e.toString());

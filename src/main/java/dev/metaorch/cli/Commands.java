@@ -8,7 +8,6 @@ import java.util.Set;
 
 import dev.metaorch.Services;
 import dev.metaorch.mcp.ToolContext;
-import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
 import dev.metaorch.mcp.tools.CatalogStatusTool;
@@ -234,7 +233,7 @@ public final class Commands {
         ToolResult r;
         try {
             r = Tools.byName(services, name).call(args, ToolContext.NONE);
-        } catch (ToolException e) {
+        } catch (dev.metaorch.util.Refusal e) {
             r = ToolResult.error(e.getMessage());
         }
         if (r.error()) {

@@ -14,7 +14,6 @@ import dev.metaorch.Services;
 import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.config.Settings;
 import dev.metaorch.mcp.Server;
-import dev.metaorch.mcp.ToolException;
 
 /** Entry point: {@code meta-orchestrator <command> [options] [text]} (see CONTRACTS.md). */
 public final class Main {
@@ -74,7 +73,7 @@ public final class Main {
             System.err.println("meta-orchestrator: " + e.getMessage());
             System.err.println("Run 'meta-orchestrator help' for usage.");
             return 2;
-        } catch (ToolException e) {
+        } catch (dev.metaorch.util.Refusal e) {
             System.err.println("meta-orchestrator: " + CliWords.say(e.getMessage(), Map.of()));
             return 1;
         } catch (InterruptedException e) {

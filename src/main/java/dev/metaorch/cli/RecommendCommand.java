@@ -96,7 +96,7 @@ final class RecommendCommand {
                 answer = new LinkedHashMap<>();
                 answer.put("id", id);
                 answer.putAll(result);
-            } catch (ToolException e) {
+            } catch (dev.metaorch.util.Refusal e) {
                 failures++;
                 answer = new LinkedHashMap<>();
                 answer.put("id", id);

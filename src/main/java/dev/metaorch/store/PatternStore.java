@@ -47,7 +47,7 @@ import dev.metaorch.learn.PatternScore;
 import dev.metaorch.learn.RecordResult;
 import dev.metaorch.learn.Recording;
 import dev.metaorch.learn.TaskClass;
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -581,10 +581,10 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
     public RecordResult record(Recording rec) {
         Outcome o = rec.outcome();
         if (o == null) {
-            throw new ToolException("record_outcome: no outcome given");
+            throw new Refusal("record_outcome: no outcome given");
         }
         if (!"success".equals(o.status()) && !"failure".equals(o.status())) {
-            throw new ToolException("record_outcome: status must be 'success' or 'failure' (got '" + Ids.printable(o.status()) + "')");
+            throw new Refusal("record_outcome: status must be 'success' or 'failure' (got '" + Ids.printable(o.status()) + "')");
         }
         String execId = o.executionId() == null
                 ? "x-" + UUID.randomUUID() : Ids.check("execution_id", o.executionId());
@@ -601,7 +601,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
             }
         }
         if (o.patternId() == null && sequence.isEmpty()) {
-            throw new ToolException("record_outcome: name the pattern (pattern_id), the plugin_sequence, or give per-step results");
+            throw new Refusal("record_outcome: name the pattern (pattern_id), the plugin_sequence, or give per-step results");
         }
         try (DataLock lock = DataLock.acquire(lockFile, LOCK_TIMEOUT_MS)) {
             prepareFolders();
@@ -673,7 +673,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
 
     private static void checkPluginId(String id) {
         if (id == null || id.isBlank() || id.length() > 200 || id.chars().anyMatch(Character::isISOControl)) {
-            throw new ToolException("record_outcome: invalid plugin id '" + Ids.printable(id) + "'");
+            throw new Refusal("record_outcome: invalid plugin id '" + Ids.printable(id) + "'");
         }
     }
 
@@ -717,10 +717,10 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         if (o.patternId() != null) {
             Entry e = s.patterns().get(o.patternId());
             if (e == null) {
-                throw new ToolException("unknown pattern_id '" + o.patternId() + "' (pattern_stats lists the library)");
+                throw new Refusal("unknown pattern_id '" + o.patternId() + "' (pattern_stats lists the library)");
             }
             if (!rec.sequence().isEmpty() && !sequenceKey(rec.sequence()).equals(sequenceKey(e.pattern().pluginSequence()))) {
-                throw new ToolException("plugin_sequence differs from pattern " + o.patternId()
+                throw new Refusal("plugin_sequence differs from pattern " + o.patternId()
                         + "'s; omit pattern_id to record a new sequence");
             }
             return e;
@@ -1092,13 +1092,13 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         for (Path d : dirs) {
             Files.createDirectories(d);
             if (Files.isSymbolicLink(d) || !BoundedFiles.inside(d, home)) {
-                throw new ToolException("refusing to write: " + d + " is a link that leaves the data folder");
+                throw new Refusal("refusing to write: " + d + " is a link that leaves the data folder");
             }
             cleanTemps(d);
         }
         for (Path f : List.of(indexFile, csvFile, readmeFile, genFile, pluginsFile)) {
             if (Files.isSymbolicLink(f)) {
-                throw new ToolException("refusing to write: " + f + " is a symbolic link");
+                throw new Refusal("refusing to write: " + f + " is a symbolic link");
             }
         }
     }

@@ -27,8 +27,8 @@ import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.Lifecycle;
 import dev.metaorch.learn.PatternScore;
 import dev.metaorch.learn.Posterior;
-import dev.metaorch.mcp.ToolContext;
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Progress;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.recommend.Scored;
 import dev.metaorch.workflow.CatalogSearch.Ref;
 
@@ -88,10 +88,10 @@ public final class Research {
     record Subject(Plugin plugin, double relevance, List<Ref> components) {
     }
 
-    public Map<String, Object> run(String task, int limit, ToolContext ctx) {
+    public Map<String, Object> run(String task, int limit, Progress ctx) {
         CatalogSearch cs = search.get();
         if (cs.catalog().isEmpty()) {
-            throw new ToolException("the plugin catalog is empty: nothing to research (see catalog_status)");
+            throw new Refusal("the plugin catalog is empty: nothing to research (see catalog_status)");
         }
         Object lock = new Object();
         AtomicInteger done = new AtomicInteger();
@@ -136,7 +136,7 @@ public final class Research {
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ToolException("research interrupted");
+            throw new Refusal("research interrupted");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof RuntimeException re) {
@@ -169,7 +169,7 @@ public final class Research {
         }
         best.forEach((id, b) -> score.merge(id, 0.5 * b, Double::sum));
         if (score.isEmpty()) {
-            throw new ToolException("no catalog plugin matches the task's words; rephrase it or check the catalog (catalog_status)");
+            throw new Refusal("no catalog plugin matches the task's words; rephrase it or check the catalog (catalog_status)");
         }
         double top = score.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
         return score.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(limit)

@@ -23,7 +23,7 @@ import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.Posterior;
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.store.Ids;
 import dev.metaorch.workflow.CatalogSearch.Ref;
 import dev.metaorch.workflow.Decomposer.Pick;
@@ -101,11 +101,11 @@ public final class WorkflowGenerator {
     public WorkflowSpec generate(Request req, Decomposer.Tuning tuning) {
         String task = req.task().strip();
         if (task.isEmpty()) {
-            throw new ToolException("generate_workflow: 'task' must not be empty");
+            throw new Refusal("generate_workflow: 'task' must not be empty");
         }
         CatalogSearch cs = search();
         if (cs.catalog().isEmpty()) {
-            throw new ToolException("the plugin catalog is empty: no plugins to plan with (see catalog_status)");
+            throw new Refusal("the plugin catalog is empty: no plugins to plan with (see catalog_status)");
         }
         Constraints c = req.constraints();
         Workspace ws = req.workspace() != null ? Workspace.inspect(req.workspace()) : Workspace.fromTask(task);
@@ -161,14 +161,14 @@ public final class WorkflowGenerator {
                 Ref r = cs.components(task, 200, x -> x.plugin().id().equals(req0)).stream().map(s -> s.item()).findFirst()
                         .orElseGet(() -> cs.catalog().plugin(req0).map(cs::components).filter(l -> !l.isEmpty()).map(l -> l.get(0)).orElse(null));
                 if (r == null) {
-                    throw new ToolException("required plugin '" + req0 + "' has no agent, command or skill to run as a step");
+                    throw new Refusal("required plugin '" + req0 + "' has no agent, command or skill to run as a step");
                 }
                 picks.add(new Pick(r, r.phase(), Decomposer.purposeOf(r), 0, "required by the caller", List.of()));
             }
         }
         if (picks.size() > c.maxSteps()) {
             if (bySubtask) {
-                throw new ToolException("generate_workflow: " + picks.size() + " subtasks but max_steps is " + c.maxSteps()
+                throw new Refusal("generate_workflow: " + picks.size() + " subtasks but max_steps is " + c.maxSteps()
                         + " (one step per subtask): raise max_steps or merge subtasks");
             }
             List<Pick> keep = new ArrayList<>(picks);
