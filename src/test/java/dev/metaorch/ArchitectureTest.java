@@ -51,4 +51,57 @@ class ArchitectureTest {
         assertTrue(files > 50, "the domain sources were found (" + files + " files)");
         assertEquals(List.of(), offending);
     }
+
+    /** A top-level package's name for a source file ("(root)" for the files directly in dev.metaorch). */
+    static String packageOf(Path f) {
+        Path rel = SOURCES.relativize(f);
+        return rel.getNameCount() == 1 ? "(root)" : rel.getName(0).toString();
+    }
+
+    static final Pattern REFERENCE = Pattern.compile("\\bdev\\.metaorch\\.(?:([a-z][a-z0-9]*)\\.)?([A-Z])");
+
+    @Test
+    void noTwoPackagesDependOnEachOtherThroughAnyPath() throws IOException {
+        java.util.Map<String, java.util.Set<String>> uses = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.walk(SOURCES)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String from = packageOf(f);
+                java.util.Set<String> to = uses.computeIfAbsent(from, k -> new java.util.TreeSet<>());
+                // a class named in a string (a subprocess's main class) is not a dependency of the code
+                Matcher m = REFERENCE.matcher(Files.readString(f).replaceAll("\"(?:[^\"\\\\\n]|\\\\.)*\"", "\"\""));
+                while (m.find()) {
+                    String target = m.group(1) == null ? "(root)" : m.group(1);
+                    if (!target.equals(from)) {
+                        to.add(target);
+                    }
+                }
+            }
+        }
+        assertTrue(uses.size() >= 8, uses.toString());
+        List<String> cycles = new ArrayList<>();
+        for (String a : uses.keySet()) {
+            for (String b : uses.get(a)) {
+                if (reaches(uses, b, a, new java.util.HashSet<>())) {
+                    cycles.add(a + " -> " + b + " -> ... -> " + a);
+                }
+            }
+        }
+        assertEquals(List.of(), cycles, "package graph: " + uses);
+    }
+
+    private static boolean reaches(java.util.Map<String, java.util.Set<String>> uses, String from, String to,
+                                   java.util.Set<String> seen) {
+        if (from.equals(to)) {
+            return true;
+        }
+        if (!seen.add(from)) {
+            return false;
+        }
+        for (String next : uses.getOrDefault(from, java.util.Set.of())) {
+            if (reaches(uses, next, to, seen)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

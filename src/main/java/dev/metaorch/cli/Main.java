@@ -1,5 +1,7 @@
 package dev.metaorch.cli;
 
+import dev.metaorch.util.Options;
+
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.PrintStream;
@@ -64,7 +66,7 @@ public final class Main {
             Services services = services(opts, env);
             services.settings().warnings().forEach(w -> System.err.println("warning: " + w));
             if (stdio != null) {
-                opts.allow(Commands.SHARED);
+                opts.allow(Options.SHARED);
                 Server.serve(services, stdio.join());
                 return 0;
             }

@@ -15,7 +15,6 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import dev.metaorch.Services;
 import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Plugin;
 import dev.metaorch.learn.Evidence;
@@ -64,13 +63,6 @@ public final class WorkflowGenerator {
         this.patterns = patterns;
         this.evidence = evidence;
         this.issues = issues;
-    }
-
-    private static final Map<Services, WorkflowGenerator> SHARED = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-    /** One generator per services object, so the catalog search is built once and shared by every tool. */
-    public static WorkflowGenerator of(Services s) {
-        return SHARED.computeIfAbsent(s, x -> new WorkflowGenerator(x::catalog, x::patterns, x::evidence, x::knownIssues));
     }
 
     /** The search over the current catalog, rebuilt when the catalog changes. */

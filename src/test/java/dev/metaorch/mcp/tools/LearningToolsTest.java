@@ -18,7 +18,7 @@ import java.util.Map;
 
 import dev.metaorch.Services;
 import dev.metaorch.cli.Main;
-import dev.metaorch.cli.Options;
+import dev.metaorch.util.Options;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
