@@ -1,5 +1,7 @@
 package dev.metaorch.workflow;
 
+import dev.metaorch.util.Texts;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -127,7 +129,7 @@ public final class Research {
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("task", task);
-            out.put("plugins", subjects.stream().map(s -> Map.of("plugin_id", s.plugin().id(), "relevance", round(s.relevance()),
+            out.put("plugins", subjects.stream().map(s -> Map.of("plugin_id", s.plugin().id(), "relevance", Texts.round(s.relevance(), 3),
                     "components", s.components().stream().map(r -> r.component().kind().id() + ":" + r.component().name()).toList())).toList());
             for (Map.Entry<String, CompletableFuture<Object>> e : futures.entrySet()) {
                 out.put(e.getKey(), e.getValue().get());
@@ -373,9 +375,9 @@ public final class Research {
             m.put("successes", e.successes());
             // One evidence scale everywhere: the lifecycle's PatternScore (posterior mean, Wilson bounds at Lifecycle.Z).
             PatternScore score = PatternScore.of(e.successes(), e.uses());
-            m.put("success_estimate", round(score.mean()));
-            m.put("lower_bound", round(score.lower()));
-            m.put("upper_bound", round(score.upper()));
+            m.put("success_estimate", Texts.round(score.mean(), 3));
+            m.put("lower_bound", Texts.round(score.lower(), 3));
+            m.put("upper_bound", Texts.round(score.upper(), 3));
             m.put("bound_z", Lifecycle.Z);
             m.put("basis", e.uses() == 0 ? "no recorded outcomes: neutral prior " + Posterior.PRIOR_MEAN
                     : e.successes() + " of " + e.uses() + " recorded steps succeeded (Beta(1,1) posterior mean)");
@@ -452,7 +454,4 @@ public final class Research {
         return sb.toString().trim();
     }
 
-    private static double round(double d) {
-        return Math.round(d * 1000) / 1000.0;
-    }
 }

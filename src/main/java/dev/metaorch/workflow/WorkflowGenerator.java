@@ -1,5 +1,7 @@
 package dev.metaorch.workflow;
 
+import dev.metaorch.util.Texts;
+
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -124,9 +126,9 @@ public final class WorkflowGenerator {
                 double lower = Posterior.quantile(pm.successfulExecutions(), pm.totalExecutions(), PATTERN_LOWER_QUANTILE);
                 if (lower <= freshEstimate) {
                     warnings.add("pattern " + m.pattern().id() + " matches the task but is not followed: " + pm.successfulExecutions()
-                            + " of " + pm.totalExecutions() + " runs succeeded, posterior lower bound " + round(lower) + " (the "
+                            + " of " + pm.totalExecutions() + " runs succeeded, posterior lower bound " + Texts.round(lower, 3) + " (the "
                             + PATTERN_LOWER_QUANTILE + " quantile of Beta(s+1, f+1)) does not beat the fresh plan's estimated success "
-                            + round(freshEstimate));
+                            + Texts.round(freshEstimate, 3));
                     continue;
                 }
                 d = dec.fromPattern(task, m.pattern(), c);
@@ -264,7 +266,7 @@ public final class WorkflowGenerator {
             var p = patterns.get().pattern(d.patternId()).orElse(null);
             if (p != null && p.metrics().totalExecutions() > 0) {
                 var m = p.metrics();
-                out[0] = round(Posterior.mean(m.successfulExecutions(), m.totalExecutions()));
+                out[0] = Texts.round(Posterior.mean(m.successfulExecutions(), m.totalExecutions()), 3);
                 return "pattern " + p.id() + ": " + m.successfulExecutions() + " of " + m.totalExecutions()
                         + " runs succeeded; Beta(1,1) posterior mean";
             }
@@ -291,7 +293,7 @@ public final class WorkflowGenerator {
             out[0] = Posterior.PRIOR_MEAN;
             return "no recorded outcomes for these plugins: neutral prior (Beta(1,1) mean " + Posterior.PRIOR_MEAN + ")";
         }
-        out[0] = round(prod);
+        out[0] = Texts.round(prod, 3);
         return "product of per-step Beta(1,1) posterior means from recorded outcomes (" + String.join(", ", parts) + ")"
                 + (without > 0 ? "; " + without + " step(s) without outcomes not counted" : "");
     }
@@ -379,9 +381,6 @@ public final class WorkflowGenerator {
         return out;
     }
 
-    private static double round(double d) {
-        return Math.round(d * 1000) / 1000.0;
-    }
 
     static String fmt(double d) {
         return String.format(Locale.ROOT, "%.2f", d);
