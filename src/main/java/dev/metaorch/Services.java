@@ -15,7 +15,9 @@ import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.RunOutcomes;
 import dev.metaorch.store.PatternStore;
 import dev.metaorch.store.ShippedPatterns;
-import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.util.Progress;
+import dev.metaorch.util.Refusal;
+import dev.metaorch.workflow.WorkflowGenerator;
 import dev.metaorch.store.neo4j.GraphMirror;
 import dev.metaorch.store.neo4j.GraphService;
 import dev.metaorch.workflow.WorkflowStore;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's parts, wired by plain constructors. Slow parts (catalog load, index build, store
  * connections) start in {@link #warmUp()} on a background thread once the transport is up; a tool
- * call that arrives earlier waits for them in {@link #awaitReady(ToolContext)}.
+ * call that arrives earlier waits for them in {@link #awaitReady(Progress)}.
  */
 public final class Services implements AutoCloseable {
 
@@ -99,6 +101,14 @@ public final class Services implements AutoCloseable {
                 .orElse(null);
     }
 
+    /** The planner every tool shares (its catalog search is built once per catalog). */
+    public WorkflowGenerator planner() {
+        return planner;
+    }
+
+    private final WorkflowGenerator planner = new WorkflowGenerator(this::catalog, this::patterns, this::evidence,
+            this::knownIssues);
+
     public WorkflowStore workflows() {
         return workflows;
     }
@@ -131,7 +141,7 @@ public final class Services implements AutoCloseable {
     }
 
     public Catalog catalog() {
-        try (var w = dev.metaorch.mcp.Waits.enter("the plugin catalog")) {
+        try (var w = dev.metaorch.util.Waits.enter("the plugin catalog")) {
             return catalog.current();
         }
     }
@@ -173,32 +183,32 @@ public final class Services implements AutoCloseable {
     }
 
     /**
-     * Waits for warm-up when it was started, telling the client why it waits; past {@link dev.metaorch.mcp.Waits#DEADLINE}
+     * Waits for warm-up when it was started, telling the client why it waits; past {@link dev.metaorch.util.Waits#DEADLINE}
      * the call ends with a clear error (and the threads are dumped to stderr) instead of waiting on.
      */
-    public void awaitReady(ToolContext ctx) {
+    public void awaitReady(Progress ctx) {
         await(ready, ctx, "the plugin catalog to load");
     }
 
     /** Waits for the search index warm-up builds, like {@link #awaitReady}. */
-    public void awaitIndex(ToolContext ctx) {
+    public void awaitIndex(Progress ctx) {
         await(indexReady, ctx, "the search index to be built");
     }
 
-    private static void await(CompletableFuture<Void> f, ToolContext ctx, String what) {
+    private static void await(CompletableFuture<Void> f, Progress ctx, String what) {
         if (f.isDone()) {
             return;
         }
         ctx.progress(0, null, "waiting for " + what);
-        java.time.Duration deadline = dev.metaorch.mcp.Waits.DEADLINE;
-        try (var w = dev.metaorch.mcp.Waits.enter(what)) {
+        java.time.Duration deadline = dev.metaorch.util.Waits.DEADLINE;
+        try (var w = dev.metaorch.util.Waits.enter(what)) {
             f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new dev.metaorch.mcp.ToolException("interrupted while waiting for " + what);
+            throw new Refusal("interrupted while waiting for " + what);
         } catch (TimeoutException e) {
-            dev.metaorch.mcp.Waits.dumpThreads("waited " + deadline.toSeconds() + " s for " + what);
-            throw new dev.metaorch.mcp.ToolException(deadlineMessage(what, deadline));
+            dev.metaorch.util.Waits.dumpThreads("waited " + deadline.toSeconds() + " s for " + what);
+            throw new Refusal(deadlineMessage(what, deadline));
         } catch (java.util.concurrent.ExecutionException e) {
             log.warn("{} failed: {}", what, e.toString());
         }

@@ -2,7 +2,7 @@ package dev.metaorch.bench;
 
 import java.io.PrintStream;
 
-import dev.metaorch.cli.Options;
+import dev.metaorch.util.Options;
 
 /**
  * {@code bench <name>}: one case per benchmark. Benchmarks load their own data (catalog snapshots and dev
@@ -27,19 +27,19 @@ public final class BenchCommand {
         String name = opts.positional().get(0);
         return switch (name) {
             case "recommend" -> {
-                java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.cli.Commands.SHARED);
+                java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.util.Options.SHARED);
                 known.addAll(java.util.Set.of("queries", "synthetic", "runs", "neo4j", "outcomes", "setting", "realistic", "quick", "show", "set", "marketplace"));
                 opts.allow(known);
                 yield RecommendBench.run(opts, out, neo4j);
             }
             case "startup" -> {
-                java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.cli.Commands.SHARED);
+                java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.util.Options.SHARED);
                 known.addAll(java.util.Set.of("runs", "launcher", "marketplace"));
                 opts.allow(known);
                 yield StartupBench.command(opts, out);
             }
             case "reliability" -> {
-                java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.cli.Commands.SHARED);
+                java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.util.Options.SHARED);
                 known.addAll(java.util.Set.of("quick", "messages", "rounds", "processes", "seconds"));
                 opts.allow(known);
                 yield ReliabilityBench.run(opts, out);

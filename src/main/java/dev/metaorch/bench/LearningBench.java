@@ -1,5 +1,7 @@
 package dev.metaorch.bench;
 
+import dev.metaorch.util.Texts;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -486,12 +488,12 @@ public final class LearningBench {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("rounds", cp);
                 row.put("oracle_successes", os);
-                row.put("ours_regret", round(ours.atCheckpoint.get(cp)[0]));
+                row.put("ours_regret", Texts.round(ours.atCheckpoint.get(cp)[0], 3));
                 row.put("ours_successes", (int) ours.atCheckpoint.get(cp)[1]);
-                row.put("design_regret", round(design.atCheckpoint.get(cp)[0]));
+                row.put("design_regret", Texts.round(design.atCheckpoint.get(cp)[0], 3));
                 row.put("design_successes", (int) design.atCheckpoint.get(cp)[1]);
-                row.put("ratio", round(ours.atCheckpoint.get(cp)[0] / design.atCheckpoint.get(cp)[0]));
-                row.put("thompson_regret", round(rankers.get(2).atCheckpoint.get(cp)[0]));
+                row.put("ratio", Texts.round(ours.atCheckpoint.get(cp)[0] / design.atCheckpoint.get(cp)[0], 3));
+                row.put("thompson_regret", Texts.round(rankers.get(2).atCheckpoint.get(cp)[0], 3));
                 rows.add(row);
             });
             o.put("checkpoints", rows);
@@ -500,7 +502,7 @@ public final class LearningBench {
             o.put("thompson_promotions_below_0_6", rankers.get(2).badPromotions);
             o.put("ours_status_counts", statusCounts(ours));
             o.put("design_status_counts", statusCounts(design));
-            o.put("seconds", round(seconds));
+            o.put("seconds", Texts.round(seconds, 3));
             if (neo4j) {
                 Map<String, Object> g = new LinkedHashMap<>();
                 if (check == null) {
@@ -511,13 +513,13 @@ public final class LearningBench {
                     oracleAt.keySet().forEach(cp -> {
                         Map<String, Object> row = new LinkedHashMap<>();
                         row.put("rounds", cp);
-                        row.put("file_only_regret", round(ours.atCheckpoint.get(cp)[0]));
-                        row.put("neo4j_regret", round(gr.atCheckpoint.get(cp)[0]));
+                        row.put("file_only_regret", Texts.round(ours.atCheckpoint.get(cp)[0], 3));
+                        row.put("neo4j_regret", Texts.round(gr.atCheckpoint.get(cp)[0], 3));
                         cps.add(row);
                     });
                     g.put("checkpoints", cps);
-                    g.put("file_only_outcomes_per_s", round(rounds / (ours.nanos / 1e9)));
-                    g.put("neo4j_outcomes_per_s", round(rounds / (gr.nanos / 1e9)));
+                    g.put("file_only_outcomes_per_s", Texts.round(rounds / (ours.nanos / 1e9), 3));
+                    g.put("neo4j_outcomes_per_s", Texts.round(rounds / (gr.nanos / 1e9), 3));
                     g.put("file_executions", check.fileExecutions());
                     g.put("graph_executions", check.graphExecutions());
                     g.put("file_patterns", check.filePatterns());
@@ -598,8 +600,5 @@ public final class LearningBench {
         return m;
     }
 
-    private static double round(double x) {
-        return Math.round(x * 1000) / 1000.0;
-    }
 
 }

@@ -16,7 +16,7 @@ import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.CatalogService;
 import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.catalog.Plugin;
-import dev.metaorch.cli.Options;
+import dev.metaorch.util.Options;
 import dev.metaorch.config.Settings.Neo4jSettings;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.recommend.Bm25Ranker;

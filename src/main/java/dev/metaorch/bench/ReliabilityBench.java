@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-import dev.metaorch.cli.Options;
+import dev.metaorch.util.Options;
 
 /**
  * {@code bench reliability [--quick]}: hostile input, hostile files, faults (SIGKILL during record_outcome

@@ -21,7 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import dev.metaorch.cli.Options;
+import dev.metaorch.util.Options;
 import dev.metaorch.mcp.ToolException;
 import dev.metaorch.util.Json;
 import tools.jackson.databind.JsonNode;

@@ -13,7 +13,7 @@ import java.util.function.Function;
 import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Plugin;
 import dev.metaorch.recommend.PluginText;
-import dev.metaorch.recommend.QueryTerms;
+import dev.metaorch.util.QueryTerms;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 

@@ -1,5 +1,7 @@
 package dev.metaorch.cli;
 
+import dev.metaorch.util.Options;
+
 import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -8,7 +10,6 @@ import java.util.Set;
 
 import dev.metaorch.Services;
 import dev.metaorch.mcp.ToolContext;
-import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
 import dev.metaorch.mcp.tools.CatalogStatusTool;
@@ -77,7 +78,6 @@ public final class Commands {
             "plugin", "error", "fix", "domain", "subdomain", "tag", "env");
 
     /** Options every command accepts. */
-    public static final Set<String> SHARED = Set.of("catalog", "marketplace", "home", "json", "limit", "help", "no-neo4j");
 
     private Commands() {
     }
@@ -89,7 +89,7 @@ public final class Commands {
     }
 
     static Set<String> shared(String... more) {
-        Set<String> s = new HashSet<>(SHARED);
+        Set<String> s = new HashSet<>(Options.SHARED);
         s.addAll(Set.of(more));
         return s;
     }
@@ -127,11 +127,11 @@ public final class Commands {
                 return RecommendCommand.run(opts, services, out);
             }
             case "runs" -> {
-                opts.allow(SHARED);
+                opts.allow(Options.SHARED);
                 return tool(services, RunStatusTool.NAME, new LinkedHashMap<>(), opts, out);
             }
             case "run" -> {
-                opts.allow(SHARED);
+                opts.allow(Options.SHARED);
                 if (opts.positional().size() != 2 || !opts.positional().get(0).equals("show")) {
                     throw new Options.UsageException("usage: run show ID");
                 }
@@ -167,7 +167,7 @@ public final class Commands {
      * {@code --tag T}; or {@code --outcome FILE}: a JSON or YAML object with record_outcome's arguments.
      */
     static int record(Options opts, Services services, PrintStream out) {
-        Set<String> allowed = new HashSet<>(SHARED);
+        Set<String> allowed = new HashSet<>(Options.SHARED);
         allowed.addAll(RECORD_OPTIONS);
         opts.allow(allowed);
         Map<String, Object> args = new LinkedHashMap<>();
@@ -234,7 +234,7 @@ public final class Commands {
         ToolResult r;
         try {
             r = Tools.byName(services, name).call(args, ToolContext.NONE);
-        } catch (ToolException e) {
+        } catch (dev.metaorch.util.Refusal e) {
             r = ToolResult.error(e.getMessage());
         }
         if (r.error()) {

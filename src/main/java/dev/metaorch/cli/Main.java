@@ -1,5 +1,7 @@
 package dev.metaorch.cli;
 
+import dev.metaorch.util.Options;
+
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.PrintStream;
@@ -14,7 +16,6 @@ import dev.metaorch.Services;
 import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.config.Settings;
 import dev.metaorch.mcp.Server;
-import dev.metaorch.mcp.ToolException;
 
 /** Entry point: {@code meta-orchestrator <command> [options] [text]} (see CONTRACTS.md). */
 public final class Main {
@@ -65,7 +66,7 @@ public final class Main {
             Services services = services(opts, env);
             services.settings().warnings().forEach(w -> System.err.println("warning: " + w));
             if (stdio != null) {
-                opts.allow(Commands.SHARED);
+                opts.allow(Options.SHARED);
                 Server.serve(services, stdio.join());
                 return 0;
             }
@@ -74,7 +75,7 @@ public final class Main {
             System.err.println("meta-orchestrator: " + e.getMessage());
             System.err.println("Run 'meta-orchestrator help' for usage.");
             return 2;
-        } catch (ToolException e) {
+        } catch (dev.metaorch.util.Refusal e) {
             System.err.println("meta-orchestrator: " + CliWords.say(e.getMessage(), Map.of()));
             return 1;
         } catch (InterruptedException e) {

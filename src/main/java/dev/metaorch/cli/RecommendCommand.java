@@ -1,5 +1,7 @@
 package dev.metaorch.cli;
 
+import dev.metaorch.util.Options;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -96,7 +98,7 @@ final class RecommendCommand {
                 answer = new LinkedHashMap<>();
                 answer.put("id", id);
                 answer.putAll(result);
-            } catch (ToolException e) {
+            } catch (dev.metaorch.util.Refusal e) {
                 failures++;
                 answer = new LinkedHashMap<>();
                 answer.put("id", id);

@@ -1,5 +1,7 @@
 package dev.metaorch.cli;
 
+import dev.metaorch.util.Options;
+
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -29,8 +29,8 @@ import dev.metaorch.config.Settings;
 import dev.metaorch.learn.ErrorPatterns;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.Outcome;
-import dev.metaorch.mcp.ToolContext;
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Progress;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.store.Ids;
 import dev.metaorch.util.Json;
 import dev.metaorch.workflow.Check;
@@ -97,7 +97,7 @@ public final class RunStore {
     // ---------------------------------------------------------------- start
 
     /** Starts a run of a stored workflow in a workspace; answers with the run id and the first invocation. */
-    public Map<String, Object> start(String workflowId, String workspace, ToolContext ctx) {
+    public Map<String, Object> start(String workflowId, String workspace, Progress ctx) {
         Ids.check("workflow_id", workflowId);
         WorkflowSpec spec = workflows.load(workflowId);
         checkSpec(spec);
@@ -105,7 +105,7 @@ public final class RunStore {
         Path data = dataFolder();
         if (data.startsWith(ws.root()) || ws.root().startsWith(data)) {
             // A rollback would otherwise delete the journals written after the restore point.
-            throw new ToolException("workspace " + ws.root() + " overlaps the meta-orchestrator data folder " + data
+            throw new Refusal("workspace " + ws.root() + " overlaps the meta-orchestrator data folder " + data
                     + "; choose the project's own folder");
         }
         String runId = newRunId(workflowId);
@@ -149,12 +149,12 @@ public final class RunStore {
 
     private static void checkSpec(WorkflowSpec spec) {
         if (spec.steps().isEmpty()) {
-            throw new ToolException("workflow " + spec.workflowId() + " has no steps to run");
+            throw new Refusal("workflow " + spec.workflowId() + " has no steps to run");
         }
         Set<Integer> seen = new LinkedHashSet<>();
         for (WorkflowStep s : spec.steps()) {
             if (s.step() < 1 || !seen.add(s.step())) {
-                throw new ToolException("workflow " + spec.workflowId() + " has a missing or repeated step number (" + s.step() + ")");
+                throw new Refusal("workflow " + spec.workflowId() + " has a missing or repeated step number (" + s.step() + ")");
             }
         }
     }
@@ -183,20 +183,20 @@ public final class RunStore {
     // ---------------------------------------------------------------- execute_step
 
     /** Takes the client's report of a step, runs its checks, journals the result and decides what comes next. */
-    public Map<String, Object> report(String runId, int step, StepReport report, ToolContext ctx) {
+    public Map<String, Object> report(String runId, int step, StepReport report, Progress ctx) {
         Ids.check("run_id", runId);
         return withLock(runId, () -> {
             RunState run = load(runId);
             if (RunState.DAMAGED.equals(run.status)) {
-                throw new ToolException("run " + runId + " has a damaged journal: " + String.join("; ", run.warnings));
+                throw new Refusal("run " + runId + " has a damaged journal: " + String.join("; ", run.warnings));
             }
             if (run.finished()) {
-                throw new ToolException("run " + runId + " is " + run.status.replace('_', ' ')
+                throw new Refusal("run " + runId + " is " + run.status.replace('_', ' ')
                         + " and takes no more reports (run_status shows what happened)");
             }
             WorkflowStep ws = run.spec.step(step);
             if (ws == null) {
-                throw new ToolException("unknown step " + step + " for run " + runId + " (the workflow's steps are "
+                throw new Refusal("unknown step " + step + " for run " + runId + " (the workflow's steps are "
                         + run.spec.steps().stream().map(s -> String.valueOf(s.step())).toList() + ")");
             }
             Map<String, Object> awaiting = run.awaiting;
@@ -206,13 +206,13 @@ public final class RunStore {
                 String waiting = "the run is waiting for step " + run.currentStep + " (attempt " + attempt + ": "
                         + awaiting.get("invoke") + ")";
                 if (st != null && "succeeded".equals(st.status)) {
-                    throw new ToolException("step " + step + " of run " + runId + " already succeeded (after "
+                    throw new Refusal("step " + step + " of run " + runId + " already succeeded (after "
                             + st.attempts.size() + " attempt(s)); a succeeded step is never run again; " + waiting);
                 }
-                throw new ToolException("report out of order: " + waiting + ", not for step " + step);
+                throw new Refusal("report out of order: " + waiting + ", not for step " + step);
             }
             if (report.attempt() != null && report.attempt() != attempt) {
-                throw new ToolException("report for attempt " + report.attempt() + " of step " + step
+                throw new Refusal("report for attempt " + report.attempt() + " of step " + step
                         + ", but the run is waiting for attempt " + attempt + " (a duplicate or late report?)");
             }
             return decide(run, ws, attempt, awaiting, report, ctx);
@@ -221,7 +221,7 @@ public final class RunStore {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> decide(RunState run, WorkflowStep step, int attempt, Map<String, Object> awaiting,
-                                       StepReport report, ToolContext ctx) {
+                                       StepReport report, Progress ctx) {
         Workspace ws = Workspace.open(run.workspace);
         String via = String.valueOf(awaiting.get("via"));
         int pos = run.position(step.step());
@@ -592,7 +592,7 @@ public final class RunStore {
         return out;
     }
 
-    private List<CheckResult> runChecks(Workspace ws, List<Check> checks, String what, List<CheckResult> builtIn, ToolContext ctx) {
+    private List<CheckResult> runChecks(Workspace ws, List<Check> checks, String what, List<CheckResult> builtIn, Progress ctx) {
         CheckRunner runner = new CheckRunner(ws, settings.allowedPrograms(), settings.configFile());
         int total = checks.size() + builtIn.size();
         List<CheckResult> results = new ArrayList<>();
@@ -618,7 +618,7 @@ public final class RunStore {
         return results;
     }
 
-    private static void report(ToolContext ctx, String what, int i, int total, CheckResult r) {
+    private static void report(Progress ctx, String what, int i, int total, CheckResult r) {
         String msg = what + ": check " + i + "/" + total + " " + r.label() + " - "
                 + (r.passed() ? "pass" : r.unverified() ? "UNVERIFIED: " + firstLine(r.detail())
                 : r.refused() ? "REFUSED: " + firstLine(r.detail()) : "FAIL: " + firstLine(r.detail()));
@@ -836,23 +836,23 @@ public final class RunStore {
     // ---------------------------------------------------------------- rollback
 
     /** Restores the workspace to the start of {@code step} (or of the run when null). */
-    public Map<String, Object> rollback(String runId, Integer step, ToolContext ctx) {
+    public Map<String, Object> rollback(String runId, Integer step, Progress ctx) {
         Ids.check("run_id", runId);
         return withLock(runId, () -> {
             RunState run = load(runId);
             if (run.runId == null) {
-                throw new ToolException("run " + runId + " has a damaged journal: " + String.join("; ", run.warnings));
+                throw new Refusal("run " + runId + " has a damaged journal: " + String.join("; ", run.warnings));
             }
             int target = step != null ? step : run.spec.steps().get(0).step();
             if (run.spec.step(target) == null) {
-                throw new ToolException("unknown step " + target + " for run " + runId);
+                throw new Refusal("unknown step " + target + " for run " + runId);
             }
             RunState.StepState st = run.steps.get(target);
             if (st == null) {
-                throw new ToolException("step " + target + " of run " + runId + " was never started, so it has no restore point");
+                throw new Refusal("step " + target + " of run " + runId + " was never started, so it has no restore point");
             }
             if (st.restorePoint == null || st.restorePoint.get("commit") == null) {
-                throw new ToolException("no restore point for step " + target + " of run " + runId + ": "
+                throw new Refusal("no restore point for step " + target + " of run " + runId + ": "
                         + (run.restoreNote != null ? run.restoreNote : "none was recorded"));
             }
             Workspace ws = Workspace.open(run.workspace);
@@ -862,7 +862,7 @@ public final class RunStore {
             try {
                 r = GitRestorePoints.restore(ws.root(), runId, commit, "before-rollback-" + (run.rollbacks.size() + 1));
             } catch (GitRestorePoints.GitException ex) {
-                throw new ToolException("rollback failed: " + ex.getMessage());
+                throw new Refusal("rollback failed: " + ex.getMessage());
             }
             String before = run.status;
             Map<String, Object> e = new LinkedHashMap<>();
@@ -895,11 +895,11 @@ public final class RunStore {
 
     // ---------------------------------------------------------------- reading
 
-    /** The run rebuilt from its journal; an unknown or unsafe id is a clear {@link ToolException}. */
+    /** The run rebuilt from its journal; an unknown or unsafe id is a clear {@link Refusal}. */
     RunState load(String runId) {
         Path f = journal(runId);
         if (!Files.isRegularFile(f)) {
-            throw new ToolException("unknown run_id '" + runId + "' (run_status lists the runs)");
+            throw new Refusal("unknown run_id '" + runId + "' (run_status lists the runs)");
         }
         try {
             RunJournal.Loaded l = RunJournal.read(f);
@@ -1020,7 +1020,7 @@ public final class RunStore {
         RunState r = load(runId);
         boolean rolledBack = RunState.ROLLED_BACK.equals(r.status) || !r.rollbacks.isEmpty();
         if (RunState.RUNNING.equals(r.status) || RunState.DAMAGED.equals(r.status) || (r.result == null && !rolledBack)) {
-            throw new ToolException("run " + runId + " is " + r.status.replace('_', ' ')
+            throw new Refusal("run " + runId + " is " + r.status.replace('_', ' ')
                     + "; only a completed, escalated or rolled-back run has an outcome to record");
         }
         List<Outcome.StepResult> steps = new ArrayList<>();
@@ -1124,18 +1124,18 @@ public final class RunStore {
     private <T> T withLock(String runId, Supplier<T> body) {
         ReentrantLock l = locks.computeIfAbsent(runId, k -> new ReentrantLock());
         String what = "run " + runId + "'s lock (another report of this run is being checked)";
-        try (var w = dev.metaorch.mcp.Waits.enter(what)) {
+        try (var w = dev.metaorch.util.Waits.enter(what)) {
             l.lockInterruptibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ToolException("interrupted while waiting for " + what);
+            throw new Refusal("interrupted while waiting for " + what);
         }
         try {
             Path lockFile = dir.resolve(".locks").resolve(runId + ".lock");
             Files.createDirectories(lockFile.getParent());
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 FileLock fl;
-                try (var w = dev.metaorch.mcp.Waits.enter(what)) {
+                try (var w = dev.metaorch.util.Waits.enter(what)) {
                     fl = ch.lock();
                 }
                 try (FileLock ignored = fl) {

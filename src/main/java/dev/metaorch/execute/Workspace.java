@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Refusal;
 
 /**
  * The folder a run works in: the root of every validation check. Every path a check names is resolved
@@ -35,26 +35,26 @@ public final class Workspace {
     /** The workspace at {@code folder} (an existing directory), by its real path. */
     public static Workspace open(String folder) {
         if (folder == null || folder.isBlank()) {
-            throw new ToolException("workspace is required: an existing folder, the root of every check");
+            throw new Refusal("workspace is required: an existing folder, the root of every check");
         }
         if (folder.indexOf('\0') >= 0) {
-            throw new ToolException("workspace path contains a NUL character");
+            throw new Refusal("workspace path contains a NUL character");
         }
         Path p = Path.of(folder);
         if (!p.isAbsolute()) {
-            throw new ToolException("workspace must be an absolute path (got '" + folder + "')");
+            throw new Refusal("workspace must be an absolute path (got '" + folder + "')");
         }
         if (!Files.isDirectory(p)) {
-            throw new ToolException("workspace '" + folder + "' is not an existing folder");
+            throw new Refusal("workspace '" + folder + "' is not an existing folder");
         }
         try {
             Path real = p.toRealPath();
             if (real.getParent() == null) {
-                throw new ToolException("workspace must not be the file-system root");
+                throw new Refusal("workspace must not be the file-system root");
             }
             return new Workspace(real);
         } catch (IOException e) {
-            throw new ToolException("workspace '" + folder + "' cannot be read: " + e.getMessage());
+            throw new Refusal("workspace '" + folder + "' cannot be read: " + e.getMessage());
         }
     }
 

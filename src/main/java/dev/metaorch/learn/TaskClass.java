@@ -59,7 +59,7 @@ public final class TaskClass {
         if (text == null || text.isBlank()) {
             return out;
         }
-        out.addAll(dev.metaorch.recommend.QueryTerms.tokens(ENGLISH, "t", text));
+        out.addAll(dev.metaorch.util.QueryTerms.tokens(ENGLISH, "t", text));
         return out;
     }
 

@@ -179,7 +179,7 @@ public final class Prompts {
         WorkflowSpec w;
         try {
             w = services.workflows().find(id).orElse(null);
-        } catch (ToolException e) {
+        } catch (dev.metaorch.util.Refusal e) {
             throw invalid(e.getMessage());
         }
         if (w == null) {
@@ -223,7 +223,7 @@ public final class Prompts {
             try {
                 services.awaitReady(ToolContext.NONE);
                 r = status.get().call(Map.of("run_id", runId), ToolContext.NONE);
-            } catch (ToolException e) {
+            } catch (dev.metaorch.util.Refusal e) {
                 throw invalid("unknown run '" + runId + "': " + e.getMessage());
             }
             if (r.error()) {
@@ -311,7 +311,7 @@ public final class Prompts {
         try {
             ToolResult r = t.get().call(args, ToolContext.NONE);
             return r.error() ? name + " answered with an error: " + r.text() : cap(r.text());
-        } catch (ToolException e) {
+        } catch (dev.metaorch.util.Refusal e) {
             return name + " answered with an error: " + e.getMessage();
         } catch (RuntimeException e) {
             // A defect in one tool must not take the whole prompt down; the log has the details.

@@ -357,7 +357,7 @@ public final class Resources {
         try {
             w = services.workflows().find(id).orElseThrow(() -> notFound(uri, "no workflow '" + id
                     + "' (generate_workflow creates one; " + services.workflows().ids().size() + " stored)"));
-        } catch (ToolException e) {
+        } catch (dev.metaorch.util.Refusal e) {
             throw notFound(uri, e.getMessage());
         }
         return workflowText(w);
@@ -427,7 +427,7 @@ public final class Resources {
         try {
             services.awaitReady(ToolContext.NONE);
             r = status.get().call(Map.of("run_id", id), ToolContext.NONE);
-        } catch (ToolException e) {
+        } catch (dev.metaorch.util.Refusal e) {
             throw notFound(uri, "unknown run '" + id + "': " + e.getMessage());
         }
         if (r.error()) {

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import dev.metaorch.Services;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Waits;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
@@ -262,7 +263,7 @@ public final class Server {
                 services.awaitIndex(ctx);
             }
             r = t.call(request.arguments() == null ? Map.of() : request.arguments(), ctx);
-        } catch (ToolException e) {
+        } catch (dev.metaorch.util.Refusal e) {
             r = ToolResult.error(e.getMessage());
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             String storage = storageProblem(e);

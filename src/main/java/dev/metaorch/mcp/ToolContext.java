@@ -1,11 +1,13 @@
 package dev.metaorch.mcp;
 
+import dev.metaorch.util.Progress;
+
 /**
  * What a tool may do while it runs besides answering: report progress (sent as MCP
  * {@code notifications/progress} when the client gave a progress token) and log (MCP log
  * notifications, and stderr). The CLI and tests use {@link #NONE} or their own.
  */
-public interface ToolContext {
+public interface ToolContext extends Progress {
 
     ToolContext NONE = new ToolContext() {
         @Override
@@ -16,10 +18,4 @@ public interface ToolContext {
         public void log(String level, String message) {
         }
     };
-
-    /** Reports progress; a no-op when the caller asked for none. */
-    void progress(double progress, Double total, String message);
-
-    /** Logs a message for the client ({@code level}: debug, info, warning, error). */
-    void log(String level, String message);
 }

@@ -1,5 +1,7 @@
 package dev.metaorch.recommend;
 
+import dev.metaorch.util.QueryTerms;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

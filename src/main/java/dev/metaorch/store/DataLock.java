@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Refusal;
 
 /**
  * Serializes writers of one data folder: a {@link ReentrantLock} per lock file for the threads of this
@@ -32,9 +32,9 @@ public final class DataLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Waits up to {@code timeoutMs} for the lock; a clear {@link ToolException} when it stays busy. */
+    /** Waits up to {@code timeoutMs} for the lock; a clear {@link Refusal} when it stays busy. */
     public static DataLock acquire(Path lockFile, long timeoutMs) {
-        try (var w = dev.metaorch.mcp.Waits.enter("the data folder lock " + lockFile.getFileName())) {
+        try (var w = dev.metaorch.util.Waits.enter("the data folder lock " + lockFile.getFileName())) {
             return acquireNow(lockFile, timeoutMs);
         }
     }
@@ -49,7 +49,7 @@ public final class DataLock implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ToolException("interrupted while waiting for the data folder lock");
+            throw new Refusal("interrupted while waiting for the data folder lock");
         }
         FileChannel ch = null;
         try {
@@ -70,12 +70,12 @@ public final class DataLock implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(ch);
             local.unlock();
-            throw new ToolException("cannot lock the data folder (" + key + "): " + e.getMessage());
+            throw new Refusal("cannot lock the data folder (" + key + "): " + e.getMessage());
         } catch (InterruptedException e) {
             closeQuietly(ch);
             local.unlock();
             Thread.currentThread().interrupt();
-            throw new ToolException("interrupted while waiting for the data folder lock");
+            throw new Refusal("interrupted while waiting for the data folder lock");
         } catch (RuntimeException e) {
             closeQuietly(ch);
             local.unlock();
@@ -83,8 +83,8 @@ public final class DataLock implements AutoCloseable {
         }
     }
 
-    private static ToolException busy(Path key) {
-        return new ToolException("the data folder is busy: another writer holds " + key + "; try again");
+    private static Refusal busy(Path key) {
+        return new Refusal("the data folder is busy: another writer holds " + key + "; try again");
     }
 
     private static void closeQuietly(FileChannel ch) {

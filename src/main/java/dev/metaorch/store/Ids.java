@@ -3,7 +3,7 @@ package dev.metaorch.store;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Refusal;
 
 /**
  * Ids that become file names (patterns, workflows, runs). Only a safe alphabet is accepted, so no id can
@@ -20,10 +20,10 @@ public final class Ids {
         return id != null && SAFE.matcher(id).matches() && !id.contains("..");
     }
 
-    /** Returns the id, or throws a clear {@link ToolException} naming the field. */
+    /** Returns the id, or throws a clear {@link Refusal} naming the field. */
     public static String check(String field, String id) {
         if (!valid(id)) {
-            throw new ToolException("invalid " + field + " '" + printable(id)
+            throw new Refusal("invalid " + field + " '" + printable(id)
                     + "': use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         return id;
@@ -34,7 +34,7 @@ public final class Ids {
         check(field, id);
         Path p = dir.resolve(id + suffix).normalize();
         if (!p.getParent().equals(dir.normalize())) {
-            throw new ToolException("invalid " + field + " '" + printable(id) + "'");
+            throw new Refusal("invalid " + field + " '" + printable(id) + "'");
         }
         return p;
     }

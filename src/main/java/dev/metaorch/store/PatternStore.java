@@ -1,5 +1,7 @@
 package dev.metaorch.store;
 
+import dev.metaorch.util.Texts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -47,7 +49,7 @@ import dev.metaorch.learn.PatternScore;
 import dev.metaorch.learn.RecordResult;
 import dev.metaorch.learn.Recording;
 import dev.metaorch.learn.TaskClass;
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -581,10 +583,10 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
     public RecordResult record(Recording rec) {
         Outcome o = rec.outcome();
         if (o == null) {
-            throw new ToolException("record_outcome: no outcome given");
+            throw new Refusal("record_outcome: no outcome given");
         }
         if (!"success".equals(o.status()) && !"failure".equals(o.status())) {
-            throw new ToolException("record_outcome: status must be 'success' or 'failure' (got '" + Ids.printable(o.status()) + "')");
+            throw new Refusal("record_outcome: status must be 'success' or 'failure' (got '" + Ids.printable(o.status()) + "')");
         }
         String execId = o.executionId() == null
                 ? "x-" + UUID.randomUUID() : Ids.check("execution_id", o.executionId());
@@ -601,7 +603,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
             }
         }
         if (o.patternId() == null && sequence.isEmpty()) {
-            throw new ToolException("record_outcome: name the pattern (pattern_id), the plugin_sequence, or give per-step results");
+            throw new Refusal("record_outcome: name the pattern (pattern_id), the plugin_sequence, or give per-step results");
         }
         try (DataLock lock = DataLock.acquire(lockFile, LOCK_TIMEOUT_MS)) {
             prepareFolders();
@@ -673,7 +675,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
 
     private static void checkPluginId(String id) {
         if (id == null || id.isBlank() || id.length() > 200 || id.chars().anyMatch(Character::isISOControl)) {
-            throw new ToolException("record_outcome: invalid plugin id '" + Ids.printable(id) + "'");
+            throw new Refusal("record_outcome: invalid plugin id '" + Ids.printable(id) + "'");
         }
     }
 
@@ -717,10 +719,10 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         if (o.patternId() != null) {
             Entry e = s.patterns().get(o.patternId());
             if (e == null) {
-                throw new ToolException("unknown pattern_id '" + o.patternId() + "' (pattern_stats lists the library)");
+                throw new Refusal("unknown pattern_id '" + o.patternId() + "' (pattern_stats lists the library)");
             }
             if (!rec.sequence().isEmpty() && !sequenceKey(rec.sequence()).equals(sequenceKey(e.pattern().pluginSequence()))) {
-                throw new ToolException("plugin_sequence differs from pattern " + o.patternId()
+                throw new Refusal("plugin_sequence differs from pattern " + o.patternId()
                         + "'s; omit pattern_id to record a new sequence");
             }
             return e;
@@ -778,7 +780,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         double seconds = o.durationMs() / 1000.0;
         double avg = o.durationMs() > 0 ? (m.totalExecutions() == 0 || m.avgCompletionTime() <= 0 ? seconds
                 : m.avgCompletionTime() + (seconds - m.avgCompletionTime()) / total) : m.avgCompletionTime();
-        Pattern.Metrics metrics = new Pattern.Metrics(total, succ, total - succ, round4((double) succ / total), round4(avg));
+        Pattern.Metrics metrics = new Pattern.Metrics(total, succ, total - succ, Texts.round((double) succ / total, 4), Texts.round(avg, 4));
 
         List<Pattern.Step> base = before == null ? sequence : before.pluginSequence();
         List<Pattern.Step> steps = new ArrayList<>();
@@ -811,10 +813,10 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
             Double rate = b.successRate();
             if (r != null) {
                 double x = r.success() ? 1 : 0;
-                rate = round4(rate == null ? x : rate + (x - rate) / total);
+                rate = Texts.round(rate == null ? x : rate + (x - rate) / total, 4);
                 if (r.durationMs() > 0) {
                     double d = r.durationMs() / 1000.0;
-                    time = round4(time == null ? d : time + (d - time) / total);
+                    time = Texts.round(time == null ? d : time + (d - time) / total, 4);
                 }
             }
             // a pattern first recorded from plugin ids alone learns its components from a run of the same sequence
@@ -846,9 +848,9 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
             tags = union(rec.tags(), keywords.subList(0, Math.min(6, keywords.size())), 20);
             id = newId(s, domain, keywords, sequence);
             String task = o.task() == null ? "" : o.task().strip().replaceAll("\\s+", " ");
-            name = !task.isEmpty() ? shorten(task, 100)
+            name = !task.isEmpty() ? Texts.shorten(task, 100)
                     : "Sequence " + String.join(" > ", sequence.stream().map(Pattern.Step::plugin).toList());
-            description = task.isEmpty() ? null : shorten(task, 500);
+            description = task.isEmpty() ? null : Texts.shorten(task, 500);
             subdomain = rec.subdomain();
             created = now.toString();
         } else {
@@ -913,20 +915,20 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         if (norm.isEmpty()) {
             return issues;
         }
-        String f = fix == null || fix.isBlank() ? null : shorten(fix.strip(), 500);
+        String f = fix == null || fix.isBlank() ? null : Texts.shorten(fix.strip(), 500);
         List<Pattern.KnownIssue> out = new ArrayList<>(issues);
         boolean found = false;
         for (int i = 0; i < out.size(); i++) {
             Pattern.KnownIssue k = out.get(i);
             if (ErrorPatterns.matches(k.issue(), norm)) {
                 out.set(i, new Pattern.KnownIssue(k.issue(), k.frequency() + 1, f != null ? f : k.fix(),
-                        check != null ? shorten(check.strip(), 300) : k.check()));
+                        check != null ? Texts.shorten(check.strip(), 300) : k.check()));
                 found = true;
                 break;
             }
         }
         if (!found) {
-            out.add(new Pattern.KnownIssue(norm, 1, f, check == null ? null : shorten(check.strip(), 300)));
+            out.add(new Pattern.KnownIssue(norm, 1, f, check == null ? null : Texts.shorten(check.strip(), 300)));
         }
         out.sort(Comparator.comparingInt((Pattern.KnownIssue k) -> -k.frequency()));
         return out.size() > MAX_ISSUES ? List.copyOf(out.subList(0, MAX_ISSUES)) : List.copyOf(out);
@@ -1002,7 +1004,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         double avg = p.avgSeconds();
         if (durationMs > 0) {
             timed++;
-            avg = round4(avg + (durationMs / 1000.0 - avg) / timed);
+            avg = Texts.round(avg + (durationMs / 1000.0 - avg) / timed, 4);
         }
         List<Pattern.KnownIssue> issues = p.knownIssues();
         if (error != null && !error.isBlank()) {
@@ -1092,13 +1094,13 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         for (Path d : dirs) {
             Files.createDirectories(d);
             if (Files.isSymbolicLink(d) || !BoundedFiles.inside(d, home)) {
-                throw new ToolException("refusing to write: " + d + " is a link that leaves the data folder");
+                throw new Refusal("refusing to write: " + d + " is a link that leaves the data folder");
             }
             cleanTemps(d);
         }
         for (Path f : List.of(indexFile, csvFile, readmeFile, genFile, pluginsFile)) {
             if (Files.isSymbolicLink(f)) {
-                throw new ToolException("refusing to write: " + f + " is a symbolic link");
+                throw new Refusal("refusing to write: " + f + " is a symbolic link");
             }
         }
     }
@@ -1127,20 +1129,14 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         for (List<String> l : List.of(a, b)) {
             for (String x : l) {
                 if (x != null && !x.isBlank() && out.size() < max) {
-                    out.add(shorten(x.strip(), 100));
+                    out.add(Texts.shorten(x.strip(), 100));
                 }
             }
         }
         return List.copyOf(out);
     }
 
-    private static String shorten(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
-    }
 
-    static double round4(double x) {
-        return Math.round(x * 10_000) / 10_000.0;
-    }
 
     /** Sorted pattern ids per status (for tests and tools). */
     public Map<String, List<String>> idsByStatus() {

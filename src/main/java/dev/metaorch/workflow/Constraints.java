@@ -10,7 +10,7 @@ import java.util.TreeSet;
 import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Marketplace;
 import dev.metaorch.catalog.Plugin;
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Refusal;
 
 /**
  * What the caller allows a plan to use. Plugin names may be given as {@code name@marketplace} or as a bare
@@ -43,23 +43,23 @@ public record Constraints(Set<String> required, Set<String> excluded, Set<String
         }
         List<String> unknownMarkets = marketplaces.stream().filter(m -> !known.contains(m)).toList();
         if (!unknownMarkets.isEmpty()) {
-            throw new ToolException("unknown marketplace " + quote(unknownMarkets) + " (loaded: " + String.join(", ", known) + ")");
+            throw new Refusal("unknown marketplace " + quote(unknownMarkets) + " (loaded: " + String.join(", ", known) + ")");
         }
         Set<String> req = ids(catalog, required, "required_plugins");
         Set<String> exc = ids(catalog, excluded, "excluded_plugins");
         Set<String> both = new TreeSet<>(req);
         both.retainAll(exc);
         if (!both.isEmpty()) {
-            throw new ToolException("plugin " + quote(new ArrayList<>(both)) + " is both required and excluded");
+            throw new Refusal("plugin " + quote(new ArrayList<>(both)) + " is both required and excluded");
         }
         Constraints c = new Constraints(req, exc, Set.copyOf(marketplaces), installedOnly, maxSteps);
         for (String id : req) {
             Plugin p = catalog.plugin(id).orElseThrow();
             if (!marketplaces.isEmpty() && !marketplaces.contains(p.marketplace())) {
-                throw new ToolException("required plugin '" + id + "' is not in the allowed marketplaces " + marketplaces);
+                throw new Refusal("required plugin '" + id + "' is not in the allowed marketplaces " + marketplaces);
             }
             if (installedOnly && !p.install().installed()) {
-                throw new ToolException("required plugin '" + id + "' is not installed (installed_only is set); "
+                throw new Refusal("required plugin '" + id + "' is not installed (installed_only is set); "
                         + "install it with: claude plugin install " + id);
             }
         }
@@ -83,7 +83,7 @@ public record Constraints(Set<String> required, Set<String> excluded, Set<String
             }
         }
         if (!unknown.isEmpty()) {
-            throw new ToolException(field + ": unknown plugin " + quote(unknown)
+            throw new Refusal(field + ": unknown plugin " + quote(unknown)
                     + " (use name@marketplace or a plugin name from the catalog; catalog_status lists what is loaded)");
         }
         return out;

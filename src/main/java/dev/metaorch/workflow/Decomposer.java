@@ -13,7 +13,7 @@ import java.util.function.Predicate;
 import dev.metaorch.catalog.ComponentKind;
 import dev.metaorch.catalog.Plugin;
 import dev.metaorch.learn.Pattern;
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.recommend.ComponentHit;
 import dev.metaorch.recommend.Scored;
 import dev.metaorch.workflow.CatalogSearch.Ref;
@@ -126,7 +126,7 @@ public final class Decomposer {
         for (int i = 0; i < subtasks.size(); i++) {
             String sub = subtasks.get(i).strip();
             if (sub.isEmpty()) {
-                throw new ToolException("subtasks[" + i + "] is empty: give each subtask as a short action, e.g. \"run the tests\"");
+                throw new Refusal("subtasks[" + i + "] is empty: give each subtask as a short action, e.g. \"run the tests\"");
             }
             String verb = Actions.verbOf(Actions.clean(sub, Vocabulary.get()), Vocabulary.get());
             Pick p = pick(task, new Actions.Action(verb, sub, Actions.phaseOf(verb, sub)), sub, c, used, home, i + 1);

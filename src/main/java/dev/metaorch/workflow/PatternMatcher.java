@@ -1,5 +1,7 @@
 package dev.metaorch.workflow;
 
+import dev.metaorch.util.Texts;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -103,17 +105,17 @@ public final class PatternMatcher {
             double recency = recency(p.lastUpdated(), now);
             double score = W_TASK * taskMatch + W_SUCCESS * success + W_USAGE * usage + W_RECENCY * recency;
             Map<String, Double> parts = new LinkedHashMap<>();
-            parts.put("task_match", round(taskMatch));
-            parts.put("success_evidence", round(success));
-            parts.put("usage", round(usage));
-            parts.put("recency", round(recency));
+            parts.put("task_match", Texts.round(taskMatch, 3));
+            parts.put("success_evidence", Texts.round(success, 3));
+            parts.put("usage", Texts.round(usage, 3));
+            parts.put("recency", Texts.round(recency, 3));
             if (agreement != null) {
-                parts.put("catalog_agreement", round(agreement));
+                parts.put("catalog_agreement", Texts.round(agreement, 3));
             }
             String basis = m.totalExecutions() == 0 ? "no recorded runs: success is the neutral prior " + Posterior.PRIOR_MEAN
-                    : m.successfulExecutions() + " of " + m.totalExecutions() + " runs succeeded (posterior mean " + round(success)
-                    + ", Wilson bounds " + round(evidence.lower()) + "-" + round(evidence.upper()) + " at z = " + Lifecycle.Z + ")";
-            out.add(new Match(p, round(score), parts, shared, null, basis));
+                    : m.successfulExecutions() + " of " + m.totalExecutions() + " runs succeeded (posterior mean " + Texts.round(success, 3)
+                    + ", Wilson bounds " + Texts.round(evidence.lower(), 3) + "-" + Texts.round(evidence.upper(), 3) + " at z = " + Lifecycle.Z + ")";
+            out.add(new Match(p, Texts.round(score, 3), parts, shared, null, basis));
         }
         out.sort(Comparator.comparingDouble(Match::score).reversed().thenComparing(x -> x.pattern().id()));
         List<Match> top = new ArrayList<>();
@@ -170,7 +172,4 @@ public final class PatternMatcher {
         return Math.exp(-days / RECENCY_DAYS);
     }
 
-    static double round(double d) {
-        return Math.round(d * 1000) / 1000.0;
-    }
 }

@@ -1,5 +1,7 @@
 package dev.metaorch.workflow;
 
+import dev.metaorch.util.Texts;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,8 +29,8 @@ import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.Lifecycle;
 import dev.metaorch.learn.PatternScore;
 import dev.metaorch.learn.Posterior;
-import dev.metaorch.mcp.ToolContext;
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Progress;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.recommend.Scored;
 import dev.metaorch.workflow.CatalogSearch.Ref;
 
@@ -88,10 +90,10 @@ public final class Research {
     record Subject(Plugin plugin, double relevance, List<Ref> components) {
     }
 
-    public Map<String, Object> run(String task, int limit, ToolContext ctx) {
+    public Map<String, Object> run(String task, int limit, Progress ctx) {
         CatalogSearch cs = search.get();
         if (cs.catalog().isEmpty()) {
-            throw new ToolException("the plugin catalog is empty: nothing to research (see catalog_status)");
+            throw new Refusal("the plugin catalog is empty: nothing to research (see catalog_status)");
         }
         Object lock = new Object();
         AtomicInteger done = new AtomicInteger();
@@ -127,7 +129,7 @@ public final class Research {
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("task", task);
-            out.put("plugins", subjects.stream().map(s -> Map.of("plugin_id", s.plugin().id(), "relevance", round(s.relevance()),
+            out.put("plugins", subjects.stream().map(s -> Map.of("plugin_id", s.plugin().id(), "relevance", Texts.round(s.relevance(), 3),
                     "components", s.components().stream().map(r -> r.component().kind().id() + ":" + r.component().name()).toList())).toList());
             for (Map.Entry<String, CompletableFuture<Object>> e : futures.entrySet()) {
                 out.put(e.getKey(), e.getValue().get());
@@ -136,7 +138,7 @@ public final class Research {
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ToolException("research interrupted");
+            throw new Refusal("research interrupted");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof RuntimeException re) {
@@ -169,7 +171,7 @@ public final class Research {
         }
         best.forEach((id, b) -> score.merge(id, 0.5 * b, Double::sum));
         if (score.isEmpty()) {
-            throw new ToolException("no catalog plugin matches the task's words; rephrase it or check the catalog (catalog_status)");
+            throw new Refusal("no catalog plugin matches the task's words; rephrase it or check the catalog (catalog_status)");
         }
         double top = score.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
         return score.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(limit)
@@ -373,9 +375,9 @@ public final class Research {
             m.put("successes", e.successes());
             // One evidence scale everywhere: the lifecycle's PatternScore (posterior mean, Wilson bounds at Lifecycle.Z).
             PatternScore score = PatternScore.of(e.successes(), e.uses());
-            m.put("success_estimate", round(score.mean()));
-            m.put("lower_bound", round(score.lower()));
-            m.put("upper_bound", round(score.upper()));
+            m.put("success_estimate", Texts.round(score.mean(), 3));
+            m.put("lower_bound", Texts.round(score.lower(), 3));
+            m.put("upper_bound", Texts.round(score.upper(), 3));
             m.put("bound_z", Lifecycle.Z);
             m.put("basis", e.uses() == 0 ? "no recorded outcomes: neutral prior " + Posterior.PRIOR_MEAN
                     : e.successes() + " of " + e.uses() + " recorded steps succeeded (Beta(1,1) posterior mean)");
@@ -452,7 +454,4 @@ public final class Research {
         return sb.toString().trim();
     }
 
-    private static double round(double d) {
-        return Math.round(d * 1000) / 1000.0;
-    }
 }

@@ -1,5 +1,7 @@
 package dev.metaorch.workflow;
 
+import dev.metaorch.util.Texts;
+
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -15,7 +17,6 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import dev.metaorch.Services;
 import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Plugin;
 import dev.metaorch.learn.Evidence;
@@ -23,7 +24,7 @@ import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.Posterior;
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.store.Ids;
 import dev.metaorch.workflow.CatalogSearch.Ref;
 import dev.metaorch.workflow.Decomposer.Pick;
@@ -67,13 +68,6 @@ public final class WorkflowGenerator {
         this.issues = issues;
     }
 
-    private static final Map<Services, WorkflowGenerator> SHARED = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-    /** One generator per services object, so the catalog search is built once and shared by every tool. */
-    public static WorkflowGenerator of(Services s) {
-        return SHARED.computeIfAbsent(s, x -> new WorkflowGenerator(x::catalog, x::patterns, x::evidence, x::knownIssues));
-    }
-
     /** The search over the current catalog, rebuilt when the catalog changes. */
     public CatalogSearch search() {
         Catalog c = catalog.get();
@@ -102,11 +96,11 @@ public final class WorkflowGenerator {
     public WorkflowSpec generate(Request req, Decomposer.Tuning tuning) {
         String task = req.task().strip();
         if (task.isEmpty()) {
-            throw new ToolException("generate_workflow: 'task' must not be empty");
+            throw new Refusal("generate_workflow: 'task' must not be empty");
         }
         CatalogSearch cs = search();
         if (cs.catalog().isEmpty()) {
-            throw new ToolException("the plugin catalog is empty: no plugins to plan with (see catalog_status)");
+            throw new Refusal("the plugin catalog is empty: no plugins to plan with (see catalog_status)");
         }
         Constraints c = req.constraints();
         Workspace ws = req.workspace() != null ? Workspace.inspect(req.workspace()) : Workspace.fromTask(task);
@@ -133,9 +127,9 @@ public final class WorkflowGenerator {
                 double lower = Posterior.quantile(pm.successfulExecutions(), pm.totalExecutions(), PATTERN_LOWER_QUANTILE);
                 if (lower <= freshEstimate) {
                     warnings.add("pattern " + m.pattern().id() + " matches the task but is not followed: " + pm.successfulExecutions()
-                            + " of " + pm.totalExecutions() + " runs succeeded, posterior lower bound " + round(lower) + " (the "
+                            + " of " + pm.totalExecutions() + " runs succeeded, posterior lower bound " + Texts.round(lower, 3) + " (the "
                             + PATTERN_LOWER_QUANTILE + " quantile of Beta(s+1, f+1)) does not beat a fresh plan's expected success "
-                            + round(freshEstimate));
+                            + Texts.round(freshEstimate, 3));
                     continue;
                 }
                 d = dec.fromPattern(task, m.pattern(), c);
@@ -162,14 +156,14 @@ public final class WorkflowGenerator {
                 Ref r = cs.components(task, 200, x -> x.plugin().id().equals(req0)).stream().map(s -> s.item()).findFirst()
                         .orElseGet(() -> cs.catalog().plugin(req0).map(cs::components).filter(l -> !l.isEmpty()).map(l -> l.get(0)).orElse(null));
                 if (r == null) {
-                    throw new ToolException("required plugin '" + req0 + "' has no agent, command or skill to run as a step");
+                    throw new Refusal("required plugin '" + req0 + "' has no agent, command or skill to run as a step");
                 }
                 picks.add(new Pick(r, r.phase(), Decomposer.purposeOf(r), 0, "required by the caller", List.of()));
             }
         }
         if (picks.size() > c.maxSteps()) {
             if (bySubtask) {
-                throw new ToolException("generate_workflow: " + picks.size() + " subtasks but max_steps is " + c.maxSteps()
+                throw new Refusal("generate_workflow: " + picks.size() + " subtasks but max_steps is " + c.maxSteps()
                         + " (one step per subtask): raise max_steps or merge subtasks");
             }
             List<Pick> keep = new ArrayList<>(picks);
@@ -272,7 +266,7 @@ public final class WorkflowGenerator {
             var p = patterns.get().pattern(d.patternId()).orElse(null);
             if (p != null && p.metrics().totalExecutions() > 0) {
                 var m = p.metrics();
-                out[0] = round(Posterior.mean(m.successfulExecutions(), m.totalExecutions()));
+                out[0] = Texts.round(Posterior.mean(m.successfulExecutions(), m.totalExecutions()), 3);
                 return "pattern " + p.id() + ": " + m.successfulExecutions() + " of " + m.totalExecutions()
                         + " runs succeeded; Beta(1,1) posterior mean";
             }
@@ -299,7 +293,7 @@ public final class WorkflowGenerator {
             out[0] = Posterior.PRIOR_MEAN;
             return "no recorded outcomes for these plugins: neutral prior (Beta(1,1) mean " + Posterior.PRIOR_MEAN + ")";
         }
-        out[0] = round(prod);
+        out[0] = Texts.round(prod, 3);
         return "product of per-step Beta(1,1) posterior means from recorded outcomes (" + String.join(", ", parts) + ")"
                 + (without > 0 ? "; " + without + " step(s) without outcomes not counted" : "");
     }
@@ -387,9 +381,6 @@ public final class WorkflowGenerator {
         return out;
     }
 
-    private static double round(double d) {
-        return Math.round(d * 1000) / 1000.0;
-    }
 
     static String fmt(double d) {
         return String.format(Locale.ROOT, "%.2f", d);

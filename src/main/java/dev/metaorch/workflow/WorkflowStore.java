@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.store.AtomicFiles;
 import dev.metaorch.store.Ids;
 import dev.metaorch.util.Json;
@@ -36,9 +36,9 @@ public final class WorkflowStore {
         }
     }
 
-    /** The stored spec; an unknown or unsafe id is a clear {@link ToolException}. */
+    /** The stored spec; an unknown or unsafe id is a clear {@link Refusal}. */
     public WorkflowSpec load(String workflowId) {
-        return find(workflowId).orElseThrow(() -> new ToolException("unknown workflow_id '" + workflowId
+        return find(workflowId).orElseThrow(() -> new Refusal("unknown workflow_id '" + workflowId
                 + "' (generate_workflow creates one; stored specs are in " + dir + ")"));
     }
 
@@ -50,7 +50,7 @@ public final class WorkflowStore {
         try {
             return Optional.of(Json.yaml().readValue(Files.readString(f), WorkflowSpec.class));
         } catch (IOException | RuntimeException e) {
-            throw new ToolException("workflow " + workflowId + " is unreadable: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new Refusal("workflow " + workflowId + " is unreadable: " + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 

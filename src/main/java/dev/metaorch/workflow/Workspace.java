@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.util.Json;
 import tools.jackson.databind.JsonNode;
 
@@ -67,10 +67,10 @@ public record Workspace(Path root, List<Build> builds, boolean git, boolean dock
         try {
             root = Path.of(path).toAbsolutePath().normalize();
         } catch (RuntimeException e) {
-            throw new ToolException("workspace '" + path + "' is not a valid path");
+            throw new Refusal("workspace '" + path + "' is not a valid path");
         }
         if (!Files.isDirectory(root)) {
-            throw new ToolException("workspace '" + path + "' is not a folder");
+            throw new Refusal("workspace '" + path + "' is not a folder");
         }
         List<Build> builds = new ArrayList<>();
         List<String> facts = new ArrayList<>();

@@ -10,7 +10,7 @@ import java.util.Map;
 
 import dev.metaorch.Services;
 import dev.metaorch.cli.Main;
-import dev.metaorch.cli.Options;
+import dev.metaorch.util.Options;
 import dev.metaorch.testing.ClaudeCode;
 import dev.metaorch.testing.MarketplaceFixtures;
 import dev.metaorch.testing.MarketplaceFixtures.Counts;

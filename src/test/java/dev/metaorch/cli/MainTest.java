@@ -1,5 +1,7 @@
 package dev.metaorch.cli;
 
+import dev.metaorch.util.Options;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package dev.metaorch.execute;
 
+import dev.metaorch.util.Refusal;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.metaorch.mcp.ToolException;
 import dev.metaorch.workflow.Check;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -207,9 +208,9 @@ class CheckRunnerTest {
 
     @Test
     void workspaceMustBeAnExistingAbsoluteFolder() throws IOException {
-        assertThrows(ToolException.class, () -> Workspace.open("relative/path"));
-        assertThrows(ToolException.class, () -> Workspace.open(tmp.resolve("missing").toString()));
-        assertThrows(ToolException.class, () -> Workspace.open(Files.writeString(tmp.resolve("f"), "").toString()));
-        assertThrows(ToolException.class, () -> Workspace.open("/"));
+        assertThrows(Refusal.class, () -> Workspace.open("relative/path"));
+        assertThrows(Refusal.class, () -> Workspace.open(tmp.resolve("missing").toString()));
+        assertThrows(Refusal.class, () -> Workspace.open(Files.writeString(tmp.resolve("f"), "").toString()));
+        assertThrows(Refusal.class, () -> Workspace.open("/"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.metaorch.execute;
 
+import dev.metaorch.util.Refusal;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +25,6 @@ import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.Outcome;
 import dev.metaorch.mcp.Args;
 import dev.metaorch.mcp.ToolContext;
-import dev.metaorch.mcp.ToolException;
 import dev.metaorch.workflow.WorkflowStep;
 import dev.metaorch.workflow.WorkflowStore;
 import org.junit.jupiter.api.BeforeEach;
@@ -263,13 +264,13 @@ class RunStoreTest {
         assertRefused(runs, id, 3, ok(Map.of()), "out of order");
         assertRefused(runs, id, 1, ok(Map.of("project_path", "app")), "already succeeded");
         assertRefused(runs, id, 2, new StepReport("success", Map.of(), null, 5, 7), "attempt 7");
-        ToolException unknownWf = assertThrows(ToolException.class, () -> runs.start("missing-flow", ws.toString(), ctx));
+        Refusal unknownWf = assertThrows(Refusal.class, () -> runs.start("missing-flow", ws.toString(), ctx));
         assertTrue(unknownWf.getMessage().contains("unknown workflow_id"));
-        assertThrows(ToolException.class, () -> runs.start("../etc", ws.toString(), ctx));
-        assertThrows(ToolException.class, () -> runs.start("api-jwt", ws.resolve("missing").toString(), ctx));
-        assertThrows(ToolException.class, () -> runs.rollback("../x", null, ctx));
-        assertThrows(ToolException.class, () -> runs.rollback(id, 3, ctx));
-        assertThrows(ToolException.class, () -> runs.outcome(id));
+        assertThrows(Refusal.class, () -> runs.start("../etc", ws.toString(), ctx));
+        assertThrows(Refusal.class, () -> runs.start("api-jwt", ws.resolve("missing").toString(), ctx));
+        assertThrows(Refusal.class, () -> runs.rollback("../x", null, ctx));
+        assertThrows(Refusal.class, () -> runs.rollback(id, 3, ctx));
+        assertThrows(Refusal.class, () -> runs.outcome(id));
 
         // Malformed reports are refused before anything is read or written.
         assertMalformed(Map.of("status", "done"), "'status' must be");
@@ -283,14 +284,14 @@ class RunStoreTest {
     }
 
     private static void assertRefused(RunStore runs, String id, int step, StepReport r, String expected) {
-        ToolException e = assertThrows(ToolException.class, () -> runs.report(id, step, r, ToolContext.NONE));
+        Refusal e = assertThrows(Refusal.class, () -> runs.report(id, step, r, ToolContext.NONE));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
     private static void assertMalformed(Map<String, Object> args, String expected) {
         Map<String, Object> a = new HashMap<>(args);
-        ToolException e = assertThrows(ToolException.class,
-                () -> StepReport.from("execute_step", Args.of("execute_step", a, java.util.Set.copyOf(a.keySet()))));
+        Refusal e = assertThrows(Refusal.class,
+                () -> dev.metaorch.mcp.tools.ExecuteStepTool.report("execute_step", Args.of("execute_step", a, java.util.Set.copyOf(a.keySet()))));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
@@ -322,7 +323,7 @@ class RunStoreTest {
         Map<String, Object> s3 = third.status(id);
         assertNull(s3.get("warnings"));
         assertEquals("fallback", ((Map<?, ?>) s3.get("awaiting")).get("via"));
-        assertThrows(ToolException.class, () -> third.report(id, 1, ok(Map.of("project_path", "app")), ToolContext.NONE),
+        assertThrows(Refusal.class, () -> third.report(id, 1, ok(Map.of("project_path", "app")), ToolContext.NONE),
                 "a succeeded step is never run again");
     }
 
@@ -343,7 +344,7 @@ class RunStoreTest {
         assertEquals("# project\n", Files.readString(ws.resolve("README.md")));
         assertEquals("rolled_back", r.get("run_status"));
         assertEquals("rolled_back", runs.status(id).get("status"));
-        assertThrows(ToolException.class, () -> runs.report(id, 2, ok(Map.of()), ToolContext.NONE));
+        assertThrows(Refusal.class, () -> runs.report(id, 2, ok(Map.of()), ToolContext.NONE));
         runs.rollback(id, null, ToolContext.NONE);
         assertFalse(Files.exists(ws.resolve("app")));
         assertEquals(2, ((List<?>) runs.status(id).get("rollbacks")).size());
@@ -362,7 +363,7 @@ class RunStoreTest {
         Map<String, Object> s = runs.status(id);
         assertEquals("damaged", s.get("status"));
         assertTrue(s.get("warnings").toString().contains("line 2"), s.toString());
-        ToolException e = assertThrows(ToolException.class, () -> runs.report(id, 1, fail("timeout"), ToolContext.NONE));
+        Refusal e = assertThrows(Refusal.class, () -> runs.report(id, 1, fail("timeout"), ToolContext.NONE));
         assertTrue(e.getMessage().contains("damaged"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(journal));
         assertTrue(runs.list().stream().anyMatch(r -> "damaged".equals(r.get("status"))), "listing still works");
@@ -372,10 +373,10 @@ class RunStoreTest {
     void aWorkspaceOverlappingTheDataFolderIsRefused() throws IOException {
         Files.createDirectories(home);
         RunStore runs = store();
-        ToolException above = assertThrows(ToolException.class, () -> runs.start("api-jwt", tmp.toString(), ToolContext.NONE));
+        Refusal above = assertThrows(Refusal.class, () -> runs.start("api-jwt", tmp.toString(), ToolContext.NONE));
         assertTrue(above.getMessage().contains("overlaps the meta-orchestrator data folder"), above.getMessage());
         Path inside = Files.createDirectories(home.resolve("workflows"));
-        assertThrows(ToolException.class, () -> runs.start("api-jwt", inside.toString(), ToolContext.NONE));
+        assertThrows(Refusal.class, () -> runs.start("api-jwt", inside.toString(), ToolContext.NONE));
         assertTrue(runs.ids().isEmpty());
     }
 
@@ -386,7 +387,7 @@ class RunStoreTest {
         Map<String, Object> s = runs.start("api-jwt", plain.toString(), ToolContext.NONE);
         assertNull(s.get("restore_point"));
         assertTrue(s.get("restore_note").toString().contains("not a git working tree"));
-        ToolException e = assertThrows(ToolException.class, () -> runs.rollback((String) s.get("run_id"), null, ToolContext.NONE));
+        Refusal e = assertThrows(Refusal.class, () -> runs.rollback((String) s.get("run_id"), null, ToolContext.NONE));
         assertTrue(e.getMessage().contains("not a git working tree"), e.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.metaorch.mcp;
 
+import dev.metaorch.util.Refusal;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -66,11 +68,11 @@ class CatalogStatusToolTest {
         tool.call(Map.of("refresh", true), ToolContext.NONE);
         assertTrue(s.catalog().version() > v);
 
-        ToolException unknown = assertThrows(ToolException.class, () -> tool.call(Map.of("verbose", true), ToolContext.NONE));
+        Refusal unknown = assertThrows(Refusal.class, () -> tool.call(Map.of("verbose", true), ToolContext.NONE));
         assertTrue(unknown.getMessage().contains("unknown argument 'verbose'"), unknown.getMessage());
         Map<String, Object> wrong = new HashMap<>();
         wrong.put("refresh", "yes");
-        ToolException type = assertThrows(ToolException.class, () -> tool.call(wrong, ToolContext.NONE));
+        Refusal type = assertThrows(Refusal.class, () -> tool.call(wrong, ToolContext.NONE));
         assertTrue(type.getMessage().contains("refresh"), type.getMessage());
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 import dev.metaorch.Services;
 import dev.metaorch.bench.StdioProcess;
 import dev.metaorch.cli.Main;
-import dev.metaorch.cli.Options;
+import dev.metaorch.util.Options;
 import dev.metaorch.testing.TestServers;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;

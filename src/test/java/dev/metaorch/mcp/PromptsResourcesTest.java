@@ -21,7 +21,7 @@ import dev.metaorch.catalog.Component;
 import dev.metaorch.catalog.ComponentKind;
 import dev.metaorch.catalog.Plugin;
 import dev.metaorch.cli.Main;
-import dev.metaorch.cli.Options;
+import dev.metaorch.util.Options;
 import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.testing.TestServers;
 import dev.metaorch.util.Json;

@@ -1,5 +1,7 @@
 package dev.metaorch.store;
 
+import dev.metaorch.util.Refusal;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,7 +19,6 @@ import dev.metaorch.learn.Outcome;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.RecordResult;
 import dev.metaorch.learn.Recording;
-import dev.metaorch.mcp.ToolException;
 import dev.metaorch.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +81,7 @@ class PatternStoreTest {
                 List.of(), null, null, List.of(), List.of(), List.of(), null));
         assertEquals(id, named.pattern().id());
         assertEquals(3, named.pattern().metrics().totalExecutions());
-        assertThrows(ToolException.class, () -> s.record(new Recording(
+        assertThrows(Refusal.class, () -> s.record(new Recording(
                 new Outcome("e6", "no-such-pattern", null, null, "success", 0, null, null, List.of()),
                 List.of(), null, null, List.of(), List.of(), List.of(), null)));
     }
@@ -188,17 +189,17 @@ class PatternStoreTest {
         PatternStore s = new PatternStore(home);
         for (String bad : List.of("../escape", "..", "a/b", "/etc/passwd", "a\\b", "x\u0000y", ".hidden", "a..b", "", " ",
                 "x".repeat(129))) {
-            assertThrows(ToolException.class, () -> s.record(new Recording(
+            assertThrows(Refusal.class, () -> s.record(new Recording(
                     new Outcome(bad, null, null, "t", "success", 0, null, null, List.of()),
                     List.of(new Pattern.Step("a@m", null, null, null, null)), null, null, List.of(), List.of(), List.of(), null)),
                     "execution id " + bad);
             if (!bad.isBlank()) {
-                assertThrows(ToolException.class, () -> s.record(new Recording(
+                assertThrows(Refusal.class, () -> s.record(new Recording(
                         new Outcome("ok-1", bad, null, "t", "success", 0, null, null, List.of()),
                         List.of(), null, null, List.of(), List.of(), List.of(), null)), "pattern id " + bad);
             }
         }
-        assertThrows(ToolException.class, () -> Ids.file(home, "pattern_id", "../x", ".yaml"));
+        assertThrows(Refusal.class, () -> Ids.file(home, "pattern_id", "../x", ".yaml"));
         assertFalse(Files.exists(home.resolve("patterns")), "nothing written for refused input");
         assertFalse(Files.exists(home.getParent().resolve("escape")));
     }
@@ -209,7 +210,7 @@ class PatternStoreTest {
         Files.createDirectories(home.resolve("patterns"));
         Files.createSymbolicLink(home.resolve("patterns/discovered"), outside);
         PatternStore s = new PatternStore(home);
-        assertThrows(ToolException.class, () -> s.record(rec("l1", "task", true, "a@m")));
+        assertThrows(Refusal.class, () -> s.record(rec("l1", "task", true, "a@m")));
         try (Stream<Path> l = Files.list(outside)) {
             assertEquals(0, l.count());
         }

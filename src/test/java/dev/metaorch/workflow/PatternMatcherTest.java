@@ -58,8 +58,8 @@ class PatternMatcherTest {
         Pattern p = pattern("p", kw, 10, 9, "validated", "2026-11-19T00:00:00Z");
         PatternMatcher.Match m = PatternMatcher.match(Fixtures.library(List.of(p)), "deploy to kubernetes", 1, NOW).get(0);
         dev.metaorch.learn.PatternScore s = dev.metaorch.learn.PatternScore.of(p);
-        assertEquals(PatternMatcher.round(s.mean()), m.parts().get("success_evidence"), 1e-9);
-        String lower = String.valueOf(PatternMatcher.round(s.lower()));
+        assertEquals(dev.metaorch.util.Texts.round(s.mean(), 3), m.parts().get("success_evidence"), 1e-9);
+        String lower = String.valueOf(dev.metaorch.util.Texts.round(s.lower(), 3));
         assertTrue(m.basis().contains(lower) && m.basis().contains("z = " + dev.metaorch.learn.Lifecycle.Z), m.basis());
         // 9 of 10 clears 0.6 at z = 1.96 but not at the lifecycle's z: so the confidence is not "high".
         assertTrue(s.lower() < 0.6);

@@ -1,5 +1,7 @@
 package dev.metaorch.workflow;
 
+import dev.metaorch.util.Refusal;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -19,7 +21,6 @@ import dev.metaorch.catalog.Plugin;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternLibrary;
-import dev.metaorch.mcp.ToolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,17 +96,17 @@ class WorkflowGeneratorTest {
     @Test
     void rejectsUnknownAndContradictoryConstraints() {
         Catalog c = Fixtures.catalog();
-        ToolException e1 = assertThrows(ToolException.class,
+        Refusal e1 = assertThrows(Refusal.class,
                 () -> Constraints.resolve(c, List.of("no-such-plugin-xyz"), List.of(), List.of(), false, 8));
         assertTrue(e1.getMessage().contains("unknown plugin 'no-such-plugin-xyz'"), e1.getMessage());
-        ToolException e2 = assertThrows(ToolException.class,
+        Refusal e2 = assertThrows(Refusal.class,
                 () -> Constraints.resolve(c, List.of(), List.of(), List.of("nowhere-market"), false, 8));
         assertTrue(e2.getMessage().contains("unknown marketplace 'nowhere-market'"), e2.getMessage());
         String some = c.plugins().get(0).id();
-        ToolException e3 = assertThrows(ToolException.class,
+        Refusal e3 = assertThrows(Refusal.class,
                 () -> Constraints.resolve(c, List.of(some), List.of(some), List.of(), false, 8));
         assertTrue(e3.getMessage().contains("both required and excluded"), e3.getMessage());
-        ToolException e4 = assertThrows(ToolException.class,
+        Refusal e4 = assertThrows(Refusal.class,
                 () -> Constraints.resolve(c, List.of(some), List.of(), List.of(), true, 8));
         assertTrue(e4.getMessage().contains("not installed"), e4.getMessage());
     }
@@ -185,7 +186,7 @@ class WorkflowGeneratorTest {
         assertTrue(py.steps().stream().flatMap(s -> commands(s.validation()).stream())
                 .anyMatch(v -> v.equals(List.of("python3", "-m", "pytest", "-q"))), py.steps().toString());
         assertFalse(py.rollbackProcedure().isEmpty());
-        assertThrows(ToolException.class, () -> plan("x y", List.of(), Constraints.NONE, tmp.resolve("missing").toString()));
+        assertThrows(Refusal.class, () -> plan("x y", List.of(), Constraints.NONE, tmp.resolve("missing").toString()));
     }
 
     static List<List<String>> commands(List<Check> checks) {

@@ -1,5 +1,7 @@
 package dev.metaorch.mcp.tools;
 
+import dev.metaorch.util.Texts;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,10 +54,10 @@ public final class FindAlternativesTool implements McpTool {
         for (Alternative x : a.value()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("plugin_id", x.pluginId());
-            m.put("similarity_score", round(x.score()));
+            m.put("similarity_score", Texts.round(x.score(), 3));
             m.put("uses", x.uses());
             m.put("successes", x.successes());
-            m.put("success_rate", x.successRate() == null ? null : round(x.successRate()));
+            m.put("success_rate", x.successRate() == null ? null : Texts.round(x.successRate(), 3));
             alts.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -66,9 +68,6 @@ public final class FindAlternativesTool implements McpTool {
         return ToolResult.of(text(id, min, a), out);
     }
 
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
-    }
 
     static String text(String id, double min, Discovery.Answer<List<Alternative>> a) {
         StringBuilder sb = new StringBuilder();

@@ -66,7 +66,7 @@ public final class GenerateWorkflowTool implements McpTool {
         String workspace = a.string("workspace", false);
         services.awaitReady(ctx);
         ctx.progress(0, 2.0, "planning");
-        WorkflowGenerator gen = WorkflowGenerator.of(services);
+        WorkflowGenerator gen = services.planner();
         Constraints c = Constraints.resolve(gen.catalog(), a.strings("required_plugins"), a.strings("excluded_plugins"),
                 a.strings("marketplaces"), a.bool("installed_only", false), maxSteps);
         WorkflowSpec spec = gen.generate(new WorkflowGenerator.Request(task, subtasks, c, workspace));

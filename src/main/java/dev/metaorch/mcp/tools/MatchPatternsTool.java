@@ -46,7 +46,7 @@ public final class MatchPatternsTool implements McpTool {
         services.awaitReady(ctx);
         List<PatternMatcher.Match> matches = PatternMatcher.match(services.patterns(), task, limit, Instant.now(),
                 services.patterns().patterns().isEmpty() ? null
-                        : PatternMatcher.fittingPlugins(dev.metaorch.workflow.WorkflowGenerator.of(services).search(), task));
+                        : PatternMatcher.fittingPlugins(services.planner().search(), task));
         List<Map<String, Object>> out = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         int total = services.patterns().patterns().size();

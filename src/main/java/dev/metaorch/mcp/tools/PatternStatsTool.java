@@ -50,7 +50,7 @@ public final class PatternStatsTool implements McpTool {
         out.put("workflows_executed", s.workflowsExecuted());
         out.put("successful_workflows", s.successfulWorkflows());
         out.put("failed_workflows", s.failedWorkflows());
-        out.put("success_rate", RecordOutcomeTool.round(s.successRate()));
+        out.put("success_rate", dev.metaorch.util.Texts.round(s.successRate(), 4));
         out.put("total_patterns", s.totalPatterns());
         out.put("patterns_by_status", s.patternsByStatus());
         out.put("plugins_with_usage_data", s.pluginsWithUsageData());

@@ -1,5 +1,7 @@
 package dev.metaorch.mcp.tools;
 
+import dev.metaorch.util.Texts;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -77,15 +79,15 @@ public final class RecommendPluginsTool implements McpTool {
         for (Recommender.Recommendation r : recs) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("plugin_id", r.hit().plugin().id());
-            m.put("score", round(r.score()));
+            m.put("score", Texts.round(r.score(), 4));
             Map<String, Object> parts = new LinkedHashMap<>();
-            parts.put("relevance", round(r.parts().relevance()));
-            parts.put("evidence", round(r.parts().evidence()));
-            parts.put("usage", round(r.parts().usage()));
-            parts.put("recency", round(r.parts().recency()));
+            parts.put("relevance", Texts.round(r.parts().relevance(), 4));
+            parts.put("evidence", Texts.round(r.parts().evidence(), 4));
+            parts.put("usage", Texts.round(r.parts().usage(), 4));
+            parts.put("recency", Texts.round(r.parts().recency(), 4));
             m.put("score_parts", parts);
-            m.put("strength", round(r.strength()));
-            m.put("margin", round(r.margin()));
+            m.put("strength", Texts.round(r.strength(), 4));
+            m.put("margin", Texts.round(r.margin(), 4));
             if (!r.hit().alsoIn().isEmpty()) {
                 m.put("also_in", r.hit().alsoIn());
             }
@@ -105,7 +107,7 @@ public final class RecommendPluginsTool implements McpTool {
                 cols.add(Map.of("kind", c.kind(), "name", c.name(), "plugins", c.plugins()));
             }
             m.put("collisions", cols);
-            m.put("description", shorten(r.hit().plugin().description(), 200));
+            m.put("description", Texts.shorten(r.hit().plugin().description(), 200));
             if (r.evidence().uses() > 0) {
                 m.put("runs", Map.of("uses", r.evidence().uses(), "successes", r.evidence().successes()));
             }
@@ -124,13 +126,7 @@ public final class RecommendPluginsTool implements McpTool {
         return out;
     }
 
-    private static double round(double d) {
-        return Math.round(d * 10000) / 10000.0;
-    }
 
-    private static String shorten(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
 
     @SuppressWarnings("unchecked")
     public static String textOf(Map<String, Object> out) {

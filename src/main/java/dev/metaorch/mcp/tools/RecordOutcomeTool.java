@@ -1,5 +1,7 @@
 package dev.metaorch.mcp.tools;
 
+import dev.metaorch.util.Texts;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -286,15 +288,12 @@ public final class RecordOutcomeTool implements McpTool {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("successes", s.successes());
         m.put("trials", s.trials());
-        m.put("posterior_mean", round(s.mean()));
-        m.put("wilson_lower", round(s.lower()));
-        m.put("wilson_upper", round(s.upper()));
+        m.put("posterior_mean", Texts.round(s.mean(), 4));
+        m.put("wilson_lower", Texts.round(s.lower(), 4));
+        m.put("wilson_upper", Texts.round(s.upper(), 4));
         return m;
     }
 
-    static double round(double x) {
-        return Math.round(x * 10_000) / 10_000.0;
-    }
 
     static String text(RecordResult r) {
         Pattern p = r.pattern();

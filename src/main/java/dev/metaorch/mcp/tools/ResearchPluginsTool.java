@@ -39,7 +39,7 @@ public final class ResearchPluginsTool implements McpTool {
         String task = a.text("task", 4000);
         int limit = a.integer("limit", 1, 30, 8);
         services.awaitReady(ctx);
-        WorkflowGenerator gen = WorkflowGenerator.of(services);
+        WorkflowGenerator gen = services.planner();
         Research r = new Research(gen::search, services::patterns, services::evidence, services::knownIssues);
         Map<String, Object> report = r.run(task, limit, ctx);
         return ToolResult.of(Research.markdown(report), report);

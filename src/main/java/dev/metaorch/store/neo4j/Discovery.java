@@ -14,7 +14,7 @@ import dev.metaorch.learn.Evidence.PluginEvidence;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.KnownIssueSource.PluginIssue;
 import dev.metaorch.learn.Posterior;
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.util.Refusal;
 
 /**
  * The discovery queries of the design (plugins by category and success, known issues, alternatives),
@@ -78,9 +78,9 @@ public final class Discovery {
             return ids.get(0);
         }
         if (ids.isEmpty()) {
-            throw new ToolException("unknown plugin '" + p + "': give its id as name@marketplace (catalog_status lists marketplaces)");
+            throw new Refusal("unknown plugin '" + p + "': give its id as name@marketplace (catalog_status lists marketplaces)");
         }
-        throw new ToolException("plugin name '" + p + "' exists in " + ids.size() + " marketplaces; give one of: "
+        throw new Refusal("plugin name '" + p + "' exists in " + ids.size() + " marketplaces; give one of: "
                 + String.join(", ", ids));
     }
 

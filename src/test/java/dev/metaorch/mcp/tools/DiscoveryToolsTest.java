@@ -1,5 +1,7 @@
 package dev.metaorch.mcp.tools;
 
+import dev.metaorch.util.Refusal;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +17,6 @@ import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.KnownIssueSource.PluginIssue;
 import dev.metaorch.mcp.ToolContext;
-import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
 import dev.metaorch.store.neo4j.Discovery;
@@ -67,15 +68,15 @@ class DiscoveryToolsTest {
 
     @Test
     void aNameInTwoMarketplacesIsRefusedWithTheIdsToChooseFrom() {
-        ToolException e = assertThrows(ToolException.class, () -> call("known_issues", Map.of("plugin", "code-review")));
+        Refusal e = assertThrows(Refusal.class, () -> call("known_issues", Map.of("plugin", "code-review")));
         assertTrue(e.getMessage().contains("code-review@claude-code-plugins") && e.getMessage().contains("code-review@claude-plugins-official"),
                 e.getMessage());
         // a unique name resolves
         ToolResult r = call("known_issues", Map.of("plugin", "telegram"));
         assertEquals("telegram@claude-plugins-official", r.structured().get("plugin_id"));
-        assertThrows(ToolException.class, () -> call("known_issues", Map.of("plugin", "no-such-plugin-anywhere")));
-        assertThrows(ToolException.class, () -> call("known_issues", Map.of("plugin", "x", "bogus", 1)));
-        assertThrows(ToolException.class, () -> call("find_alternatives", Map.of("plugin", "telegram", "min_score", 2)));
+        assertThrows(Refusal.class, () -> call("known_issues", Map.of("plugin", "no-such-plugin-anywhere")));
+        assertThrows(Refusal.class, () -> call("known_issues", Map.of("plugin", "x", "bogus", 1)));
+        assertThrows(Refusal.class, () -> call("find_alternatives", Map.of("plugin", "telegram", "min_score", 2)));
     }
 
     @Test

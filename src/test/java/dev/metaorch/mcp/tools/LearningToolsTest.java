@@ -1,5 +1,7 @@
 package dev.metaorch.mcp.tools;
 
+import dev.metaorch.util.Refusal;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,9 +18,8 @@ import java.util.Map;
 
 import dev.metaorch.Services;
 import dev.metaorch.cli.Main;
-import dev.metaorch.cli.Options;
+import dev.metaorch.util.Options;
 import dev.metaorch.mcp.ToolContext;
-import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
 import dev.metaorch.util.Json;
@@ -102,9 +103,9 @@ class LearningToolsTest {
                 Map.of("run_id", "../x"),
                 Map.of("run_id", "run-1", "status", "success"));
         for (Map<String, Object> args : bad) {
-            assertThrows(ToolException.class, () -> call(RecordOutcomeTool.NAME, args), args.toString());
+            assertThrows(Refusal.class, () -> call(RecordOutcomeTool.NAME, args), args.toString());
         }
-        ToolException unknown = assertThrows(ToolException.class, () -> call(RecordOutcomeTool.NAME, Map.of("run_id", "run-7")));
+        Refusal unknown = assertThrows(Refusal.class, () -> call(RecordOutcomeTool.NAME, Map.of("run_id", "run-7")));
         assertTrue(unknown.getMessage().contains("unknown run_id 'run-7'"), unknown.getMessage());
         assertFalse(Files.exists(home.resolve("patterns")));
     }
@@ -144,7 +145,7 @@ class LearningToolsTest {
                 "2026-11-24T00:00:00Z", "subtasks", null, List.of(step), List.of(), List.of(), List.of(), List.of(), 0.8,
                 "neutral prior", null, List.of(), Map.of()));
         String runId = (String) services.runs().start("wf-learn-1", ws.toString(), ToolContext.NONE).get("run_id");
-        ToolException early = assertThrows(ToolException.class, () -> call(RecordOutcomeTool.NAME, Map.of("run_id", runId)));
+        Refusal early = assertThrows(Refusal.class, () -> call(RecordOutcomeTool.NAME, Map.of("run_id", runId)));
         assertTrue(early.getMessage().contains("only a completed, escalated or rolled-back run"), early.getMessage());
         Files.createDirectories(ws.resolve("app"));
         Files.writeString(ws.resolve("app/main.py"), "print('hi')\n");

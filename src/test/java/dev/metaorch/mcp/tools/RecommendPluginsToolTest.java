@@ -1,5 +1,7 @@
 package dev.metaorch.mcp.tools;
 
+import dev.metaorch.util.Refusal;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,7 +28,6 @@ import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.cli.Main;
 import dev.metaorch.config.Settings;
 import dev.metaorch.mcp.ToolContext;
-import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.util.Json;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,7 @@ class RecommendPluginsToolTest {
     }
 
     static void assertError(RecommendPluginsTool t, Map<String, Object> args, String part) {
-        ToolException e = assertThrows(ToolException.class, () -> t.call(args, ToolContext.NONE));
+        Refusal e = assertThrows(Refusal.class, () -> t.call(args, ToolContext.NONE));
         assertTrue(e.getMessage().contains(part), e.getMessage());
     }
 

@@ -1,5 +1,7 @@
 package dev.metaorch.mcp.tools;
 
+import dev.metaorch.util.Refusal;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +17,6 @@ import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.config.Settings;
 import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
-import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
 import dev.metaorch.workflow.Fixtures;
@@ -60,15 +61,15 @@ class WorkflowToolsTest {
     void badArgumentsAreClearErrorsAndWriteNothing(@TempDir Path home) {
         Services s = services(home);
         GenerateWorkflowTool t = new GenerateWorkflowTool(s);
-        assertTrue(assertThrows(ToolException.class, () -> t.call(Map.of("task", "x", "colour", "red"), ToolContext.NONE))
+        assertTrue(assertThrows(Refusal.class, () -> t.call(Map.of("task", "x", "colour", "red"), ToolContext.NONE))
                 .getMessage().contains("unknown argument 'colour'"));
-        assertTrue(assertThrows(ToolException.class, () -> t.call(Map.of("task", "deploy it",
+        assertTrue(assertThrows(Refusal.class, () -> t.call(Map.of("task", "deploy it",
                 "required_plugins", List.of("definitely-not-a-plugin")), ToolContext.NONE)).getMessage().contains("unknown plugin"));
-        assertTrue(assertThrows(ToolException.class, () -> t.call(Map.of("task", "deploy it",
+        assertTrue(assertThrows(Refusal.class, () -> t.call(Map.of("task", "deploy it",
                 "marketplaces", List.of("nope")), ToolContext.NONE)).getMessage().contains("unknown marketplace"));
-        assertTrue(assertThrows(ToolException.class, () -> t.call(Map.of("task", "  "), ToolContext.NONE))
+        assertTrue(assertThrows(Refusal.class, () -> t.call(Map.of("task", "  "), ToolContext.NONE))
                 .getMessage().contains("must not be empty"));
-        assertTrue(assertThrows(ToolException.class, () -> t.call(Map.of("task", "a", "max_steps", 99), ToolContext.NONE))
+        assertTrue(assertThrows(Refusal.class, () -> t.call(Map.of("task", "a", "max_steps", 99), ToolContext.NONE))
                 .getMessage().contains("max_steps"));
         assertTrue(!Files.exists(home.resolve("workflows")) || s.workflows().ids().isEmpty());
     }

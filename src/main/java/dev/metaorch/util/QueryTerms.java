@@ -1,4 +1,4 @@
-package dev.metaorch.recommend;
+package dev.metaorch.util;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +21,7 @@ import org.apache.lucene.search.TermQuery;
 public final class QueryTerms {
 
     /** Long requests are cut to this many distinct terms so a query stays well under Lucene's clause limit. */
-    static final int MAX_TERMS = 128;
+    public static final int MAX_TERMS = 128;
 
     private QueryTerms() {
     }
@@ -43,7 +43,7 @@ public final class QueryTerms {
     }
 
     /** Each analyzed term of {@code text} mapped to the word it came from (first occurrence), for explanations. */
-    static Map<String, String> surface(Analyzer analyzer, String field, String text) {
+    public static Map<String, String> surface(Analyzer analyzer, String field, String text) {
         Map<String, String> out = new LinkedHashMap<>();
         try (TokenStream ts = analyzer.tokenStream(field, text)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
@@ -60,7 +60,7 @@ public final class QueryTerms {
     }
 
     /** Distinct analyzed terms with their counts, in order of first occurrence, at most {@link #MAX_TERMS}. */
-    static Map<String, Integer> counts(Analyzer analyzer, String field, String text) {
+    public static Map<String, Integer> counts(Analyzer analyzer, String field, String text) {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (String t : tokens(analyzer, field, text)) {
             if (out.size() >= MAX_TERMS && !out.containsKey(t)) {
@@ -75,7 +75,7 @@ public final class QueryTerms {
      * One optional clause per analyzed token of the query on one field (as a query parser would build it:
      * a word said twice counts twice unless {@code distinct}); null when the text has no indexable word.
      */
-    static Query disjunction(Analyzer analyzer, String field, String text, boolean distinct) {
+    public static Query disjunction(Analyzer analyzer, String field, String text, boolean distinct) {
         Map<String, Integer> counts = counts(analyzer, field, text);
         if (counts.isEmpty()) {
             return null;

@@ -1,4 +1,4 @@
-package dev.metaorch.mcp;
+package dev.metaorch.util;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;

@@ -1,4 +1,4 @@
-package dev.metaorch.cli;
+package dev.metaorch.util;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,8 +13,11 @@ import java.util.Set;
  */
 public record Options(String command, List<String> positional, Map<String, List<String>> values, Set<String> flags) {
 
+    /** Options every command takes. */
+    public static final Set<String> SHARED = Set.of("catalog", "marketplace", "home", "json", "limit", "help", "no-neo4j");
+
     /** Options that take no value. */
-    static final Set<String> FLAGS = Set.of("json", "help", "version", "installed-only", "quick", "full", "refresh", "no-neo4j", "cv", "neo4j", "show");
+    public static final Set<String> FLAGS = Set.of("json", "help", "version", "installed-only", "quick", "full", "refresh", "no-neo4j", "cv", "neo4j", "show");
 
     public static Options parse(String... argv) {
         List<String> positional = new ArrayList<>();
