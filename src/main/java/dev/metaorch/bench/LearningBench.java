@@ -1,7 +1,5 @@
 package dev.metaorch.bench;
 
-import dev.metaorch.util.Texts;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -35,6 +33,7 @@ import dev.metaorch.store.neo4j.BenchGraph;
 import dev.metaorch.store.neo4j.GraphService;
 import dev.metaorch.store.neo4j.GraphWrite;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Texts;
 
 /**
  * {@code bench learning}: a simulated market of plugin sequences. 20 task classes with 5 candidate

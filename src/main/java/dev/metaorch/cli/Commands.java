@@ -1,7 +1,5 @@
 package dev.metaorch.cli;
 
-import dev.metaorch.util.Options;
-
 import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,6 +15,7 @@ import dev.metaorch.mcp.tools.RunStatusTool;
 import dev.metaorch.mcp.tools.PatternStatsTool;
 import dev.metaorch.mcp.tools.RecordOutcomeTool;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Options;
 
 /**
  * The command-line commands. Most run the same handler as the MCP tool of the same purpose and print

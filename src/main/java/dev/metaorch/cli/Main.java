@@ -1,7 +1,5 @@
 package dev.metaorch.cli;
 
-import dev.metaorch.util.Options;
-
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.PrintStream;
@@ -16,6 +14,7 @@ import dev.metaorch.Services;
 import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.config.Settings;
 import dev.metaorch.mcp.Server;
+import dev.metaorch.util.Options;
 
 /** Entry point: {@code meta-orchestrator <command> [options] [text]} (see CONTRACTS.md). */
 public final class Main {

@@ -1,7 +1,5 @@
 package dev.metaorch.cli;
 
-import dev.metaorch.util.Options;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,6 +12,7 @@ import dev.metaorch.Services;
 import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.tools.RecommendPluginsTool;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Options;
 
 /**
  * {@code recommend "task"} and {@code recommend --batch FILE --json}. Filters: {@code --category NAME},

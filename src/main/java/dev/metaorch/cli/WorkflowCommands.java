@@ -1,7 +1,5 @@
 package dev.metaorch.cli;
 
-import dev.metaorch.util.Options;
-
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +21,7 @@ import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.PatternLibrary;
+import dev.metaorch.util.Options;
 import dev.metaorch.workflow.Constraints;
 import dev.metaorch.bench.WorkflowBench;
 import dev.metaorch.mcp.tools.GenerateWorkflowTool;

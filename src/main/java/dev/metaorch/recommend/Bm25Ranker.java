@@ -1,7 +1,5 @@
 package dev.metaorch.recommend;
 
-import dev.metaorch.util.QueryTerms;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.function.Function;
 
 import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Plugin;
+import dev.metaorch.util.QueryTerms;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.Document;

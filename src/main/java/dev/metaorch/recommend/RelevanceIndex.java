@@ -1,7 +1,5 @@
 package dev.metaorch.recommend;
 
-import dev.metaorch.util.QueryTerms;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -26,6 +24,7 @@ import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Component;
 import dev.metaorch.catalog.ComponentKind;
 import dev.metaorch.catalog.Plugin;
+import dev.metaorch.util.QueryTerms;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.core.WhitespaceAnalyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;

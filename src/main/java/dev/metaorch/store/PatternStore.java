@@ -1,7 +1,5 @@
 package dev.metaorch.store;
 
-import dev.metaorch.util.Texts;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -51,6 +49,7 @@ import dev.metaorch.learn.Recording;
 import dev.metaorch.learn.TaskClass;
 import dev.metaorch.util.Refusal;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Texts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;

@@ -1,7 +1,5 @@
 package dev.metaorch.workflow;
 
-import dev.metaorch.util.Texts;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,6 +18,7 @@ import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.Lifecycle;
 import dev.metaorch.learn.PatternScore;
 import dev.metaorch.learn.Posterior;
+import dev.metaorch.util.Texts;
 
 /**
  * Ranks the pattern library's patterns for a task with the design's four parts and weights: task match 0.4,

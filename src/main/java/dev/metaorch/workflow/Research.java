@@ -1,7 +1,5 @@
 package dev.metaorch.workflow;
 
-import dev.metaorch.util.Texts;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -32,6 +30,7 @@ import dev.metaorch.learn.Posterior;
 import dev.metaorch.util.Progress;
 import dev.metaorch.util.Refusal;
 import dev.metaorch.recommend.Scored;
+import dev.metaorch.util.Texts;
 import dev.metaorch.workflow.CatalogSearch.Ref;
 
 /**

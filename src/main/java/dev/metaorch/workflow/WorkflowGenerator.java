@@ -1,7 +1,5 @@
 package dev.metaorch.workflow;
 
-import dev.metaorch.util.Texts;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -26,6 +24,7 @@ import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.Posterior;
 import dev.metaorch.util.Refusal;
 import dev.metaorch.store.Ids;
+import dev.metaorch.util.Texts;
 import dev.metaorch.workflow.CatalogSearch.Ref;
 import dev.metaorch.workflow.Decomposer.Pick;
 

@@ -1,7 +1,5 @@
 package dev.metaorch.cli;
 
-import dev.metaorch.util.Options;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +21,7 @@ import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.config.Settings;
 import dev.metaorch.testing.MarketplaceFixtures;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Options;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;

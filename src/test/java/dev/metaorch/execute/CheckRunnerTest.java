@@ -1,7 +1,5 @@
 package dev.metaorch.execute;
 
-import dev.metaorch.util.Refusal;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.workflow.Check;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,5 @@
 package dev.metaorch.execute;
 
-import dev.metaorch.util.Refusal;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +23,7 @@ import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.Outcome;
 import dev.metaorch.mcp.Args;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.workflow.WorkflowStep;
 import dev.metaorch.workflow.WorkflowStore;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,7 +1,5 @@
 package dev.metaorch.mcp;
 
-import dev.metaorch.util.Refusal;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +16,7 @@ import dev.metaorch.config.Settings;
 import dev.metaorch.mcp.tools.CatalogStatusTool;
 import dev.metaorch.testing.MarketplaceFixtures;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Refusal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

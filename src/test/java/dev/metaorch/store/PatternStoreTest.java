@@ -1,7 +1,5 @@
 package dev.metaorch.store;
 
-import dev.metaorch.util.Refusal;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -20,6 +18,7 @@ import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.RecordResult;
 import dev.metaorch.learn.Recording;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Refusal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

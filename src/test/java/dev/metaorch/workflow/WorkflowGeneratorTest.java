@@ -1,7 +1,5 @@
 package dev.metaorch.workflow;
 
-import dev.metaorch.util.Refusal;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -21,6 +19,7 @@ import dev.metaorch.catalog.Plugin;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternLibrary;
+import dev.metaorch.util.Refusal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

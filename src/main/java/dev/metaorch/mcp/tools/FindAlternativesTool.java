@@ -1,7 +1,5 @@
 package dev.metaorch.mcp.tools;
 
-import dev.metaorch.util.Texts;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,10 +11,12 @@ import dev.metaorch.Services;
 import dev.metaorch.mcp.Args;
 import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.store.neo4j.Discovery;
 import dev.metaorch.store.neo4j.GraphStore.Alternative;
 import dev.metaorch.store.neo4j.PluginSimilarity;
+import dev.metaorch.util.Texts;
 
 /** find_alternatives: plugins similar to one (SIMILAR_TO), as fallbacks, with their recorded success. */
 public final class FindAlternativesTool implements McpTool {
@@ -49,6 +49,11 @@ public final class FindAlternativesTool implements McpTool {
         services.awaitReady(ctx);
         Discovery d = ToolSupport.discovery(services);
         String id = d.resolve(plugin);
+        if (services.catalog().plugin(id).isEmpty()) {
+            // an id of no loaded marketplace: "no plugin is similar" would hide the typo
+            throw new ToolException(NAME + ": unknown plugin '" + id + "': no loaded marketplace has it (catalog_status "
+                    + "lists the marketplaces; recommend_plugins finds plugins by task)");
+        }
         Discovery.Answer<List<Alternative>> a = d.alternatives(id, min, limit);
         List<Map<String, Object>> alts = new ArrayList<>();
         for (Alternative x : a.value()) {

@@ -1,7 +1,5 @@
 package dev.metaorch.mcp.tools;
 
-import dev.metaorch.util.Texts;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,6 +19,7 @@ import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.recommend.ComponentHit;
 import dev.metaorch.recommend.Recommender;
 import dev.metaorch.recommend.RelevanceIndex;
+import dev.metaorch.util.Texts;
 
 /** recommend_plugins: the plugins and components that fit a task, best first, each with why. */
 public final class RecommendPluginsTool implements McpTool {

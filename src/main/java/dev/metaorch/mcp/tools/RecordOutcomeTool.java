@@ -1,7 +1,5 @@
 package dev.metaorch.mcp.tools;
 
-import dev.metaorch.util.Texts;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +19,7 @@ import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.store.Ids;
+import dev.metaorch.util.Texts;
 
 /**
  * record_outcome: learns from one finished execution (a run, or an outcome reported explicitly). Same task

@@ -1,7 +1,5 @@
 package dev.metaorch.mcp.tools;
 
-import dev.metaorch.util.Refusal;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +19,7 @@ import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
 import dev.metaorch.store.neo4j.Discovery;
 import dev.metaorch.store.neo4j.GraphStore;
+import dev.metaorch.util.Refusal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,6 +76,9 @@ class DiscoveryToolsTest {
         assertThrows(Refusal.class, () -> call("known_issues", Map.of("plugin", "no-such-plugin-anywhere")));
         assertThrows(Refusal.class, () -> call("known_issues", Map.of("plugin", "x", "bogus", 1)));
         assertThrows(Refusal.class, () -> call("find_alternatives", Map.of("plugin", "telegram", "min_score", 2)));
+        // an id no loaded marketplace has is refused by name, as known_issues refuses an unknown name
+        Refusal unknown = assertThrows(Refusal.class, () -> call("find_alternatives", Map.of("plugin", "does-not-exist@nowhere")));
+        assertTrue(unknown.getMessage().contains("unknown plugin 'does-not-exist@nowhere'"), unknown.getMessage());
     }
 
     @Test

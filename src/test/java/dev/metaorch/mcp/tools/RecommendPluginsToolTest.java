@@ -1,7 +1,5 @@
 package dev.metaorch.mcp.tools;
 
-import dev.metaorch.util.Refusal;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,6 +28,7 @@ import dev.metaorch.config.Settings;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Refusal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;

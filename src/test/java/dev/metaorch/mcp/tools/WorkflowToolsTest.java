@@ -1,7 +1,5 @@
 package dev.metaorch.mcp.tools;
 
-import dev.metaorch.util.Refusal;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +17,7 @@ import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.workflow.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
