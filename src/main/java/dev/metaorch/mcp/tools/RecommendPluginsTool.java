@@ -114,6 +114,12 @@ public final class RecommendPluginsTool implements McpTool {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("query", req.task());
+        if (recs.isEmpty() && req.installedOnly() && catalog.plugins().stream().noneMatch(p -> p.install().installed())) {
+            // not a word problem: the filter left nothing to rank
+            out.put("note", "No plugin of the loaded marketplaces is installed, so installed_only leaves nothing to "
+                    + "recommend. Drop installed_only to see every marketplace's plugins, or install one with "
+                    + "`claude plugin install <name>@<marketplace>`.");
+        }
         boolean weak = !recs.isEmpty() && Recommender.weak(recs);
         out.put("weak_match", weak);
         if (weak) {
@@ -130,6 +136,9 @@ public final class RecommendPluginsTool implements McpTool {
     @SuppressWarnings("unchecked")
     public static String textOf(Map<String, Object> out) {
         List<Map<String, Object>> results = (List<Map<String, Object>>) out.get("results");
+        if (results.isEmpty() && out.get("note") != null) {
+            return (String) out.get("note");
+        }
         if (results.isEmpty()) {
             return "No plugin in the catalog matches \"" + out.get("query") + "\". Try other words, drop filters, "
                     + "or check the loaded marketplaces with catalog_status.";

@@ -77,6 +77,17 @@ class RecommendPluginsToolTest {
     }
 
     @Test
+    void installedOnlyWithNothingInstalledSaysSoInsteadOfBlamingTheWords(@TempDir Path home) {
+        RecommendPluginsTool t = tool(home);
+        ToolResult r = t.call(Map.of("task", "review my pull request for bugs", "installed_only", true), ToolContext.NONE);
+        assertFalse(r.error());
+        assertTrue(r.text().startsWith("No plugin of the loaded marketplaces is installed"), r.text());
+        assertFalse(r.text().contains("matches"), r.text());
+        // without the filter the same words find plugins
+        assertFalse(t.call(Map.of("task", "review my pull request for bugs"), ToolContext.NONE).text().startsWith("No plugin"));
+    }
+
+    @Test
     void badArgumentsAreClearErrors(@TempDir Path home) {
         RecommendPluginsTool t = tool(home);
         assertError(t, Map.of("task", "x", "limit", 0), "'limit' must be between 1 and 100");
