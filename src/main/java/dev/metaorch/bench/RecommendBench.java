@@ -61,7 +61,7 @@ public final class RecommendBench {
     }
 
     /** The marketplace folders of {@code dir}: its subfolders that hold a {@code .claude-plugin/marketplace.json}. */
-    static List<Path> marketplaceFolders(Path dir) {
+    public static List<Path> marketplaceFolders(Path dir) {
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
             return s.filter(d -> Files.isRegularFile(d.resolve(".claude-plugin/marketplace.json"))).sorted().toList();
         } catch (java.io.IOException e) {

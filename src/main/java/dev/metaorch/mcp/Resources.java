@@ -118,11 +118,16 @@ public final class Resources {
 
     /**
      * Concrete resources for existing items: the catalog summary, then per scheme at most {@link #LIST_BOUND}
-     * (installed plugins first; newest workflows and runs first). Plugins appear once the catalog is loaded;
-     * listing never waits for it.
+     * (installed plugins first; newest workflows and runs first). A list asked for while the catalog still loads
+     * waits for it (bounded by the wait deadline), so the first list a client sees already names the plugins.
      */
     public List<McpSchema.Resource> concrete() {
         List<McpSchema.Resource> out = new ArrayList<>();
+        try {
+            services.awaitReady(dev.metaorch.util.Progress.NONE);
+        } catch (dev.metaorch.util.Refusal e) {
+            log.warn("resources/list without plugins: {}", e.getMessage());
+        }
         if (services.ready()) {
             listedPlugins(services.catalog())
                     .forEach(p -> out.add(resource("plugin://" + p.id(), p.id(), oneLine(p.description(), 160))));
