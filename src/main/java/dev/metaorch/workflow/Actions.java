@@ -115,7 +115,7 @@ public final class Actions {
                 continue; // the situation, not something to do
             }
             if (verb == null && !actions.isEmpty() && !strong && Phase.mentioned(text).isEmpty()) {
-                // a further object of the previous action ("google and github login")
+                // a further object of the previous action ("lint the css and the templates")
                 Action prev = actions.remove(actions.size() - 1);
                 String joined = prev.text() + " " + (s.separator().equals(",") ? "," : s.separator()) + " " + text;
                 actions.add(action(prev.verb(), joined.replace(" , ", ", ")));
@@ -133,7 +133,7 @@ public final class Actions {
             }
             actions.add(action(verb, text));
         }
-        // "design and implement a pipeline": a bare verb shares the next action's object
+        // "write and run a migration": a bare verb shares the next action's object
         for (int i = 0; i + 1 < actions.size(); i++) {
             Action a = actions.get(i);
             Action next = actions.get(i + 1);
@@ -226,7 +226,7 @@ public final class Actions {
     }
 
     /**
-     * A clause whose words say how things are ("dashboards are red", "it touches the auth middleware"), not
+     * A clause whose words say how things are ("the queue is backed up", "it changes the billing module"), not
      * what to do: it has a word of the vocabulary's {@code context} or opens with one of its {@code subjects}.
      */
     static boolean describes(String text, Vocabulary v) {
@@ -242,7 +242,7 @@ public final class Actions {
         return false;
     }
 
-    /** A clause opening with a verb-like word used as a noun ("support is getting tickets"). */
+    /** A clause opening with a verb-like word used as a noun ("review is waiting on us"). */
     static boolean describesAfterVerb(String text, String verb, Vocabulary v) {
         List<String> w = Phase.wordsKeepingHyphens(text);
         int n = Phase.wordsKeepingHyphens(verb).size();

@@ -137,15 +137,15 @@ class DecomposerTest {
 
     @Test
     void aCommandThatCoversTheTaskRunsTheAgentsItsBodyNames() {
-        Component pipeline = new Component(ComponentKind.COMMAND, "ml-pipeline", null, "Design and implement a complete ML pipeline",
+        Component pipeline = new Component(ComponentKind.COMMAND, "ml-pipeline", null, "Plan and build a complete model training service",
                 null, null, List.of(), List.of("data-kit:data-engineer", "ml-engineer", "ghost-kit:nobody"));
         Catalog c = catalog(plugin("ml-kit", pipeline, agent("ml-engineer", "Builds and trains ML models"),
                         agent("mlops-engineer", "Deploys ML models to production")),
                 plugin("data-kit", agent("data-engineer", "Builds data ingestion pipelines and warehouses")));
-        WorkflowSpec s = plan(c, "Design and implement a complete ML pipeline", List.of(), null);
+        WorkflowSpec s = plan(c, "Plan and build a complete model training service", List.of(), null);
         assertEquals(List.of("data-engineer", "ml-engineer"), components(s));
         Constraints noData = new Constraints(Set.of(), Set.of("data-kit@m"), Set.of(), false, Constraints.DEFAULT_MAX_STEPS);
-        List<Decomposer.Pick> picks = new Decomposer(new CatalogSearch(c)).fromTask("Design and implement a complete ML pipeline", noData).picks();
+        List<Decomposer.Pick> picks = new Decomposer(new CatalogSearch(c)).fromTask("Plan and build a complete model training service", noData).picks();
         assertTrue(picks.stream().noneMatch(p -> !p.gap() && p.ref().plugin().name().equals("data-kit")), picks.toString());
     }
 }
