@@ -190,7 +190,7 @@ public final class RecommendBench {
         RankingMetrics mb = evaluate(qs, q -> ids(bm25.search(q, DEPTH)));
         RankingMetrics mf = fullText == null ? null : evaluate(qs, q -> ids(fullText.search(q, DEPTH)));
         row(out, "recommend_plugins", mo);
-        row(out, "ours, ranking only (no floor)", mr);
+        row(out, "ranking alone (the rows below change it)", mr);
         row(out, "bm25", mb);
         if (mf != null) {
             row(out, "bm25-fulltext", mf);
@@ -226,7 +226,7 @@ public final class RecommendBench {
             out.println("| ranker | nDCG@10 | hit@1 | P@5 | junk@5 | unjudged |");
             out.println("|---|---|---|---|---|---|");
             graded(out, "recommend_plugins", c, tasks, t -> ours(ours, t, 10));
-            graded(out, "ours, ranking only (no floor)", c, tasks, t -> index.rankIds(t, 10));
+            graded(out, "ranking alone (the rows below change it)", c, tasks, t -> index.rankIds(t, 10));
             graded(out, "bm25", c, tasks, t -> ids(bm25.search(t, 10)));
             if (fullText != null) {
                 graded(out, "bm25-fulltext", c, tasks, t -> ids(fullText.search(t, 10)));
