@@ -21,9 +21,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import dev.metaorch.util.Options;
 import dev.metaorch.mcp.ToolException;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Options;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -74,8 +74,12 @@ public final class StartupBench {
         List<String> catalogs = opts.all("catalog");
         List<String> markets = new ArrayList<>(opts.all("marketplace"));
         if (catalogs.isEmpty() && markets.isEmpty()) {
-            RecommendBench.marketplaceFolders(repo.resolveSibling("shared").resolve("marketplaces"))
-                    .forEach(d -> markets.add(d.toString()));
+            Path folders = repo.resolveSibling("shared").resolve("marketplaces");
+            if (!Files.isDirectory(folders)) {
+                throw new Options.UsageException("marketplace folders " + folders.toAbsolutePath()
+                        + " not found (use --marketplace DIR or --catalog SNAPSHOT)");
+            }
+            RecommendBench.marketplaceFolders(folders).forEach(d -> markets.add(d.toString()));
         }
         Path work = Files.createTempDirectory("meta-orch-bench-startup");
         try {
