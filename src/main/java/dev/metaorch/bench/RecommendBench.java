@@ -16,7 +16,6 @@ import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.CatalogService;
 import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.catalog.Plugin;
-import dev.metaorch.util.Options;
 import dev.metaorch.config.Settings.Neo4jSettings;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.recommend.Bm25Ranker;
@@ -25,6 +24,7 @@ import dev.metaorch.recommend.RelevanceConfig;
 import dev.metaorch.recommend.RelevanceIndex;
 import dev.metaorch.recommend.Scored;
 import dev.metaorch.recommend.SeedOverlapRanker;
+import dev.metaorch.util.Options;
 
 /**
  * {@code bench recommend}: ranking quality of recommend_plugins on judged requests beside the two pinned

@@ -11,9 +11,9 @@ import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
 import dev.metaorch.mcp.tools.CatalogStatusTool;
-import dev.metaorch.mcp.tools.RunStatusTool;
 import dev.metaorch.mcp.tools.PatternStatsTool;
 import dev.metaorch.mcp.tools.RecordOutcomeTool;
+import dev.metaorch.mcp.tools.RunStatusTool;
 import dev.metaorch.util.Json;
 import dev.metaorch.util.Options;
 

@@ -13,9 +13,9 @@ import java.util.function.Predicate;
 import dev.metaorch.catalog.ComponentKind;
 import dev.metaorch.catalog.Plugin;
 import dev.metaorch.learn.Pattern;
-import dev.metaorch.util.Refusal;
 import dev.metaorch.recommend.ComponentHit;
 import dev.metaorch.recommend.Scored;
+import dev.metaorch.util.Refusal;
 import dev.metaorch.workflow.CatalogSearch.Ref;
 
 /**

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.metaorch.learn.Lifecycle;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternLibrary;
-import dev.metaorch.learn.Lifecycle;
 import dev.metaorch.learn.PatternScore;
 import dev.metaorch.learn.Posterior;
 import dev.metaorch.util.Texts;

@@ -22,14 +22,14 @@ import dev.metaorch.catalog.ComponentKind;
 import dev.metaorch.catalog.Plugin;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.KnownIssueSource;
+import dev.metaorch.learn.Lifecycle;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternLibrary;
-import dev.metaorch.learn.Lifecycle;
 import dev.metaorch.learn.PatternScore;
 import dev.metaorch.learn.Posterior;
+import dev.metaorch.recommend.Scored;
 import dev.metaorch.util.Progress;
 import dev.metaorch.util.Refusal;
-import dev.metaorch.recommend.Scored;
 import dev.metaorch.util.Texts;
 import dev.metaorch.workflow.CatalogSearch.Ref;
 

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import dev.metaorch.util.Refusal;
 import dev.metaorch.store.AtomicFiles;
 import dev.metaorch.store.Ids;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Refusal;
 
 /** Generated workflow specs, one YAML file each under {@code workflows/} in the data folder. */
 public final class WorkflowStore {

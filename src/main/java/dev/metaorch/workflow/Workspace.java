@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
-import dev.metaorch.util.Refusal;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Refusal;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -10,10 +10,10 @@ import java.util.Map;
 
 import dev.metaorch.Services;
 import dev.metaorch.cli.Main;
-import dev.metaorch.util.Options;
 import dev.metaorch.testing.ClaudeCode;
-import dev.metaorch.testing.MarketplaceFixtures;
 import dev.metaorch.testing.MarketplaceFixtures.Counts;
+import dev.metaorch.testing.MarketplaceFixtures;
+import dev.metaorch.util.Options;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.metaorch.Services;
 import dev.metaorch.cli.Main;
-import dev.metaorch.util.Options;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Options;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;

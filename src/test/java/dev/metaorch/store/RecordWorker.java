@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.metaorch.Services;
 import dev.metaorch.cli.Main;
-import dev.metaorch.util.Options;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
 import dev.metaorch.mcp.tools.RecordOutcomeTool;
+import dev.metaorch.util.Options;
 
 /**
  * A separate process that records outcomes through the record_outcome tool handler, as a server process

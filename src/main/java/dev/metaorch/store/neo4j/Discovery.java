@@ -9,10 +9,10 @@ import java.util.function.Supplier;
 
 import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Plugin;
-import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.Evidence.PluginEvidence;
-import dev.metaorch.learn.KnownIssueSource;
+import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.KnownIssueSource.PluginIssue;
+import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.Posterior;
 import dev.metaorch.util.Refusal;
 

@@ -16,11 +16,11 @@ import java.util.Map;
 
 import dev.metaorch.Services;
 import dev.metaorch.cli.Main;
-import dev.metaorch.util.Options;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Options;
 import dev.metaorch.util.Refusal;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
