@@ -13,15 +13,21 @@ import java.util.Set;
  *                task, the task's other terms at a lower weight
  * @param pairs   adjacent word pairs of its own text, as the pair fields index them
  * @param surface each analyzed term mapped to the word the request wrote, for explanations
+ * @param named   the names the request writes as names (capitalized mid-sentence, or with capitals inside a word:
+ *                "Agent Engine", "WNBA") that few plugins of the analysing index mention, as written
+ * @param involved ordinals, in the analysing index, of the plugins whose text mentions one of those names: the
+ *                request involves what they are built for even when it does not use their own name words
  */
 public record AnalyzedQuery(String text, Map<String, Integer> own, Map<String, Float> terms, List<String> pairs,
-                            Map<String, String> surface) {
+                            Map<String, String> surface, List<String> named, Set<Integer> involved) {
 
     public AnalyzedQuery {
         own = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(own));
         terms = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(terms));
         pairs = List.copyOf(pairs);
         surface = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(surface));
+        named = List.copyOf(named);
+        involved = Set.copyOf(involved);
     }
 
     /** Whether no word of the request is searchable. */

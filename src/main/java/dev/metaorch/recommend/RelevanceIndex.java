@@ -54,6 +54,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.PhraseQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.search.similarities.BM25Similarity;
@@ -570,7 +571,52 @@ public final class RelevanceIndex {
                 terms.putIfAbsent(t, CONTEXT_WEIGHT);
             }
         }
-        return new AnalyzedQuery(text, own, terms, queryPairs(text), QueryTerms.surface(analyzer, DESC, text));
+        List<String> names = new ArrayList<>();
+        Set<Integer> involved = new HashSet<>();
+        if (config.specific() < 1 && config.involve()) {
+            for (String name : Names.in(text)) {
+                Set<Integer> ords = mentioning(name);
+                if (!ords.isEmpty() && ords.size() <= Math.floor(config.specificDf() * plugins.size())) {
+                    names.add(name);
+                    involved.addAll(ords);
+                }
+            }
+        }
+        return new AnalyzedQuery(text, own, terms, queryPairs(text), QueryTerms.surface(analyzer, DESC, text), names,
+                involved);
+    }
+
+    /** The plugins whose whole text holds a name, its words in its order. */
+    private Set<Integer> mentioning(String name) {
+        List<String> words = QueryTerms.tokens(analyzer, FULL, name);
+        if (words.isEmpty()) {
+            return Set.of();
+        }
+        Query q;
+        if (words.size() == 1) {
+            q = new TermQuery(new Term(FULL, words.get(0)));
+        } else {
+            PhraseQuery.Builder b = new PhraseQuery.Builder();
+            for (String w : words) {
+                b.add(new Term(FULL, w));
+            }
+            q = b.build();
+        }
+        Set<Integer> out = new HashSet<>();
+        for (Scored<Integer> d : run(pluginSearcher, q, plugins.size())) {
+            out.add(d.item());
+        }
+        return out;
+    }
+
+    /** Whether the plugin is built for something the request neither names nor involves. */
+    private boolean pluginUnnamed(int ord, AnalyzedQuery q) {
+        return !q.involved().contains(ord) && specificity.pluginUnnamed(ord, q.terms().keySet());
+    }
+
+    /** Whether the component (or its plugin) is built for something the request neither names nor involves. */
+    private boolean componentUnnamed(int doc, AnalyzedQuery q) {
+        return !q.involved().contains(compPlugin[doc]) && specificity.componentUnnamed(doc, q.terms().keySet());
     }
 
     /** The analyzed terms of a request with their counts, the request's framing words dropped when configured. */
@@ -657,6 +703,11 @@ public final class RelevanceIndex {
         }
         if (lists.size() > 1) {
             fused = fuse(lists, weights, config.rrfK());
+        }
+        if (config.coord() > 0 && !fused.isEmpty()) {
+            // after fusion, where scores are close: the factors decide among candidates the rankings agree on
+            fused = rescored(coordinated(fused.subList(0, Math.min(pool, fused.size())), q),
+                    ord -> pluginUnnamed(ord, q), pool);
         }
         Set<Integer> mentioned = mentioned(q.text());
         if (!mentioned.isEmpty()) {
@@ -759,6 +810,25 @@ public final class RelevanceIndex {
         return out;
     }
 
+    /**
+     * The fused ranking with each score multiplied by the plugin's coverage of the request to the power
+     * {@link RelevanceConfig#coord()}, weakened for long requests ({@link RelevanceConfig#coordTerms()}): rankings add
+     * up evidence word by word, so one rare word can carry a plugin that misses the rest of a short request. Fused
+     * scores lie close together, so this factor (and specificity, applied again after it) reorders the candidates
+     * the rankings agree on more than it admits new ones.
+     */
+    private List<Scored<Integer>> coordinated(List<Scored<Integer>> fused, AnalyzedQuery q) {
+        int words = q.ownTerms().size();
+        double exponent = config.coord() * Math.min(1, Math.pow((double) config.coordTerms() / Math.max(1, words), 2));
+        Map<Integer, Double> cov = pluginCoverage(fused.stream().map(Scored::item).toList(), q.ownTerms());
+        List<Scored<Integer>> out = new ArrayList<>(fused.size());
+        for (Scored<Integer> s : fused) {
+            out.add(new Scored<>(s.item(), s.score() * Math.pow(cov.getOrDefault(s.item(), 0.0), exponent)));
+        }
+        out.sort(Comparator.comparingDouble((Scored<Integer> s) -> s.score()).reversed().thenComparingInt(Scored::item));
+        return out;
+    }
+
     private List<Scored<Integer>> pluginRanking(AnalyzedQuery q, Query allowed, int n) {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         for (Map.Entry<String, Float> e : q.terms().entrySet()) {
@@ -778,8 +848,7 @@ public final class RelevanceIndex {
             should(b, PAIRS, pair, config.pairs());
         }
         List<Scored<Integer>> docs = run(pluginSearcher, withFilter(b.build(), allowed), specificPool(n));
-        Set<String> names = q.terms().keySet();
-        return rescored(docs, ord -> specificity.pluginUnnamed(ord, names), n);
+        return rescored(docs, ord -> pluginUnnamed(ord, q), n);
     }
 
     /** The plugins ranked by their whole text as one field, specificity applied as in the field ranking. */
@@ -789,8 +858,7 @@ public final class RelevanceIndex {
             should(b, FULL, e.getKey(), e.getValue());
         }
         List<Scored<Integer>> docs = run(pluginSearcher, withFilter(b.build(), allowed), specificPool(n));
-        Set<String> names = q.terms().keySet();
-        return rescored(docs, ord -> specificity.pluginUnnamed(ord, names), n);
+        return rescored(docs, ord -> pluginUnnamed(ord, q), n);
     }
 
     /** Candidates fetched before specificity reorders them: enough that a demoted head leaves room. */
@@ -823,8 +891,7 @@ public final class RelevanceIndex {
     private List<Scored<Integer>> componentAggregate(AnalyzedQuery q, Query allowed, int n) {
         Query query = componentQuery(q.terms(), null, false);
         List<Scored<Integer>> docs = run(componentSearcher, withFilter(query, allowed), n * 4);
-        Set<String> names = q.terms().keySet();
-        docs = rescored(docs, doc -> specificity.componentUnnamed(doc, names), docs.size());
+        docs = rescored(docs, doc -> componentUnnamed(doc, q), docs.size());
         Map<Integer, double[]> agg = new LinkedHashMap<>();
         for (Scored<Integer> d : docs) {
             double[] a = agg.computeIfAbsent(compPlugin[d.item()], k -> new double[2]);
@@ -896,7 +963,6 @@ public final class RelevanceIndex {
     private Map<Integer, List<ComponentHit>> componentsOf(AnalyzedQuery q, List<Integer> ords) {
         int[] sortedOrds = ords.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
         List<Scored<Integer>> docs = new ArrayList<>();
-        Set<String> names = q.terms().keySet();
         try {
             Query query = componentSearcher.rewrite(componentQuery(q.terms(), null, false));
             Weight w = componentSearcher.createWeight(query, ScoreMode.COMPLETE, 1f);
@@ -910,7 +976,7 @@ public final class RelevanceIndex {
                     while (doc < end) {
                         if (compIndex[doc] >= 0) {
                             double s = scorer.score();
-                            if (config.specific() < 1 && specificity.componentUnnamed(doc, names)) {
+                            if (config.specific() < 1 && componentUnnamed(doc, q)) {
                                 s *= config.specific();
                             }
                             docs.add(new Scored<>(doc, s));
@@ -994,9 +1060,8 @@ public final class RelevanceIndex {
         Set<ComponentKind> ks = kinds == null || kinds.isEmpty() ? EnumSet.allOf(ComponentKind.class) : kinds;
         Query query = withFilter(componentQuery(q.terms(), ks, true), allowed);
         int fetch = config.specific() < 1 ? Math.max(limit * 4, config.pool()) : limit;
-        Set<String> names = q.terms().keySet();
         List<Scored<Integer>> docs = rescored(run(componentSearcher, query, fetch),
-                doc -> specificity.componentUnnamed(doc, names), limit);
+                doc -> componentUnnamed(doc, q), limit);
         return componentHits(docs, q);
     }
 

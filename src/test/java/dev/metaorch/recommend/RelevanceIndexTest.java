@@ -53,7 +53,9 @@ class RelevanceIndexTest {
         for (String v : List.of("Acmecloud", "Zetamail", "Orbitdb")) {
             String l = v.toLowerCase();
             String prose = "Connects your project with " + v + ". Teams that use " + v + " get typed clients; "
-                    + "everything here talks to " + v + " through its public API.";
+                    + "everything here talks to " + v + " through its public API."
+                    + (v.equals("Acmecloud") ? " Pipelines can also publish reports to the Test Hub of Acmecloud."
+                    : " Each test reports to a hub of your own.");
             ps.add(plugin(l + "-pack", "m1", "Skills for building on " + v + " with GitHub Actions CI pipelines", "vendor",
                     Component.of(ComponentKind.SKILL, l + "-ci-integration",
                             "Configure CI for " + v + " integrations: GitHub Actions pipelines that set up and run the tests")
@@ -85,6 +87,47 @@ class RelevanceIndexTest {
         String named = generic + " for our Acmecloud integration";
         assertEquals("acmecloud-pack@m1", idx.rankIds(named, 4).get(0), idx.rankIds(named, 4).toString());
         assertEquals("acmecloud-ci-integration", idx.searchComponents(named, null, null, 1).get(0).component().name());
+    }
+
+    @Test
+    void aRareNameTheRequestWritesInvolvesThePluginsWhoseTextHoldsIt() {
+        Catalog c = vendorCatalog();
+        // "Test Hub" is Acmecloud's product: the request involves Acmecloud without naming it
+        String q = "set up GitHub Actions CI pipelines that run the tests and publish reports to the Test Hub";
+        RelevanceIndex idx = RelevanceIndex.build(c);
+        // "GitHub Actions" and "CI" are names too, but every CI plugin mentions them: only the rare one counts
+        assertEquals(List.of("Test Hub"), idx.analyze(q, null).named());
+        assertEquals("acmecloud-pack@m1", idx.rankIds(q, 4).get(0), idx.rankIds(q, 4).toString());
+        // control: the same words written as common words ("test hub") are no name, and the pack stays down
+        String lower = q.replace("Test Hub", "test hub");
+        assertFalse(idx.analyze(lower, null).named().contains("Test Hub"));
+        assertEquals("ci-pipelines@m1", idx.rankIds(lower, 4).get(0), idx.rankIds(lower, 4).toString());
+        RelevanceIndex off = RelevanceIndex.build(c, RelevanceConfig.DEFAULT.with("involve", 0));
+        assertEquals("ci-pipelines@m1", off.rankIds(q, 4).get(0), off.rankIds(q, 4).toString());
+    }
+
+    @Test
+    void aPluginHoldingOneRareWordOfAShortRequestFallsBehindOneHoldingAllOfIt() {
+        // "glacier" is rare and fills the first plugin's name and description; the second says everything the
+        // request says, once
+        Plugin rare = plugin("glacier-vault", "m1", "Glacier vaults, glacier archives and glacier retrieval jobs",
+                "storage", agent("glacier-keeper", "Keeps glacier vaults", "Glacier archives."),
+                agent("glacier-reader", "Reads glacier archives", "Glacier retrieval."));
+        Plugin whole = plugin("backup-tools", "m1", "Operations helpers", "operations",
+                agent("helper", "Operations helper", "Rotates the nightly backups and moves them to glacier storage."));
+        Catalog c = catalog(with(filler(30), rare, whole));
+        String q = "rotate nightly backups to glacier";
+        double off = ratio(RelevanceIndex.build(c, RelevanceConfig.DEFAULT.with("coord", 0)), q);
+        double on = ratio(RelevanceIndex.build(c), q);
+        // the plugin holding the whole request gains on the one holding its rarest word, by its coverage
+        assertTrue(on > 1.5 * off, "with the coverage factor " + on + ", without " + off);
+    }
+
+    /** Score of backup-tools over score of glacier-vault. */
+    private static double ratio(RelevanceIndex idx, String q) {
+        Map<String, Double> score = new java.util.HashMap<>();
+        idx.rankPlugins(q, null, 10).forEach(s -> score.put(s.item().name(), s.score()));
+        return score.getOrDefault("backup-tools", 0.0) / score.get("glacier-vault");
     }
 
     @Test
