@@ -39,6 +39,14 @@ public final class BenchMain {
             shared options: --catalog PATH, --marketplace DIR, --home DIR, --json (as for meta-orchestrator)
             exit status: 0 done, 1 the benchmark failed (the reason on stderr), 2 a wrong command line.""".formatted(BenchCommand.NAMES);
 
+    /**
+     * Lucene's advice (through java.util.logging) that it could use the incubating Vector API on newer JVMs is for
+     * its maintainers. Held in a field: the logging framework keeps loggers weakly, and a benchmark runs long
+     * enough for a collection to drop the quieted level before Lucene first logs.
+     */
+    private static final java.util.logging.Logger LUCENE_VECTORIZATION =
+            java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
     private BenchMain() {
     }
 
@@ -46,7 +54,7 @@ public final class BenchMain {
         // as the product's Main: stdout carries the benchmark's answer only; stray prints go to stderr
         PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
-        java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization").setLevel(java.util.logging.Level.SEVERE);
+        LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
         int code = run(argv, stdout, System.getenv());
         stdout.flush();
         try {
