@@ -30,13 +30,18 @@ class BenchJarIT {
     record Result(int code, String out, String err) {
     }
 
-    static Result java(@TempDir Path dir, String... args) throws IOException, InterruptedException {
+    static Result java(Path dir, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:disable", "-Xlog:all=warning:stderr"));
         cmd.addAll(List.of(args));
+        return run(dir, new ProcessBuilder(cmd));
+    }
+
+    static Result run(Path dir, ProcessBuilder pb) throws IOException, InterruptedException {
+        List<String> cmd = pb.command();
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         // a guard against a hung JVM only: the runs below end on their own
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -82,17 +87,37 @@ class BenchJarIT {
     @Test
     void theBenchJarRunsABenchmarkByItself(@TempDir Path dir) throws Exception {
         Result r = java(dir, "-jar", BENCH_JAR.toString(), "learning", "--rounds", "200", "--json");
-        assertEquals(0, r.code(), r.err());
+        // 0: every target met; 3: the run finished and a target was missed (the benchmark's finding, not a failure
+        // to run); anything else means the jar did not run the benchmark
+        assertTrue(r.code() == 0 || r.code() == 3, r.code() + ": " + r.err());
         JsonNode o = Json.MAPPER.readTree(r.out());
         assertEquals(200, o.get("checkpoints").get(0).get("rounds").asInt(), r.out());
 
         Result same = java(dir, "-jar", BENCH_JAR.toString(), "bench", "learning", "--rounds", "200", "--json");
-        assertEquals(0, same.code(), same.err());
+        assertEquals(r.code(), same.code(), same.err());
         // the same seeded market either way (only the "seconds" it took may differ)
         assertEquals(o.get("checkpoints"), Json.MAPPER.readTree(same.out()).get("checkpoints"), "with or without the leading word 'bench'");
 
         Result unknown = java(dir, "-jar", BENCH_JAR.toString(), "nope");
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("unknown benchmark 'nope'"), unknown.err());
+    }
+
+    @Test
+    void theLauncherRunsTheBenchJarForBench(@TempDir Path dir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("scripts/meta-orchestrator", "bench", "nope");
+        pb.environment().put("META_ORCH_JAR", JAR.toAbsolutePath().toString());
+        pb.environment().put("META_ORCH_BENCH_JAR", BENCH_JAR.toAbsolutePath().toString());
+        pb.environment().put("META_ORCH_NO_ARCHIVE", "1");
+        pb.environment().put("META_ORCH_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Result r = run(dir, pb);
+        // the bench jar's answer: the product jar would say that the benchmarks are elsewhere
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("unknown benchmark 'nope'"), r.err());
+
+        pb.environment().put("META_ORCH_BENCH_JAR", dir.resolve("missing/meta-orchestrator-bench.jar").toString());
+        Result missing = run(dir, pb);
+        assertEquals(1, missing.code(), missing.err());
+        assertTrue(missing.err().contains("missing/meta-orchestrator-bench.jar") && missing.err().contains("mvn"), missing.err());
     }
 }
