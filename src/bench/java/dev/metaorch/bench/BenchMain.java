@@ -47,6 +47,15 @@ public final class BenchMain {
     private static final java.util.logging.Logger LUCENE_VECTORIZATION =
             java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
 
+    /** The benchmarks' options that take no value, beside the product's. */
+    static final Set<String> FLAGS = flags("quick", "cv", "neo4j", "show");
+
+    private static Set<String> flags(String... more) {
+        Set<String> s = new java.util.HashSet<>(Options.FLAGS);
+        s.addAll(List.of(more));
+        return Set.copyOf(s);
+    }
+
     private BenchMain() {
     }
 
@@ -68,7 +77,7 @@ public final class BenchMain {
     public static int run(String[] argv, PrintStream out, Map<String, String> env) {
         Options opts;
         try {
-            opts = benchOptions(Options.parse(argv));
+            opts = benchOptions(Options.parse(FLAGS, argv));
         } catch (Options.UsageException e) {
             System.err.println("meta-orchestrator bench: " + e.getMessage());
             System.err.println(USAGE);
