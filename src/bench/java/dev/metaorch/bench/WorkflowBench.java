@@ -161,7 +161,7 @@ public final class WorkflowBench {
     }
 
     /**
-     * Leave-one-out cross-validation of the planner's knobs ({@link Decomposer.Tuning#grid()}), on each dev set
+     * Leave-one-out cross-validation of the planner's knobs ({@link #tuningGrid()}), on each dev set
      * apart: for a held-out workflow, the setting with the best mean agent F1 + plugin F1 over the other workflows;
      * for a held-out realistic task, the one with the best mean step precision + coverage (without subtasks) +
      * top-1 (with subtasks) over the other tasks. Scores the decomposition alone (no patterns, no constraints).
