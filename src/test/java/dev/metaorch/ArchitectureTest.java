@@ -52,6 +52,34 @@ class ArchitectureTest {
         assertEquals(List.of(), offending);
     }
 
+    static final Pattern BENCH = Pattern.compile("\\bdev\\.metaorch\\.bench\\b");
+
+    /**
+     * The benchmarks are a source set of their own (src/bench/java, their own jar): the product must not need
+     * them, or the shipped jar would have to carry them again. Strings count too: a class loaded by name is a
+     * dependency all the same.
+     */
+    @Test
+    void noProductFileRefersToTheBenchmarks() throws IOException {
+        assertTrue(!Files.exists(SOURCES.resolve("bench")), "benchmarks live in src/bench/java, not in the product sources");
+        assertTrue(Files.isDirectory(Path.of("src/bench/java/dev/metaorch/bench")), "the benchmark sources were found");
+        List<String> offending = new ArrayList<>();
+        int files = 0;
+        try (Stream<Path> s = Files.walk(SOURCES)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".java")).toList()) {
+                files++;
+                List<String> lines = Files.readAllLines(f);
+                for (int i = 0; i < lines.size(); i++) {
+                    if (BENCH.matcher(lines.get(i)).find()) {
+                        offending.add(SOURCES.relativize(f) + ":" + (i + 1) + " " + lines.get(i).trim());
+                    }
+                }
+            }
+        }
+        assertTrue(files > 100, "the product sources were found (" + files + " files)");
+        assertEquals(List.of(), offending);
+    }
+
     /** A top-level package's name for a source file ("(root)" for the files directly in dev.metaorch). */
     static String packageOf(Path f) {
         Path rel = SOURCES.relativize(f);

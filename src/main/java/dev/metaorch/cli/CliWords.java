@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * from its options become those options ({@code plugin_sequence} is {@code --plugin}). Tools with no command
  * are named as MCP tools, so the reader knows where they live.
  */
-final class CliWords {
+public final class CliWords {
 
     /** MCP tool -> the command that runs the same handler. */
     static final Map<String, String> COMMANDS = Map.of(
@@ -36,7 +36,7 @@ final class CliWords {
      * The message with tool names and (for the options in {@code optionOf}: argument -> option) argument names
      * replaced; anything else is left as it is.
      */
-    static String say(String message, Map<String, String> optionOf) {
+    public static String say(String message, Map<String, String> optionOf) {
         Matcher m = WORD.matcher(message);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {

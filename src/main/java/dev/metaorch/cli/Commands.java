@@ -36,7 +36,9 @@ public final class Commands {
               record ...               record an outcome (--run ID, or an explicit outcome)
               stats                    global metrics of the pattern library
               bench recommend|workflows|learning|startup|reliability
-                                       (recommend, learning: --neo4j adds a Neo4j-on arm, NEO4J_URI)
+                                       benchmarks: not in this jar; run them with
+                                       scripts/meta-orchestrator bench ... or
+                                       java -jar target/meta-orchestrator-bench.jar ...
 
             shared options:
               --catalog PATH           JSONL snapshot file or folder of them (repeatable)
@@ -81,12 +83,6 @@ public final class Commands {
     private Commands() {
     }
 
-    /** bench learning|recommend: they build their own stores (and graph, with --neo4j), never the CLI's services. */
-    private static boolean isGraphBench(Options opts) {
-        return "bench".equals(opts.command()) && !opts.positional().isEmpty()
-                && Set.of("learning", "recommend").contains(opts.positional().get(0));
-    }
-
     static Set<String> shared(String... more) {
         Set<String> s = new HashSet<>(Options.SHARED);
         s.addAll(Set.of(more));
@@ -94,9 +90,7 @@ public final class Commands {
     }
 
     public static int run(Options opts, Services services, PrintStream out) {
-        if (!isGraphBench(opts)) { // bench --neo4j opens its own throwaway graph; the CLI's mirror stays off
-            services.markReady();
-        }
+        services.markReady();
         switch (opts.command()) {
             case "catalog" -> {
                 opts.allow(shared("refresh"));
@@ -141,19 +135,6 @@ public final class Commands {
             }
             case "plan" -> {
                 return WorkflowCommands.plan(opts, services, out);
-            }
-            case "bench" -> {
-                String which = opts.positional().isEmpty() ? null : opts.positional().get(0);
-                if ("workflows".equals(which)) {
-                    return WorkflowCommands.benchWorkflows(opts, services, out);
-                }
-                if ("learning".equals(which)) {
-                    opts.allow(shared("rounds", "seed", "neo4j"));
-                    return dev.metaorch.bench.LearningBench.run(opts.intValue("rounds", 200, 1_000_000, 5000),
-                            opts.intValue("seed", 0, Integer.MAX_VALUE, 42), opts.flag("json"), out, opts.flag("neo4j"),
-                            services.settings().neo4j());
-                }
-                return dev.metaorch.bench.BenchCommand.run(opts, out, services.settings().neo4j());
             }
             default -> throw new Options.UsageException("unknown command '" + opts.command() + "'");
         }

@@ -42,6 +42,11 @@ public final class Main {
     }
 
     public static int run(String[] argv, PrintStream out, Map<String, String> env) {
+        // before parsing: the benchmarks' own options (e.g. a trailing --quick) are no options of this jar
+        if (argv.length > 0 && argv[0].equals("bench")) {
+            System.err.println(benchElsewhere());
+            return 2;
+        }
         Options opts;
         try {
             opts = Options.parse(argv);
@@ -57,6 +62,10 @@ public final class Main {
         if (opts.flag("version") || opts.command().equals("version")) {
             out.println(Server.NAME + " " + Server.VERSION);
             return 0;
+        }
+        if (opts.command().equals("bench")) {
+            System.err.println(benchElsewhere());
+            return 2;
         }
         try {
             checkNamedPaths(opts);
@@ -84,10 +93,32 @@ public final class Main {
     }
 
     /**
+     * What {@code bench} says in the product jar: the benchmarks are built into a jar of their own, beside this one,
+     * so that the product ships none of their code.
+     */
+    static String benchElsewhere() {
+        String benchJar = "target/meta-orchestrator-bench.jar";
+        try {
+            // run from a jar: name the bench jar beside it, where the build puts it
+            Path self = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(self) && self.getFileName().toString().endsWith(".jar")) {
+                benchJar = self.resolveSibling("meta-orchestrator-bench.jar").toString();
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // the default path above is what the build makes
+        }
+        return "meta-orchestrator: the benchmarks are not in this jar. Run them with\n"
+                + "  scripts/meta-orchestrator bench recommend|workflows|learning|startup|reliability [options]\n"
+                + "or\n"
+                + "  java -jar " + benchJar + " recommend|workflows|learning|startup|reliability [options]\n"
+                + "(mvn -q -B -DskipTests package builds both jars; 'bench --help' in the bench jar lists the options).";
+    }
+
+    /**
      * A catalog source named on the command line must exist: a missing snapshot or marketplace folder would
      * otherwise give a silently empty catalog (and every answer "nothing matches").
      */
-    static void checkNamedPaths(Options opts) {
+    public static void checkNamedPaths(Options opts) {
         for (String c : opts.all("catalog")) {
             Path p = Path.of(c);
             if (!Files.exists(p)) {

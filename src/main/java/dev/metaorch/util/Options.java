@@ -16,13 +16,18 @@ public record Options(String command, List<String> positional, Map<String, List<
     /** Options every command takes. */
     public static final Set<String> SHARED = Set.of("catalog", "marketplace", "home", "json", "limit", "help", "no-neo4j");
 
-    /** Options that take no value. */
-    public static final Set<String> FLAGS = Set.of("json", "help", "version", "installed-only", "quick", "full", "refresh", "no-neo4j", "cv", "neo4j", "show");
+    /** Options that take no value (the product's commands'; a tool with more, such as the benchmarks, names its own). */
+    public static final Set<String> FLAGS = Set.of("json", "help", "version", "installed-only", "refresh", "no-neo4j");
 
     public static Options parse(String... argv) {
+        return parse(FLAGS, argv);
+    }
+
+    /** As {@link #parse(String...)}, with {@code flags} the options that take no value. */
+    public static Options parse(Set<String> flags, String... argv) {
         List<String> positional = new ArrayList<>();
         Map<String, List<String>> values = new LinkedHashMap<>();
-        java.util.HashSet<String> flags = new java.util.HashSet<>();
+        java.util.HashSet<String> given = new java.util.HashSet<>();
         boolean onlyPositional = false;
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
@@ -44,11 +49,11 @@ public record Options(String command, List<String> positional, Map<String, List<
             if (name.isEmpty()) {
                 throw new UsageException("empty option name in '" + a + "'");
             }
-            if (FLAGS.contains(name)) {
+            if (flags.contains(name)) {
                 if (value != null) {
                     throw new UsageException("--" + name + " takes no value");
                 }
-                flags.add(name);
+                given.add(name);
                 continue;
             }
             if (value == null) {
@@ -63,7 +68,7 @@ public record Options(String command, List<String> positional, Map<String, List<
         if (!positional.isEmpty()) {
             command = positional.remove(0);
         }
-        return new Options(command, List.copyOf(positional), values, Set.copyOf(flags));
+        return new Options(command, List.copyOf(positional), values, Set.copyOf(given));
     }
 
     public boolean flag(String name) {

@@ -42,31 +42,6 @@ public final class Decomposer {
 
         /** What leave-one-out cross-validation on the dev data chose (2026-12-04): no coverage floor (a gap when nothing shares a word), a whole-task cover at 70%, same-plugin bonus 0.4. */
         public static final Tuning DEFAULT = new Tuning(0.0, 0.7, 0.4);
-
-        public Tuning withGapFloor(double v) {
-            return new Tuning(v, wholeFloor, samePlugin);
-        }
-
-        public Tuning withWholeFloor(double v) {
-            return new Tuning(gapFloor, v, samePlugin);
-        }
-
-        public Tuning withSamePlugin(double v) {
-            return new Tuning(gapFloor, wholeFloor, v);
-        }
-
-        /** The settings cross-validation compares. */
-        public static List<Tuning> grid() {
-            List<Tuning> out = new ArrayList<>();
-            for (double gap : new double[]{0, 0.1, 0.2, 0.3, 0.4, 0.5}) {
-                for (double whole : new double[]{0.7, 0.8, 0.9, 1.01}) {
-                    for (double same : new double[]{0, 0.1, 0.2, 0.4}) {
-                        out.add(new Tuning(gap, whole, same));
-                    }
-                }
-            }
-            return out;
-        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.metaorch.bench;
 
 import java.io.PrintStream;
 
+import dev.metaorch.Services;
 import dev.metaorch.util.Options;
 
 /**
@@ -15,17 +16,23 @@ public final class BenchCommand {
     private BenchCommand() {
     }
 
-    public static int run(Options opts, PrintStream out) {
-        return run(opts, out, null);
-    }
-
-    /** @param neo4j the Neo4j named by NEO4J_URI etc. (null when unset), used by {@code --neo4j} */
-    public static int run(Options opts, PrintStream out, dev.metaorch.config.Settings.Neo4jSettings neo4j) {
+    /** Runs the benchmark {@code opts} names ({@code opts.positional().get(0)}); {@code services} are the command line's. */
+    public static int run(Options opts, Services services, PrintStream out) {
         if (opts.positional().isEmpty()) {
             throw new Options.UsageException("bench needs a benchmark name: bench " + NAMES);
         }
         String name = opts.positional().get(0);
+        // the Neo4j named by NEO4J_URI etc. (null when unset), used by --neo4j
+        dev.metaorch.config.Settings.Neo4jSettings neo4j = services.settings().neo4j();
         return switch (name) {
+            case "workflows" -> WorkflowsCommand.run(opts, services, out);
+            case "learning" -> {
+                java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.util.Options.SHARED);
+                known.addAll(java.util.Set.of("rounds", "seed", "neo4j"));
+                opts.allow(known);
+                yield LearningBench.run(opts.intValue("rounds", 200, 1_000_000, 5000),
+                        opts.intValue("seed", 0, Integer.MAX_VALUE, 42), opts.flag("json"), out, opts.flag("neo4j"), neo4j);
+            }
             case "recommend" -> {
                 java.util.Set<String> known = new java.util.HashSet<>(dev.metaorch.util.Options.SHARED);
                 known.addAll(java.util.Set.of("queries", "synthetic", "runs", "neo4j", "outcomes", "setting", "realistic", "quick", "show", "set", "marketplace"));

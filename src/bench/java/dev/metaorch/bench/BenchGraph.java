@@ -1,4 +1,4 @@
-package dev.metaorch.store.neo4j;
+package dev.metaorch.bench;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -8,6 +8,10 @@ import dev.metaorch.catalog.Catalog;
 import dev.metaorch.config.Settings.Neo4jSettings;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.PatternLibrary;
+import dev.metaorch.store.neo4j.GraphClient;
+import dev.metaorch.store.neo4j.GraphException;
+import dev.metaorch.store.neo4j.GraphService;
+import dev.metaorch.store.neo4j.GraphStore;
 
 /**
  * For {@code bench recommend|learning --neo4j}: the "Neo4j on" arm of a benchmark, measured in the same run

@@ -161,7 +161,7 @@ public final class WorkflowBench {
     }
 
     /**
-     * Leave-one-out cross-validation of the planner's knobs ({@link Decomposer.Tuning#grid()}), on each dev set
+     * Leave-one-out cross-validation of the planner's knobs ({@link #tuningGrid()}), on each dev set
      * apart: for a held-out workflow, the setting with the best mean agent F1 + plugin F1 over the other workflows;
      * for a held-out realistic task, the one with the best mean step precision + coverage (without subtasks) +
      * top-1 (with subtasks) over the other tasks. Scores the decomposition alone (no patterns, no constraints).
@@ -253,9 +253,22 @@ public final class WorkflowBench {
                 p.subtask())).toList();
     }
 
+    /** The decomposition settings cross-validation compares (the default among them). */
+    public static List<Decomposer.Tuning> tuningGrid() {
+        List<Decomposer.Tuning> out = new ArrayList<>();
+        for (double gap : new double[]{0, 0.1, 0.2, 0.3, 0.4, 0.5}) {
+            for (double whole : new double[]{0.7, 0.8, 0.9, 1.01}) {
+                for (double same : new double[]{0, 0.1, 0.2, 0.4}) {
+                    out.add(new Decomposer.Tuning(gap, whole, same));
+                }
+            }
+        }
+        return out;
+    }
+
     public static void printCrossValidation(CrossValidation cv, PrintStream out) {
         out.printf(Locale.ROOT, "%nleave-one-out over %d settings (decomposition only), beside the default setting on all cases:%n",
-                Decomposer.Tuning.grid().size());
+                tuningGrid().size());
         out.println("| figure | leave-one-out | default, full run |");
         out.println("|---|---|---|");
         out.printf(Locale.ROOT, "| workflows agent F1 | %.3f | %s |%n", cv.workflows().agentF1(),

@@ -24,7 +24,6 @@ import dev.metaorch.learn.Recording;
 import dev.metaorch.recommend.Recommender;
 import dev.metaorch.recommend.RelevanceIndex;
 import dev.metaorch.store.PatternStore;
-import dev.metaorch.store.neo4j.BenchGraph;
 import dev.metaorch.store.neo4j.GraphService;
 import dev.metaorch.store.neo4j.GraphWrite;
 

@@ -29,7 +29,6 @@ import dev.metaorch.learn.RecordResult;
 import dev.metaorch.learn.Recording;
 import dev.metaorch.learn.TaskClass;
 import dev.metaorch.store.PatternStore;
-import dev.metaorch.store.neo4j.BenchGraph;
 import dev.metaorch.store.neo4j.GraphService;
 import dev.metaorch.store.neo4j.GraphWrite;
 import dev.metaorch.util.Json;
