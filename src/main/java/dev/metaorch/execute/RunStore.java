@@ -12,7 +12,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -117,18 +116,7 @@ public final class RunStore {
             return null;
         });
         ctx.log("info", "run " + runId + " started: step 1 of " + spec.steps().size() + " is " + invoke.text());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("run_id", runId);
-        out.put("workflow_id", spec.workflowId());
-        out.put("workspace", ws.root().toString());
-        out.put("total_steps", spec.steps().size());
-        out.put("decision", "next");
-        out.put("invoke", invoke.fields());
-        out.put("restore_point", restore.point() == null ? null : restore.point().toMap());
-        if (restore.note() != null) {
-            out.put("restore_note", restore.note());
-        }
-        return out;
+        return RunViews.started(e);
     }
 
     private static void checkSpec(WorkflowSpec spec) {
@@ -244,7 +232,7 @@ public final class RunStore {
         if (unverified != null) {
             attempt = attempt.withUnverified(unverified.checks());
         }
-        Map<String, Object> out = answer(run, step, pos, attempt, unverified);
+        Map<String, Object> out = RunViews.decided(run, step, pos, attempt, unverified);
         append(run.runId, attempt);
         ctx.log("info", "run " + run.runId + " step " + step.step() + " attempt " + attempt.attempt() + ": " + decision.name());
         return out;
@@ -258,61 +246,6 @@ public final class RunStore {
             log.warn("known issues of {} unavailable: {}", plugin, ex.toString());
             return List.of();
         }
-    }
-
-    /** execute_step's answer: the decision with what the client needs to act on it. */
-    private static Map<String, Object> answer(RunState run, WorkflowStep step, int pos, JournalEvent.Reported attempt,
-                                              StepChecks.Unverified unverified) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("run_id", run.runId);
-        out.put("step", step.step());
-        out.put("attempt", attempt.attempt());
-        out.put("checks", attempt.checks().stream().map(CheckResult::toMap).toList());
-        Decision d = attempt.decision();
-        out.put("decision", d.name());
-        String error = attempt.failure();
-        if (d instanceof Decision.Next next) {
-            out.put("message", "step " + pos + "/" + run.totalSteps() + " passed validation; invoke step " + (pos + 1) + " next");
-            out.put("invoke", next.invoke().fields());
-        } else if (d instanceof Decision.Completed done) {
-            out.put("message", done.success()
-                    ? "workflow complete: every step and the final validation passed"
-                    : "every step passed but the final validation failed: " + String.join("; ", done.finalValidation().stream()
-                    .filter(CheckResult::failed).map(c -> c.label() + ": " + firstLine(c.detail())).toList()));
-            out.put("result", done.result());
-        } else if (d instanceof Decision.KnownFix fix) {
-            out.put("message", "this error is a known issue of " + attempt.plugin()
-                    + ": apply the recorded fix, then invoke the step again");
-            out.put("fix", fix.fix().toMap());
-            out.put("error", error);
-            out.put("invoke", fix.invoke().fields());
-        } else if (d instanceof Decision.Retry retry) {
-            out.put("message", "attempt " + attempt.attempt() + " failed; wait " + retry.delayMs()
-                    + " ms, then invoke the step again (retry " + retry.retry() + " of " + retry.maxRetries() + ")");
-            out.put("delay_ms", retry.delayMs());
-            out.put("retry", retry.retry());
-            out.put("max_retries", retry.maxRetries());
-            out.put("error", error);
-            out.put("invoke", retry.invoke().fields());
-        } else if (d instanceof Decision.Fallback fb) {
-            WorkflowStep.Fallback alt = step.fallback();
-            out.put("message", fb.because() + "; invoke the fallback " + alt.plugin() + ":" + alt.component()
-                    + " instead, with the same inputs" + (alt.reason() != null ? " (" + alt.reason() + ")" : ""));
-            out.put("error", error);
-            out.put("invoke", fb.invoke().fields());
-        } else if (d instanceof Decision.Escalate esc) {
-            out.put("message", esc.message());
-            out.put("error", error);
-            out.put("tried", esc.tried());
-        }
-        if (unverified != null) {
-            out.put("unverified", unverified.checks().stream().map(JournalEvent.Unverified::toMap).toList());
-            if (unverified.allowLine() != null) {
-                out.put("allow", unverified.allowLine());
-            }
-            out.put("message", out.get("message") == null ? unverified.note() : out.get("message") + ". " + unverified.note());
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- rollback
@@ -352,18 +285,7 @@ public final class RunStore {
             ctx.progress(1, 1.0, "workspace restored to the start of step " + target);
             ctx.log("info", "run " + runId + ": workspace restored to the start of step " + target + " (" + r.removed().size()
                     + " file(s) removed, " + r.restoredFiles() + " restored)");
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("run_id", runId);
-            out.put("restored_to_step", target);
-            out.put("commit", commit);
-            out.put("removed", r.removed());
-            out.put("restored_files", r.restoredFiles());
-            out.put("saved_ref", r.savedRef());
-            out.put("run_status", RunState.RUNNING.equals(before) ? RunState.ROLLED_BACK : before);
-            out.put("message", "the workspace is back at the start of step " + target
-                    + (RunState.RUNNING.equals(before) ? "; the run is closed (start a new run to go again)" : "")
-                    + "; the state before the rollback is kept as " + r.savedRef());
-            return out;
+            return RunViews.rolledBack(runId, target, r, before);
         });
     }
 

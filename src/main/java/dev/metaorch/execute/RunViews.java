@@ -12,7 +12,10 @@ import dev.metaorch.learn.Outcome;
 import dev.metaorch.util.Refusal;
 import dev.metaorch.workflow.WorkflowStep;
 
-/** Read views of runs: the brief listing, one run in full (run_status), and a finished run's outcome for the learner. */
+/**
+ * What the run tools show: the answers of start_run, execute_step and rollback_run, the brief listing, one run in full
+ * (run_status), and a finished run's outcome for the learner.
+ */
 final class RunViews {
 
     /** The fields of an attempt run_status shows, in order. */
@@ -100,6 +103,93 @@ final class RunViews {
         m.put("journal", journal.toString());
         m.put("events", r.events);
         return m;
+    }
+
+    /** start_run's answer: the run, its first invocation and restore point. */
+    static Map<String, Object> started(JournalEvent.RunStarted e) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("run_id", e.runId());
+        out.put("workflow_id", e.workflowId());
+        out.put("workspace", e.workspace());
+        out.put("total_steps", e.totalSteps());
+        out.put("decision", "next");
+        out.put("invoke", e.invoke().fields());
+        out.put("restore_point", e.restorePoint() == null ? null : e.restorePoint().toMap());
+        if (e.restoreNote() != null) {
+            out.put("restore_note", e.restoreNote());
+        }
+        return out;
+    }
+
+    /** execute_step's answer: the decision with what the client needs to act on it. */
+    static Map<String, Object> decided(RunState run, WorkflowStep step, int pos, JournalEvent.Reported attempt,
+                                              StepChecks.Unverified unverified) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("run_id", run.runId);
+        out.put("step", step.step());
+        out.put("attempt", attempt.attempt());
+        out.put("checks", attempt.checks().stream().map(CheckResult::toMap).toList());
+        Decision d = attempt.decision();
+        out.put("decision", d.name());
+        String error = attempt.failure();
+        if (d instanceof Decision.Next next) {
+            out.put("message", "step " + pos + "/" + run.totalSteps() + " passed validation; invoke step " + (pos + 1) + " next");
+            out.put("invoke", next.invoke().fields());
+        } else if (d instanceof Decision.Completed done) {
+            out.put("message", done.success()
+                    ? "workflow complete: every step and the final validation passed"
+                    : "every step passed but the final validation failed: " + String.join("; ", done.finalValidation().stream()
+                    .filter(CheckResult::failed).map(c -> c.label() + ": " + RunStore.firstLine(c.detail())).toList()));
+            out.put("result", done.result());
+        } else if (d instanceof Decision.KnownFix fix) {
+            out.put("message", "this error is a known issue of " + attempt.plugin()
+                    + ": apply the recorded fix, then invoke the step again");
+            out.put("fix", fix.fix().toMap());
+            out.put("error", error);
+            out.put("invoke", fix.invoke().fields());
+        } else if (d instanceof Decision.Retry retry) {
+            out.put("message", "attempt " + attempt.attempt() + " failed; wait " + retry.delayMs()
+                    + " ms, then invoke the step again (retry " + retry.retry() + " of " + retry.maxRetries() + ")");
+            out.put("delay_ms", retry.delayMs());
+            out.put("retry", retry.retry());
+            out.put("max_retries", retry.maxRetries());
+            out.put("error", error);
+            out.put("invoke", retry.invoke().fields());
+        } else if (d instanceof Decision.Fallback fb) {
+            WorkflowStep.Fallback alt = step.fallback();
+            out.put("message", fb.because() + "; invoke the fallback " + alt.plugin() + ":" + alt.component()
+                    + " instead, with the same inputs" + (alt.reason() != null ? " (" + alt.reason() + ")" : ""));
+            out.put("error", error);
+            out.put("invoke", fb.invoke().fields());
+        } else if (d instanceof Decision.Escalate esc) {
+            out.put("message", esc.message());
+            out.put("error", error);
+            out.put("tried", esc.tried());
+        }
+        if (unverified != null) {
+            out.put("unverified", unverified.checks().stream().map(JournalEvent.Unverified::toMap).toList());
+            if (unverified.allowLine() != null) {
+                out.put("allow", unverified.allowLine());
+            }
+            out.put("message", out.get("message") == null ? unverified.note() : out.get("message") + ". " + unverified.note());
+        }
+        return out;
+    }
+
+    /** rollback_run's answer; {@code before} is the run's status before the rollback. */
+    static Map<String, Object> rolledBack(String runId, int target, GitRestorePoints.Restored r, String before) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("run_id", runId);
+        out.put("restored_to_step", target);
+        out.put("commit", r.commit());
+        out.put("removed", r.removed());
+        out.put("restored_files", r.restoredFiles());
+        out.put("saved_ref", r.savedRef());
+        out.put("run_status", RunState.RUNNING.equals(before) ? RunState.ROLLED_BACK : before);
+        out.put("message", "the workspace is back at the start of step " + target
+                + (RunState.RUNNING.equals(before) ? "; the run is closed (start a new run to go again)" : "")
+                + "; the state before the rollback is kept as " + r.savedRef());
+        return out;
     }
 
     /**
