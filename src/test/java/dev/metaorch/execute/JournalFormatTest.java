@@ -184,4 +184,25 @@ class JournalFormatTest {
         assertEquals(before + 1, Files.readAllLines(runs.journal(RUNNING)).size());
         assertEquals("fallback", ((Map<?, ?>) runs.status(RUNNING).get("awaiting")).get("via"));
     }
+
+    @Test
+    void linesOfANewerBuildAreWarnedAboutNotFatalAndABrokenOneDamagesTheRun() throws IOException {
+        Path journal = runs.journal(RUNNING);
+        String kept = Files.readString(journal);
+        Files.writeString(journal, kept + "{\"type\":\"paused\",\"at\":\"2026-12-04T17:30:00Z\"}\n"
+                + "{\"type\":\"report\",\"at\":\"2026-12-04T17:31:00Z\",\"step\":2,\"attempt\":2,\"via\":\"primary\","
+                + "\"decision\":\"wait_for_human\"}\n");
+        Map<String, Object> s = runs.status(RUNNING);
+        assertEquals("running", s.get("status"));
+        assertEquals("2026-12-04T17:31:00Z", s.get("updated_at"));
+        assertEquals(List.of("unknown event type 'paused' in the journal (ignored)",
+                "unknown decision 'wait_for_human' in the journal"), s.get("warnings"));
+
+        // A next decision without the invocation it leads to cannot be followed: the run is damaged from there.
+        Files.writeString(journal, kept + "{\"type\":\"report\",\"at\":\"2026-12-04T17:31:00Z\",\"step\":2,"
+                + "\"attempt\":2,\"via\":\"primary\",\"passed\":true,\"decision\":\"next\"}\n");
+        Map<String, Object> d = runs.status(RUNNING);
+        assertEquals("damaged", d.get("status"));
+        assertTrue(d.get("warnings").toString().contains("event 5 (report) is malformed"), d.toString());
+    }
 }
