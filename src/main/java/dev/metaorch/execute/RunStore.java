@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * rebuilt from the journal, so a restarted server (or a second one on the same data folder) sees every run
  * exactly where it was. A step that succeeded is never run again: the journal is the idempotency record
  * (key: run id + step). A refused call (bad id, report out of order, malformed report) writes nothing.
+ * <p>
+ * This class coordinates: it holds each run's lock, refuses what does not fit the run's state, takes restore points
+ * and appends the journal lines ({@link JournalEvent}). What to do after a report is {@link RunPolicy}'s
+ * decision; {@link StepChecks} runs the checks, {@link Invocations} resolves the inputs, and {@link RunViews}
+ * builds what the tools show.
  */
 public final class RunStore {
 
