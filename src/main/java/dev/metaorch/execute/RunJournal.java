@@ -74,9 +74,9 @@ final class RunJournal {
     }
 
     /** Appends one event and fsyncs it; a torn tail left by a crash is cut off first. */
-    static void append(Path file, Map<String, Object> event) throws IOException {
+    static void append(Path file, JournalEvent event) throws IOException {
         repairTail(file);
-        AtomicFiles.appendLine(file, Json.write(event));
+        AtomicFiles.appendLine(file, Json.write(event.toMap()));
     }
 
     private static void repairTail(Path file) throws IOException {

@@ -1,12 +1,10 @@
 package dev.metaorch.execute;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import dev.metaorch.util.Json;
 import dev.metaorch.workflow.WorkflowSpec;
 import dev.metaorch.workflow.WorkflowStep;
 
@@ -35,12 +33,12 @@ final class RunState {
     String status = DAMAGED;
     /** The step waiting for a report, 0 when none. */
     int currentStep;
-    /** The invocation the run waits on (what the client was told to run). */
-    Map<String, Object> awaiting;
+    /** The invocation the run waits on (what the client was told to run); null when the run is over. */
+    Invocation awaiting;
     final Map<Integer, StepState> steps = new TreeMap<>();
     Map<String, Object> result;
     String restoreNote;
-    final List<Map<String, Object>> rollbacks = new ArrayList<>();
+    final List<JournalEvent.RolledBack> rollbacks = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     int events;
 
@@ -48,9 +46,9 @@ final class RunState {
     static final class StepState {
         final int step;
         String status = "pending";
-        final List<Map<String, Object>> attempts = new ArrayList<>();
+        final List<JournalEvent.Reported> attempts = new ArrayList<>();
         Map<String, Object> outputs;
-        Map<String, Object> restorePoint;
+        GitRestorePoints.Point restorePoint;
         final List<String> fixesApplied = new ArrayList<>();
         String startedAt;
         String finishedAt;
@@ -60,126 +58,130 @@ final class RunState {
         }
 
         long attemptsOn(String via) {
-            return attempts.stream().filter(a -> via.equals(a.get("via"))).count();
+            return attempts.stream().filter(a -> via.equals(a.via())).count();
         }
 
         long reportedMs() {
-            return attempts.stream().mapToLong(a -> num(a.get("duration_ms"))).sum();
+            return attempts.stream().mapToLong(JournalEvent.Reported::durationMs).sum();
         }
     }
 
-    static RunState fold(List<Map<String, Object>> events, List<String> warnings, boolean damaged) {
+    /** Folds journal lines as read from disk; a line that does not hold what its type promises ends the fold. */
+    static RunState fold(List<Map<String, Object>> lines, List<String> warnings, boolean damaged) {
         RunState s = new RunState();
         s.warnings.addAll(warnings);
-        for (Map<String, Object> e : events) {
+        for (Map<String, Object> line : lines) {
+            s.events++;
+            Object at = line.get("at");
+            if (at != null) {
+                s.updatedAt = at.toString();
+            }
             try {
-                s.apply(e);
+                s.apply(JournalEvent.parse(line));
             } catch (RuntimeException ex) {
                 // A line that parses but does not hold what its type promises: stop here, like an unreadable one.
-                s.warnings.add("event " + s.events + " (" + e.get("type") + ") is malformed: " + ex);
+                s.warnings.add("event " + s.events + " (" + line.get("type") + ") is malformed: " + ex);
                 damaged = true;
                 break;
             }
         }
-        if (s.runId == null) {
-            s.status = DAMAGED;
-            s.warnings.add("the journal has no run_started event");
+        return s.close(damaged);
+    }
+
+    /** Folds typed events (a run held in memory). */
+    static RunState of(List<JournalEvent> events) {
+        RunState s = new RunState();
+        for (JournalEvent e : events) {
+            s.events++;
+            if (e.at() != null) {
+                s.updatedAt = e.at();
+            }
+            s.apply(e);
+        }
+        return s.close(false);
+    }
+
+    private RunState close(boolean damaged) {
+        if (runId == null) {
+            status = DAMAGED;
+            warnings.add("the journal has no run_started event");
         } else if (damaged) {
-            s.status = DAMAGED;
+            status = DAMAGED;
         }
-        return s;
+        return this;
     }
 
-    @SuppressWarnings("unchecked")
-    private void apply(Map<String, Object> e) {
-        events++;
-        Object at = e.get("at");
-        if (at != null) {
-            updatedAt = at.toString();
-        }
-        switch (String.valueOf(e.get("type"))) {
-            case "run_started" -> {
-                runId = (String) e.get("run_id");
-                workflowId = (String) e.get("workflow_id");
-                task = (String) e.get("task");
-                patternId = (String) e.get("pattern_id");
-                workspace = (String) e.get("workspace");
-                spec = Json.MAPPER.convertValue(e.get("spec"), WorkflowSpec.class);
-                startedAt = (String) e.get("at");
-                restoreNote = (String) e.get("restore_note");
-                status = RUNNING;
-                awaiting = (Map<String, Object>) e.get("invoke");
-                currentStep = (int) num(awaiting.get("step"));
-                StepState first = step(currentStep);
-                first.status = "running";
-                first.startedAt = startedAt;
-                first.restorePoint = (Map<String, Object>) e.get("restore_point");
-            }
-            case "report" -> {
-                int n = (int) num(e.get("step"));
-                StepState st = step(n);
-                Map<String, Object> a = new LinkedHashMap<>(e);
-                a.remove("type");
-                a.remove("invoke");
-                a.remove("result");
-                a.remove("restore_point");
-                a.remove("final_validation");
-                st.attempts.add(a);
-                String decision = String.valueOf(e.get("decision"));
-                switch (decision) {
-                    case "next" -> {
-                        succeed(st, e);
-                        awaiting = (Map<String, Object>) e.get("invoke");
-                        currentStep = (int) num(awaiting.get("step"));
-                        StepState next = step(currentStep);
-                        next.status = "running";
-                        next.startedAt = updatedAt;
-                        next.restorePoint = (Map<String, Object>) e.get("restore_point");
-                    }
-                    case "retry", "known_fix", "fallback" -> {
-                        awaiting = (Map<String, Object>) e.get("invoke");
-                        if ("known_fix".equals(decision) && e.get("fix") instanceof Map<?, ?> f) {
-                            st.fixesApplied.add(fixKey(String.valueOf(f.get("fix")), String.valueOf(e.get("via"))));
-                        }
-                    }
-                    case "escalate" -> {
-                        st.status = "failed";
-                        st.finishedAt = updatedAt;
-                        status = ESCALATED;
-                        completedAt = updatedAt;
-                        awaiting = null;
-                        currentStep = 0;
-                        result = (Map<String, Object>) e.get("result");
-                    }
-                    case "completed" -> {
-                        succeed(st, e);
-                        result = (Map<String, Object>) e.get("result");
-                        status = result != null && "success".equals(result.get("status")) ? COMPLETED : FAILED;
-                        completedAt = updatedAt;
-                        awaiting = null;
-                        currentStep = 0;
-                    }
-                    default -> warnings.add("unknown decision '" + decision + "' in the journal");
+    private void apply(JournalEvent event) {
+        if (event instanceof JournalEvent.RunStarted e) {
+            runId = e.runId();
+            workflowId = e.workflowId();
+            task = e.task();
+            patternId = e.patternId();
+            workspace = e.workspace();
+            spec = e.spec();
+            startedAt = e.at();
+            restoreNote = e.restoreNote();
+            status = RUNNING;
+            awaiting = e.invoke();
+            currentStep = awaiting.step();
+            StepState first = step(currentStep);
+            first.status = "running";
+            first.startedAt = startedAt;
+            first.restorePoint = e.restorePoint();
+        } else if (event instanceof JournalEvent.Reported e) {
+            StepState st = step(e.step());
+            st.attempts.add(e);
+            Decision d = e.decision();
+            if (d instanceof Decision.Next next) {
+                succeed(st, e);
+                awaiting = next.invoke();
+                currentStep = awaiting.step();
+                StepState following = step(currentStep);
+                following.status = "running";
+                following.startedAt = updatedAt;
+                following.restorePoint = next.restorePoint();
+            } else if (d instanceof Decision.Retry || d instanceof Decision.Fallback) {
+                awaiting = d.invoke();
+            } else if (d instanceof Decision.KnownFix fix) {
+                awaiting = fix.invoke();
+                if (fix.fix() != null) {
+                    st.fixesApplied.add(fixKey(fix.fix().fix(), e.via()));
                 }
+            } else if (d instanceof Decision.Escalate esc) {
+                st.status = "failed";
+                st.finishedAt = updatedAt;
+                status = ESCALATED;
+                completedAt = updatedAt;
+                awaiting = null;
+                currentStep = 0;
+                result = esc.result();
+            } else if (d instanceof Decision.Completed done) {
+                succeed(st, e);
+                result = done.result();
+                status = done.success() ? COMPLETED : FAILED;
+                completedAt = updatedAt;
+                awaiting = null;
+                currentStep = 0;
+            } else {
+                warnings.add("unknown decision '" + e.decisionName() + "' in the journal");
             }
-            case "rollback" -> {
-                rollbacks.add(new LinkedHashMap<>(e));
-                if (RUNNING.equals(status)) {
-                    status = ROLLED_BACK;
-                    completedAt = updatedAt;
-                    awaiting = null;
-                    currentStep = 0;
-                }
+        } else if (event instanceof JournalEvent.RolledBack e) {
+            rollbacks.add(e);
+            if (RUNNING.equals(status)) {
+                status = ROLLED_BACK;
+                completedAt = updatedAt;
+                awaiting = null;
+                currentStep = 0;
             }
-            default -> warnings.add("unknown event type '" + e.get("type") + "' in the journal (ignored)");
+        } else if (event instanceof JournalEvent.Unrecognized e) {
+            warnings.add("unknown event type '" + e.type() + "' in the journal (ignored)");
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private void succeed(StepState st, Map<String, Object> e) {
+    private void succeed(StepState st, JournalEvent.Reported e) {
         st.status = "succeeded";
         st.finishedAt = updatedAt;
-        st.outputs = e.get("outputs") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        st.outputs = e.outputs() != null ? e.outputs() : Map.of();
     }
 
     static String fixKey(String fix, String via) {
@@ -207,6 +209,17 @@ final class RunState {
 
     boolean finished() {
         return !RUNNING.equals(status);
+    }
+
+    /** Outputs of the steps that succeeded so far, by step number (as text: the key inputs refer to). */
+    Map<String, Map<String, Object>> outputsSoFar() {
+        Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+        steps.forEach((n, st) -> {
+            if (st.outputs != null) {
+                out.put(String.valueOf(n), st.outputs);
+            }
+        });
+        return out;
     }
 
     static long num(Object o) {

@@ -227,20 +227,20 @@ class RunStoreTest {
     @Test
     void backoffIsExponentialCappedAndJittered() {
         WorkflowStep.RetryStrategy plain = new WorkflowStep.RetryStrategy(3, 1000, 2.0, 60_000, false, List.of());
-        assertEquals(1000, RunStore.delayMs(plain, 1, 7));
-        assertEquals(2000, RunStore.delayMs(plain, 2, 7));
-        assertEquals(4000, RunStore.delayMs(plain, 3, 7));
-        assertEquals(32_000, RunStore.delayMs(plain, 6, 7));
-        assertEquals(60_000, RunStore.delayMs(plain, 7, 7));
-        assertEquals(60_000, RunStore.delayMs(new WorkflowStep.RetryStrategy(3, 1000, 2.0, 600_000, false, List.of()), 12, 7),
+        assertEquals(1000, RunPolicy.delayMs(plain, 1, 7));
+        assertEquals(2000, RunPolicy.delayMs(plain, 2, 7));
+        assertEquals(4000, RunPolicy.delayMs(plain, 3, 7));
+        assertEquals(32_000, RunPolicy.delayMs(plain, 6, 7));
+        assertEquals(60_000, RunPolicy.delayMs(plain, 7, 7));
+        assertEquals(60_000, RunPolicy.delayMs(new WorkflowStep.RetryStrategy(3, 1000, 2.0, 600_000, false, List.of()), 12, 7),
                 "the cap is 60 s whatever the spec says");
         WorkflowStep.RetryStrategy jit = WorkflowStep.RetryStrategy.standard();
         java.util.Set<Long> seen = new java.util.HashSet<>();
         for (long seed = 0; seed < 200; seed++) {
-            long d = RunStore.delayMs(jit, 3, seed);
+            long d = RunPolicy.delayMs(jit, 3, seed);
             assertTrue(d >= 2000 && d <= 4000, "jittered third retry in [2, 4] s: " + d);
             seen.add(d);
-            assertTrue(RunStore.delayMs(jit, 10, seed) <= 60_000);
+            assertTrue(RunPolicy.delayMs(jit, 10, seed) <= 60_000);
         }
         assertTrue(seen.size() > 50, "jitter spreads the delays");
     }
