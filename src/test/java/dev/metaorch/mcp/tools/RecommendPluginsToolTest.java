@@ -27,6 +27,7 @@ import dev.metaorch.cli.Main;
 import dev.metaorch.config.Settings;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolResult;
+import dev.metaorch.mcp.Tools;
 import dev.metaorch.util.Json;
 import dev.metaorch.util.Refusal;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class RecommendPluginsToolTest {
     static RecommendPluginsTool tool(Path home) {
         Services s = new Services(Settings.load(home, Map.of()), CatalogSources.snapshots(shared().resolve("catalog")));
         s.markReady();
-        return new RecommendPluginsTool(s);
+        return (RecommendPluginsTool) Tools.byName(s, RecommendPluginsTool.NAME);
     }
 
     @Test
