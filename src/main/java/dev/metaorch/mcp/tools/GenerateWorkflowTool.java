@@ -10,6 +10,7 @@ import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolDefinition;
 import dev.metaorch.mcp.ToolResult;
+import dev.metaorch.mcp.WorkflowMarkdown;
 import dev.metaorch.util.Json;
 import dev.metaorch.workflow.Check;
 import dev.metaorch.workflow.Constraints;
@@ -64,7 +65,7 @@ public final class GenerateWorkflowTool implements McpTool {
         Map<String, Object> allow = allowlist(spec, settings.allowedPrograms(), settings.configFile());
         Map<String, Object> structured = new LinkedHashMap<>(Json.toMap(spec));
         structured.put("allowlist", allow);
-        return ToolResult.of(text(spec, workflows.dir().resolve(spec.workflowId() + ".yaml").toString())
+        return ToolResult.of(WorkflowMarkdown.of(spec, workflows.dir().resolve(spec.workflowId() + ".yaml").toString())
                 + allowText(allow), structured);
     }
 
@@ -114,42 +115,5 @@ public final class GenerateWorkflowTool implements McpTool {
                 + String.join(", ", (List<String>) allow.get("missing")) + ". Until you put '" + allow.get("config_line") + "' "
                 + allow.get("where") + ", these checks will be reported unverified (not failed): "
                 + String.join("; ", (List<String>) allow.get("checks_unverified_until_allowed")) + ".\n";
-    }
-
-    static String text(WorkflowSpec s, String path) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("## Workflow ").append(s.workflowId()).append("\n").append(s.task()).append("\n\n");
-        sb.append("Decomposition: ").append(s.decomposition()).append(s.patternId() != null ? " (pattern " + s.patternId() + ")" : "")
-                .append(". Estimated success: ").append(String.format(java.util.Locale.ROOT, "%.2f", s.estimatedSuccessRate()))
-                .append(" (").append(s.estimateBasis()).append("). Stored at ").append(path).append("\n\n");
-        sb.append("| # | plugin | component | invoke | purpose | checks | fallback |\n|---|---|---|---|---|---|---|\n");
-        for (WorkflowStep st : s.steps()) {
-            if (st.gap()) {
-                // nothing in the catalog fits: Claude does the step itself
-                sb.append("| ").append(st.step()).append(" | (none) | (gap) | do it directly | ").append(cell(st.purpose()))
-                        .append(" | ").append(st.validation().stream().map(Check::label).map(GenerateWorkflowTool::cell)
-                                .reduce((x, y) -> x + "; " + y).orElse(""))
-                        .append(" | no catalog component fits: handle this step yourself (").append(cell(st.searched())).append(") |\n");
-                continue;
-            }
-            sb.append("| ").append(st.step()).append(" | ").append(st.plugin()).append(" | ").append(st.component()).append(" | `")
-                    .append(st.invoke().replace("|", "\\|")).append("` | ").append(cell(st.purpose())).append(" | ")
-                    .append(st.validation().stream().map(Check::label).map(GenerateWorkflowTool::cell).reduce((x, y) -> x + "; " + y).orElse(""))
-                    .append(" | ").append(st.fallback() != null && st.fallback().present()
-                            ? st.fallback().plugin() + " " + st.fallback().component() + " (" + st.fallback().similarity() + ")" : "none")
-                    .append(" |\n");
-        }
-        if (!s.warnings().isEmpty()) {
-            sb.append("\nNotes:\n");
-            s.warnings().forEach(w -> sb.append("- ").append(w).append('\n'));
-        }
-        sb.append("\nFinal validation: ").append(s.finalValidation().stream().map(Check::label).toList()).append('\n');
-        sb.append("Rollback: ").append(String.join("; ", s.rollbackProcedure())).append("\n\n");
-        sb.append("```mermaid\n").append(s.mermaid()).append("```\n");
-        return sb.toString();
-    }
-
-    private static String cell(String s) {
-        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
     }
 }
