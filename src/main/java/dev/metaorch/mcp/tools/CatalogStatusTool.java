@@ -56,7 +56,7 @@ public final class CatalogStatusTool implements McpTool {
         return ToolResult.of(text(c, status), status);
     }
 
-    /** The {@code catalog --json} object of CONTRACTS.md. */
+    /** The {@code catalog --json} object; scripts read it, so fields are added, never renamed or removed. */
     public static Map<String, Object> status(Catalog c, boolean withWarnings) {
         List<Map<String, Object>> mps = new ArrayList<>();
         for (Marketplace m : c.marketplaces()) {
@@ -79,7 +79,7 @@ public final class CatalogStatusTool implements McpTool {
                 }
             }
             e.put("remote", remote.size());
-            // Remote sources are normal in some marketplaces (233 in claude-plugins-official): one line, not one per plugin.
+            // Remote sources are normal in some marketplaces (most entries of some): one line, not one per plugin.
             if (remote.size() == 1) {
                 warnings.add(remote.get(0).name() + ": remote source " + remoteLabel(remote.get(0)) + " listed, not resolved");
             } else if (remote.size() > 1) {

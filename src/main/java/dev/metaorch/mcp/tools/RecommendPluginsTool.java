@@ -63,7 +63,7 @@ public final class RecommendPluginsTool implements McpTool {
                 new LinkedHashSet<>(a.strings("marketplaces")), a.bool("installed_only", false), min);
     }
 
-    /** The {@code recommend --json} object of CONTRACTS.md. */
+    /** The {@code recommend --json} object; scripts read it, so fields are added, never renamed or removed. */
     public static Map<String, Object> recommend(Catalog catalog, Evidence evidence, Recommender.Request req) {
         List<Recommender.Recommendation> recs;
         try {

@@ -23,7 +23,7 @@ import dev.metaorch.util.Refusal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The catalog_status handler: structured output per CONTRACTS.md, clear errors for bad arguments. */
+/** The catalog_status handler: its schema, the {@code catalog --json} object, clear errors for bad arguments. */
 class CatalogStatusToolTest {
 
     static Services services(Path tmp, CatalogSources sources) {
