@@ -205,7 +205,7 @@ public final class Args {
             long min = schema.has("minimum") ? schema.get("minimum").asLong() : Integer.MIN_VALUE;
             long max = schema.has("maximum") ? schema.get("maximum").asLong() : Integer.MAX_VALUE;
             if (d < min || d > max) {
-                throw refuse("'" + name + "' must be " + range(schema, String.valueOf(min), String.valueOf(max)) + " (got " + n + ")");
+                throw refuse("'" + name + "' must be " + range(schema, d < min, String.valueOf(min), String.valueOf(max)) + " (got " + n + ")");
             }
         }
 
@@ -217,21 +217,16 @@ public final class Args {
             double min = schema.has("minimum") ? schema.get("minimum").asDouble() : Double.NEGATIVE_INFINITY;
             double max = schema.has("maximum") ? schema.get("maximum").asDouble() : Double.POSITIVE_INFINITY;
             if (d < min || d > max || Double.isInfinite(d)) {
-                throw refuse("'" + name + "' must be " + range(schema, String.valueOf(min), String.valueOf(max)) + " (got " + n + ")");
+                throw refuse("'" + name + "' must be " + range(schema, d < min, String.valueOf(min), String.valueOf(max)) + " (got " + n + ")");
             }
         }
 
-        private static String range(JsonNode schema, String min, String max) {
+        /** Both published bounds when the schema has both; else the one that was crossed. */
+        private static String range(JsonNode schema, boolean below, String min, String max) {
             if (schema.has("minimum") && schema.has("maximum")) {
                 return "between " + min + " and " + max;
             }
-            if (schema.has("minimum")) {
-                return "at least " + min;
-            }
-            if (schema.has("maximum")) {
-                return "at most " + max;
-            }
-            return "between " + min + " and " + max;
+            return below ? "at least " + min : "at most " + max;
         }
 
         private void array(Object v, JsonNode schema, String name) {

@@ -75,6 +75,13 @@ class CatalogStatusToolTest {
         Map<String, Object> wrong = new HashMap<>();
         wrong.put("refresh", "yes");
         Refusal type = assertThrows(Refusal.class, () -> tool.call(wrong, ToolContext.NONE));
-        assertTrue(type.getMessage().contains("refresh"), type.getMessage());
+        assertTrue(type.getMessage().contains("'refresh' must be true or false"), type.getMessage());
+        ToolTests.assertRefused(tool, ToolTests.args("include_warnings", 0), "'include_warnings' must be true or false");
+        ToolTests.assertRefused(tool, ToolTests.args("verbose", true), "allowed: include_warnings, refresh");
+    }
+
+    @Test
+    void definitionIsPinned() throws Exception {
+        ToolTests.assertDefinitionPinned(new CatalogStatusTool(null, null), true);
     }
 }
