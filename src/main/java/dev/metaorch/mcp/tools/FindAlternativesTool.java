@@ -49,14 +49,13 @@ public final class FindAlternativesTool implements McpTool {
         int limit = args.integer("limit", 5);
         double min = args.number("min_score", PluginSimilarity.EDGE_THRESHOLD);
         warmup.await(ctx);
-        Discovery d = discovery;
-        String id = d.resolve(plugin);
+        String id = discovery.resolve(plugin);
         if (catalog.get().plugin(id).isEmpty()) {
             // an id of no loaded marketplace: "no plugin is similar" would hide the typo
             throw args.refuse("unknown plugin '" + id + "': no loaded marketplace has it (catalog_status "
                     + "lists the marketplaces; recommend_plugins finds plugins by task)");
         }
-        Discovery.Answer<List<Alternative>> a = d.alternatives(id, min, limit);
+        Discovery.Answer<List<Alternative>> a = discovery.alternatives(id, min, limit);
         List<Map<String, Object>> alts = new ArrayList<>();
         for (Alternative x : a.value()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -74,7 +73,6 @@ public final class FindAlternativesTool implements McpTool {
         ToolSupport.putSource(out, a);
         return ToolResult.of(text(id, min, a), out);
     }
-
 
     static String text(String id, double min, Discovery.Answer<List<Alternative>> a) {
         StringBuilder sb = new StringBuilder();
