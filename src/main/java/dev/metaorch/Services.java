@@ -40,13 +40,10 @@ public final class Services implements AutoCloseable {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     // Completed once warm-up has built (or opened) the search index; tool calls that rank the catalog wait on it.
     private final CompletableFuture<Void> indexReady = new CompletableFuture<>();
-    // Filled by the pattern store; empty until outcomes are recorded.
-    private volatile PatternLibrary patterns = PatternLibrary.EMPTY;
-    private volatile Evidence evidence = Evidence.NONE;
-    private volatile KnownIssueSource knownIssues = KnownIssueSource.NONE;
+    // The file store is the pattern library, the per-plugin evidence and the known issues (the graph adds evidence).
     private final PatternStore patternStore;
-    // Set by the execution engine; until then every run id is unknown to record_outcome.
-    private volatile RunOutcomes runOutcomes = RunOutcomes.NONE;
+    // A finished run's outcome, for record_outcome given a run_id.
+    private final RunOutcomes runOutcomes;
     // Neo4j mirror of the file store, or null when NEO4J_URI is unset (file store only).
     private final GraphService graph;
     private final Evidence graphEvidence;
@@ -57,14 +54,11 @@ public final class Services implements AutoCloseable {
         this.workflows = new WorkflowStore(settings.home());
         this.patternStore = new PatternStore(settings.home(), new PatternStore.Config(ShippedPatterns.locate(), true,
                 null, this::domainOf));
-        this.patterns = patternStore;
-        this.evidence = patternStore;
-        this.knownIssues = patternStore;
         this.runs = new RunStore(settings, workflows, this::knownIssues);
-        this.runOutcomes = runId -> java.util.Optional.of(runs.outcome(runId)); // unknown or unfinished: a clear ToolException
+        this.runOutcomes = runId -> java.util.Optional.of(runs.outcome(runId)); // unknown or unfinished: a clear Refusal
         this.graph = settings.neo4j() == null ? null : new GraphService(settings.neo4j(), settings.home(),
-                catalog::current, () -> patterns, () -> knownIssues, dev.metaorch.learn.Lifecycle::status);
-        this.graphEvidence = graph == null ? null : graph.evidence(() -> evidence);
+                catalog::current, () -> patternStore, () -> patternStore, dev.metaorch.learn.Lifecycle::status);
+        this.graphEvidence = graph == null ? null : graph.evidence(() -> patternStore);
     }
 
     /** The Neo4j mirror (dual write, outbox, discovery), or null when Neo4j is not configured. */
@@ -72,7 +66,7 @@ public final class Services implements AutoCloseable {
         return graph;
     }
 
-    /** What the file store calls after each successful file write (dual write); a no-op without Neo4j. */
+    /** The Neo4j mirror record_outcome writes to once the files are written (dual write); a no-op without Neo4j. */
     public GraphMirror graphMirror() {
         return graph == null ? GraphMirror.NONE : graph;
     }
@@ -83,10 +77,6 @@ public final class Services implements AutoCloseable {
 
     public RunOutcomes runOutcomes() {
         return runOutcomes;
-    }
-
-    public void useRunOutcomes(RunOutcomes runOutcomes) {
-        this.runOutcomes = runOutcomes;
     }
 
     /** The most common catalog category of a plugin sequence: the domain of a pattern recorded without one. */
@@ -118,18 +108,18 @@ public final class Services implements AutoCloseable {
     }
 
     public PatternLibrary patterns() {
-        return patterns;
+        return patternStore;
     }
 
     public Evidence evidence() {
         if (graphEvidence != null) {
             return graphEvidence;
         }
-        return evidence;
+        return patternStore;
     }
 
     public KnownIssueSource knownIssues() {
-        return knownIssues;
+        return patternStore;
     }
 
     public Settings settings() {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
+import dev.metaorch.util.Texts;
 import dev.metaorch.workflow.WorkflowStore;
 import tools.jackson.databind.JsonNode;
 
@@ -81,7 +82,7 @@ public final class ReliabilityDiskFull {
         try (StdioProcess p = new StdioProcess(cmd, log, ReliabilityFaults.noNeo4j())) {
             if (p.initialize(Duration.ofSeconds(60)) == null) {
                 String why = Files.exists(log) ? String.join(" ", Files.readAllLines(log)).strip() : "";
-                return skipped("the server did not start in a private mount namespace" + (why.isEmpty() ? "" : ": " + shorten(why)));
+                return skipped("the server did not start in a private mount namespace" + (why.isEmpty() ? "" : ": " + Texts.shorten(why, 300)));
             }
             Path root = Path.of("/proc", Long.toString(p.process().pid()), "root");
             Path nsMnt = root.resolve(mnt.toString().substring(1));
@@ -153,7 +154,7 @@ public final class ReliabilityDiskFull {
                     }
                 } else {
                     unclear++;
-                    String note = "unclear answer while the disk was full: " + shorten(o.text());
+                    String note = "unclear answer while the disk was full: " + Texts.shorten(o.text(), 300);
                     if (!notes.contains(note)) {
                         notes.add(note);
                     }
@@ -175,7 +176,7 @@ public final class ReliabilityDiskFull {
                     resumed++;
                     acked.add(String.valueOf(args.get("execution_id")));
                 } else {
-                    notes.add("retry after space returned failed: " + shorten(String.valueOf(r)));
+                    notes.add("retry after space returned failed: " + Texts.shorten(String.valueOf(r), 300));
                 }
             }
             for (int i = 0; i < 10; i++) {
@@ -187,7 +188,7 @@ public final class ReliabilityDiskFull {
                         acked.add(o.executionId());
                     }
                 } else {
-                    notes.add("still failing after space returned: " + shorten(o.text()));
+                    notes.add("still failing after space returned: " + Texts.shorten(o.text(), 300));
                 }
             }
             DataFolderAudit.Result after = DataFolderAudit.audit(nsHome);
@@ -282,7 +283,4 @@ public final class ReliabilityDiskFull {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
-    private static String shorten(String s) {
-        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
-    }
 }

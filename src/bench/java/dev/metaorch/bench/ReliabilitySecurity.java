@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import dev.metaorch.util.Texts;
 import dev.metaorch.workflow.Check;
 import dev.metaorch.workflow.WorkflowSpec;
 import dev.metaorch.workflow.WorkflowStep;
@@ -187,7 +188,7 @@ public final class ReliabilitySecurity {
                 if (r != null && (r.has("error") || r.path("result").path("isError").asBoolean(false))) {
                     dataRefused++;
                 } else {
-                    notes.add("not refused: " + c.getKey() + " " + c.getValue() + " -> " + shorten(String.valueOf(r)));
+                    notes.add("not refused: " + c.getKey() + " " + c.getValue() + " -> " + Texts.shorten(String.valueOf(r), 300));
                 }
             }
             for (String uri : List.of("pattern://../../outside/x", "workflow://../outside/x", "run://../../outside/x",
@@ -343,10 +344,6 @@ public final class ReliabilitySecurity {
             }
         }
         return out;
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
     }
 
     static Map<String, Object> map(Object... kv) {

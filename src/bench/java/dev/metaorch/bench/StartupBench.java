@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import dev.metaorch.mcp.ToolException;
 import dev.metaorch.util.Json;
 import dev.metaorch.util.Options;
+import dev.metaorch.util.Texts;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -160,18 +161,18 @@ public final class StartupBench {
         r.put("launcher", launcher.toString());
         r.put("archive", archive);
         r.put("catalog", catalogs);
-        r.put("initialize_ms", round(init));
-        r.put("first_catalog_status_ms", round(median(cs.stream().map(Session::toolMs).toList())));
+        r.put("initialize_ms", Math.round(init));
+        r.put("first_catalog_status_ms", Math.round(median(cs.stream().map(Session::toolMs).toList())));
         r.put("catalog_status_errors", cs.stream().filter(Session::toolError).count());
-        r.put("first_recommend_plugins_ms", hasRecommend ? round(median(rec.stream().map(Session::toolMs).toList())) : null);
+        r.put("first_recommend_plugins_ms", hasRecommend ? Math.round(median(rec.stream().map(Session::toolMs).toList())) : null);
         r.put("first_recommend_plugins_index_built_ms", hasRecommend && !recCold.isEmpty()
-                ? round(median(recCold.stream().map(Session::toolMs).toList())) : null);
+                ? Math.round(median(recCold.stream().map(Session::toolMs).toList())) : null);
         r.put("recommend_plugins_errors", rec.stream().filter(Session::toolError).count()
                 + recCold.stream().filter(Session::toolError).count());
         r.put("reference", REFERENCE_PACKAGE);
-        r.put("reference_initialize_ms", round(refInit));
-        r.put("reference_first_tool_ms", round(median(ref.stream().map(Session::toolMs).toList())));
-        r.put("initialize_ratio", Math.round(init / refInit * 100) / 100.0);
+        r.put("reference_initialize_ms", Math.round(refInit));
+        r.put("reference_first_tool_ms", Math.round(median(ref.stream().map(Session::toolMs).toList())));
+        r.put("initialize_ratio", Texts.round(init / refInit, 2));
         return r;
     }
 
@@ -375,9 +376,4 @@ public final class StartupBench {
         int n = s.size();
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
-
-    static long round(double ms) {
-        return Math.round(ms);
-    }
-
 }

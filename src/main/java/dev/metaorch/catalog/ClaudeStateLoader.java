@@ -1,5 +1,7 @@
 package dev.metaorch.catalog;
 
+import static dev.metaorch.util.Texts.firstLine;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ public final class ClaudeStateLoader {
         try {
             root = MarketplaceFolderLoader.readJson(known);
         } catch (IOException | RuntimeException e) {
-            warnings.add(known + ": " + SnapshotLoader.firstLine(e.getMessage()));
+            warnings.add(known + ": " + firstLine(e));
             return List.of();
         }
         List<Marketplace> out = new ArrayList<>();
@@ -87,7 +89,7 @@ public final class ClaudeStateLoader {
                     JsonNode s = MarketplaceFolderLoader.readJson(settings);
                     s.path("enabledPlugins").properties().forEach(e -> enabled.put(e.getKey(), e.getValue().asBoolean(false)));
                 } catch (IOException | RuntimeException e) {
-                    warnings.add(settings + ": " + SnapshotLoader.firstLine(e.getMessage()));
+                    warnings.add(settings + ": " + firstLine(e));
                 }
             }
         }
@@ -110,7 +112,7 @@ public final class ClaudeStateLoader {
                                 SnapshotLoader.text(first, "scope")));
                     }
                 } catch (IOException | RuntimeException e) {
-                    warnings.add(installed + ": " + SnapshotLoader.firstLine(e.getMessage()));
+                    warnings.add(installed + ": " + firstLine(e));
                 }
             }
         }

@@ -1,5 +1,7 @@
 package dev.metaorch.catalog;
 
+import static dev.metaorch.util.Texts.firstLine;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CodingErrorAction;
@@ -77,7 +79,7 @@ public final class MarketplaceFolderLoader {
         try {
             root = readJson(manifest);
         } catch (IOException | RuntimeException e) {
-            warnings.add("no readable .claude-plugin/marketplace.json in " + dir + " (" + SnapshotLoader.firstLine(e.getMessage()) + ")");
+            warnings.add("no readable .claude-plugin/marketplace.json in " + dir + " (" + firstLine(e) + ")");
             return new Marketplace(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(),
                     source, origin, List.of(), warnings);
         }
@@ -106,7 +108,7 @@ public final class MarketplaceFolderLoader {
             try {
                 plugins.add(loadPlugin(dir, name, pluginRoot, entry, watched));
             } catch (RuntimeException e) {
-                warnings.add("plugin '" + pluginName + "': " + SnapshotLoader.firstLine(e.getMessage()));
+                warnings.add("plugin '" + pluginName + "': " + firstLine(e));
             }
         }
         return new Marketplace(name, source, origin, withDocExamples(dir, plugins, watched), warnings);
@@ -212,7 +214,7 @@ public final class MarketplaceFolderLoader {
                 try {
                     manifest = readJson(pj);
                 } catch (IOException | RuntimeException e) {
-                    warnings.add("plugin.json unreadable: " + SnapshotLoader.firstLine(e.getMessage()));
+                    warnings.add("plugin.json unreadable: " + firstLine(e));
                 }
             }
         }
@@ -366,7 +368,7 @@ public final class MarketplaceFolderLoader {
             try {
                 text = readMarkdown(f);
             } catch (IOException e) {
-                warnings.add("README.md: " + SnapshotLoader.firstLine(e.getMessage()) + "; skipped");
+                warnings.add("README.md: " + firstLine(e) + "; skipped");
                 return List.of();
             }
             readmeText = text;
@@ -528,12 +530,12 @@ public final class MarketplaceFolderLoader {
                     @Override
                     public FileVisitResult visitFileFailed(Path file, IOException exc) {
                         warnings.add(root.relativize(file) + ": " + (exc instanceof java.nio.file.FileSystemLoopException
-                                ? "symlink cycle; skipped" : SnapshotLoader.firstLine(exc.getMessage())));
+                                ? "symlink cycle; skipped" : firstLine(exc)));
                         return FileVisitResult.CONTINUE;
                     }
                 });
             } catch (IOException e) {
-                warnings.add(root.relativize(dir) + ": " + SnapshotLoader.firstLine(e.getMessage()));
+                warnings.add(root.relativize(dir) + ": " + firstLine(e));
             }
             out.sort(null);
             return out;
@@ -551,7 +553,7 @@ public final class MarketplaceFolderLoader {
                     }
                 }
             } catch (IOException e) {
-                warnings.add(root.relativize(dir) + ": " + SnapshotLoader.firstLine(e.getMessage()));
+                warnings.add(root.relativize(dir) + ": " + firstLine(e));
             }
         }
 
@@ -564,7 +566,7 @@ public final class MarketplaceFolderLoader {
                 }
                 return fm;
             } catch (IOException e) {
-                warnings.add(root.relativize(f) + ": " + SnapshotLoader.firstLine(e.getMessage()) + "; skipped");
+                warnings.add(root.relativize(f) + ": " + firstLine(e) + "; skipped");
                 return null;
             }
         }
@@ -624,7 +626,7 @@ public final class MarketplaceFolderLoader {
                 JsonNode n = readJson(f);
                 hooks(n.has("hooks") ? n.get("hooks") : n, root.relativize(f).toString());
             } catch (IOException | RuntimeException e) {
-                warnings.add(root.relativize(f) + ": " + SnapshotLoader.firstLine(e.getMessage()));
+                warnings.add(root.relativize(f) + ": " + firstLine(e));
             }
         }
 
@@ -672,7 +674,7 @@ public final class MarketplaceFolderLoader {
                 }
                 servers.propertyNames().forEach(name -> add(Component.of(kind, name, "")));
             } catch (IOException | RuntimeException e) {
-                warnings.add(root.relativize(f) + ": " + SnapshotLoader.firstLine(e.getMessage()));
+                warnings.add(root.relativize(f) + ": " + firstLine(e));
             }
         }
     }

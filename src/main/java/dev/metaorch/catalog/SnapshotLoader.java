@@ -1,5 +1,7 @@
 package dev.metaorch.catalog;
 
+import static dev.metaorch.util.Texts.firstLine;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,7 @@ import dev.metaorch.util.Json;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Reads catalog snapshots in JSON Lines (one plugin per line, the schema of {@code shared/catalog/README.md}).
+ * Reads catalog snapshots in JSON Lines (one plugin per line, with its marketplace and components).
  * A path is either one {@code .jsonl} file or a folder whose top-level {@code *.jsonl} files are read.
  * A broken line becomes a warning; the rest of the file still loads.
  */
@@ -64,11 +66,11 @@ public final class SnapshotLoader {
                         byMarketplace.computeIfAbsent(p.marketplace(), k -> new ArrayList<>()).add(p);
                     } catch (RuntimeException e) {
                         mpWarnings.computeIfAbsent(file.getFileName().toString(), k -> new ArrayList<>())
-                                .add(file.getFileName() + ":" + n + ": skipped (" + firstLine(e.getMessage()) + ")");
+                                .add(file.getFileName() + ":" + n + ": skipped (" + firstLine(e) + ")");
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                warnings.add("catalog " + file + ": " + firstLine(e.getMessage()));
+                warnings.add("catalog " + file + ": " + firstLine(e));
             }
         }
         mpWarnings.values().forEach(warnings::addAll);
@@ -144,13 +146,5 @@ public final class SnapshotLoader {
             }
         }
         return out;
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "error";
-        }
-        int i = s.indexOf('\n');
-        return i < 0 ? s : s.substring(0, i);
     }
 }

@@ -169,7 +169,8 @@ public final class Commands {
         putIf(args, "run_id", opts.value("run"));
         putIf(args, "pattern_id", opts.value("pattern"));
         putIf(args, "execution_id", opts.value("execution-id"));
-        putIf(args, "status", opts.value("status"));
+        // the tool takes the schema's lower-case words; the command line has always accepted any case
+        putIf(args, "status", opts.value("status") == null ? null : opts.value("status").toLowerCase(java.util.Locale.ROOT));
         putIf(args, "task", opts.text());
         putIf(args, "fix", opts.value("fix"));
         putIf(args, "domain", opts.value("domain"));

@@ -16,7 +16,7 @@ import dev.metaorch.config.Settings;
 import dev.metaorch.mcp.Server;
 import dev.metaorch.util.Options;
 
-/** Entry point: {@code meta-orchestrator <command> [options] [text]} (see CONTRACTS.md). */
+/** Entry point: {@code meta-orchestrator <command> [options] [text]} (the commands README.md lists). */
 public final class Main {
 
     private Main() {

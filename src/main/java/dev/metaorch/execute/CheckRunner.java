@@ -1,5 +1,7 @@
 package dev.metaorch.execute;
 
+import static dev.metaorch.util.Texts.firstLine;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -469,9 +471,5 @@ public final class CheckRunner {
 
     static String tail(String s, int max) {
         return s.length() <= max ? s : "\u2026" + s.substring(s.length() - max);
-    }
-
-    static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
     }
 }

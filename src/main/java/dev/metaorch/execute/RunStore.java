@@ -1,5 +1,7 @@
 package dev.metaorch.execute;
 
+import static dev.metaorch.util.Texts.firstLine;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -397,13 +399,5 @@ public final class RunStore {
 
     private static String now() {
         return Instant.now().toString();
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        String f = s.strip().lines().findFirst().orElse("");
-        return f.length() > 300 ? f.substring(0, 300) + "\u2026" : f;
     }
 }

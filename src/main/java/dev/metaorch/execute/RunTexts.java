@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Texts;
 
 /** Readable Markdown for the run tools' answers (the same facts as their structured content). */
 public final class RunTexts {
@@ -101,7 +102,7 @@ public final class RunTexts {
                 Map<String, Object> c = (Map<String, Object>) o;
                 sb.append("- ").append(Boolean.TRUE.equals(c.get("passed")) ? "pass" : Boolean.TRUE.equals(c.get("unverified"))
                         ? "UNVERIFIED" : Boolean.TRUE.equals(c.get("refused")) ? "REFUSED" : "FAIL").append(": ").append(c.get("label"))
-                        .append(" - ").append(RunStore.firstLine(String.valueOf(c.get("detail")))).append('\n');
+                        .append(" - ").append(Texts.firstLine(String.valueOf(c.get("detail")))).append('\n');
                 String more = outputTail(c);
                 if (more != null) {
                     sb.append("  Output (last ").append(more.lines().count()).append(" lines):\n```\n").append(more).append("\n```\n");
@@ -109,7 +110,7 @@ public final class RunTexts {
             }
         }
         if (d.get("error") != null) {
-            sb.append("\nError: ").append(RunStore.firstLine(String.valueOf(d.get("error")))).append('\n');
+            sb.append("\nError: ").append(Texts.firstLine(String.valueOf(d.get("error")))).append('\n');
         }
         switch (String.valueOf(d.get("decision"))) {
             case "retry" -> sb.append("\nWait ").append(d.get("delay_ms")).append(" ms, then:\n");
@@ -141,7 +142,7 @@ public final class RunTexts {
                 for (Object o : fin) {
                     if (o instanceof Map<?, ?> c && !Boolean.TRUE.equals(c.get("passed"))) {
                         sb.append("Final check ").append(Boolean.TRUE.equals(c.get("unverified")) ? "UNVERIFIED" : "FAIL").append(": ")
-                                .append(c.get("label")).append(" - ").append(RunStore.firstLine(String.valueOf(c.get("detail")))).append('\n');
+                                .append(c.get("label")).append(" - ").append(Texts.firstLine(String.valueOf(c.get("detail")))).append('\n');
                         String more = outputTail(c);
                         if (more != null) {
                             sb.append("```\n").append(more).append("\n```\n");

@@ -1,30 +1,31 @@
 package dev.metaorch.mcp;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * One MCP tool: a name, a description, an input schema kept beside it as
- * {@code src/main/resources/mcp/schemas/<name>.json}, and a handler. Handlers are plain code over
- * the domain packages; the MCP layer only adapts them.
+ * One MCP tool: its {@link ToolDefinition} (name, description, annotations, input schema) and a handler. Handlers
+ * are plain code over the domain packages, given only the services they use; the MCP layer only adapts them.
  */
 public interface McpTool {
 
-    String name();
+    ToolDefinition definition();
 
-    String description();
+    default String name() {
+        return definition().name();
+    }
+
+    default String description() {
+        return definition().description();
+    }
 
     /** Whether the tool only reads (no state change): sent to clients as an annotation. */
     default boolean readOnly() {
-        return true;
+        return definition().readOnly();
     }
 
     /** The JSON Schema (2020-12) of the arguments, as text. */
     default String inputSchema() {
-        return schemaResource(name());
+        return definition().schemaText();
     }
 
     /**
@@ -32,16 +33,4 @@ public interface McpTool {
      * and is reported as an internal error without leaking details.
      */
     ToolResult call(Map<String, Object> args, ToolContext ctx);
-
-    static String schemaResource(String name) {
-        String path = "/mcp/schemas/" + name + ".json";
-        try (InputStream in = McpTool.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing schema resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -6,13 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 import dev.metaorch.Services;
 import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.ComponentKind;
 import dev.metaorch.learn.Pattern;
+import dev.metaorch.mcp.tools.MatchPatternsTool;
+import dev.metaorch.mcp.tools.RecommendPluginsTool;
+import dev.metaorch.mcp.tools.RunStatusTool;
 import dev.metaorch.store.Ids;
 import dev.metaorch.workflow.WorkflowSpec;
 import io.modelcontextprotocol.server.McpServerFeatures;
@@ -39,12 +41,17 @@ public final class Prompts {
     }
 
     private final Services services;
-    private final List<McpTool> tools;
+    // the tools whose answers the prompts carry
+    private final McpTool recommend;
+    private final McpTool matchPatterns;
+    private final McpTool runStatus;
     private final List<Phase> phases;
 
     public Prompts(Services services, List<McpTool> tools) {
         this.services = services;
-        this.tools = List.copyOf(tools);
+        this.recommend = Resources.tool(tools, RecommendPluginsTool.NAME);
+        this.matchPatterns = Resources.tool(tools, MatchPatternsTool.NAME);
+        this.runStatus = Resources.tool(tools, RunStatusTool.NAME);
         this.phases = List.of(
                 new Phase("research", "Research plugins for a task",
                         "Start the research phase: catalog facts, top plugin recommendations and matching patterns for a task",
@@ -122,13 +129,11 @@ public final class Prompts {
         sb.append("Research phase (meta-orchestrator): find the plugins of the installed marketplaces that fit this task, "
                 + "and how much evidence there is that they work.\n\nTask: ").append(task).append("\n\n");
         catalogFacts(sb);
-        section(sb, "Top recommendations", toolText("recommend_plugins", Map.of("task", task, "limit", TOP)));
-        section(sb, "Stored patterns that match", toolText("match_patterns", Map.of("task", task)));
+        section(sb, "Top recommendations", toolText(recommend, Map.of("task", task, "limit", TOP)));
+        section(sb, "Stored patterns that match", toolText(matchPatterns, Map.of("task", task)));
         sb.append("## Next\n\n");
         int n = 1;
-        if (has("research_plugins")) {
-            sb.append(n++).append(". Call research_plugins with this task for the capability, integration and reliability report.\n");
-        }
+        sb.append(n++).append(". Call research_plugins with this task for the capability, integration and reliability report.\n");
         sb.append(n++).append(". Read plugin://<plugin_id> for any candidate whose components you need to see.\n");
         sb.append(n++).append(". Tell the user which plugins fit, which components to use and how to invoke each, "
                 + "and what is missing (not installed, no recorded outcomes, name collisions).\n");
@@ -148,26 +153,21 @@ public final class Prompts {
         }
         sb.append('\n');
         catalogFacts(sb);
-        section(sb, "Stored patterns that match", toolText("match_patterns", Map.of("task", task)));
-        section(sb, "Candidate plugins", toolText("recommend_plugins", Map.of("task", task, "limit", TOP)));
+        section(sb, "Stored patterns that match", toolText(matchPatterns, Map.of("task", task)));
+        section(sb, "Candidate plugins", toolText(recommend, Map.of("task", task, "limit", TOP)));
         List<String> wf = Resources.newestFirst(services.workflows().dir(), ".yaml");
         sb.append("Workflows already stored: ").append(wf.size());
         if (!wf.isEmpty()) {
             sb.append(" (newest: ").append(String.join(", ", wf.stream().limit(3).toList())).append(')');
         }
         sb.append("\n\n## Next\n\n");
-        if (has("generate_workflow")) {
-            sb.append("1. Call generate_workflow with task ").append(quote(task));
-            if (a.containsKey("subtasks")) {
-                sb.append(" and subtasks set to the list above");
-            }
-            sb.append(".\n2. Check the plan before running it: every step's component exists, flagged data-flow gaps, "
-                    + "the fallbacks, the checks. Show the user the steps and the Mermaid chart.\n"
-                    + "3. Continue with the implement prompt and the workflow_id it returned.\n");
-        } else {
-            sb.append("generate_workflow is not part of this server build: propose the steps yourself from the candidates "
-                    + "above, one component per step, each with a concrete check.\n");
+        sb.append("1. Call generate_workflow with task ").append(quote(task));
+        if (a.containsKey("subtasks")) {
+            sb.append(" and subtasks set to the list above");
         }
+        sb.append(".\n2. Check the plan before running it: every step's component exists, flagged data-flow gaps, "
+                + "the fallbacks, the checks. Show the user the steps and the Mermaid chart.\n"
+                + "3. Continue with the implement prompt and the workflow_id it returned.\n");
         return sb.toString();
     }
 
@@ -191,20 +191,15 @@ public final class Prompts {
         StringBuilder sb = new StringBuilder();
         sb.append("Implement phase (meta-orchestrator): run workflow ").append(id).append(" one step at a time, "
                 + "validating each step before the next.\n\n");
-        sb.append(Resources.workflowText(w)).append('\n');
+        sb.append(WorkflowMarkdown.of(w, null)).append('\n');
         sb.append("Workspace: ").append(workspace != null ? workspace : "not given; use the user's project folder (ask if unclear)")
                 .append("\n\n## Next\n\n");
-        if (has("start_run") && has("execute_step")) {
-            sb.append("1. Call start_run with workflow_id ").append(quote(id)).append(" and workspace ")
-                    .append(workspace != null ? quote(workspace) : "<the folder>").append("; keep the run_id.\n");
-            sb.append("2. For each of the ").append(w.steps().size()).append(" steps: invoke the component as shown, then call "
-                    + "execute_step with run_id, step, and your report (status, outputs, error, duration_ms). "
-                    + "Do what its answer says: next step, retry, fallback or stop.\n");
-            sb.append("3. When the run ends, continue with the learn prompt and the run_id.\n");
-        } else {
-            sb.append("start_run/execute_step are not part of this server build: invoke the steps in order yourself and check "
-                    + "each step's validation by hand before the next.\n");
-        }
+        sb.append("1. Call start_run with workflow_id ").append(quote(id)).append(" and workspace ")
+                .append(workspace != null ? quote(workspace) : "<the folder>").append("; keep the run_id.\n");
+        sb.append("2. For each of the ").append(w.steps().size()).append(" steps: invoke the component as shown, then call "
+                + "execute_step with run_id, step, and your report (status, outputs, error, duration_ms). "
+                + "Do what its answer says: next step, retry, fallback or stop.\n");
+        sb.append("3. When the run ends, continue with the learn prompt and the run_id.\n");
         return sb.toString();
     }
 
@@ -215,14 +210,10 @@ public final class Prompts {
             if (!Ids.valid(runId)) {
                 throw invalid("invalid run_id '" + Resources.printable(runId) + "'");
             }
-            Optional<McpTool> status = Resources.tool(tools, "run_status");
-            if (status.isEmpty()) {
-                throw invalid("unknown run '" + runId + "' (this build has no run store)");
-            }
             ToolResult r;
             try {
                 services.awaitReady(ToolContext.NONE);
-                r = status.get().call(Map.of("run_id", runId), ToolContext.NONE);
+                r = runStatus.call(Map.of("run_id", runId), ToolContext.NONE);
             } catch (dev.metaorch.util.Refusal e) {
                 throw invalid("unknown run '" + runId + "': " + e.getMessage());
             }
@@ -243,16 +234,10 @@ public final class Prompts {
         }
         sb.append("\n\n## Next\n\n");
         int n = 1;
-        if (has("record_outcome")) {
-            sb.append(n++).append(runId != null ? ". Call record_outcome with run_id " + quote(runId) + ".\n"
-                    : ". For each finished run not yet recorded, call record_outcome with its run_id.\n");
-            sb.append(n++).append(". If a step failed, include the error text and any fix that worked, so it becomes a known issue.\n");
-        } else {
-            sb.append(n++).append(". record_outcome is not part of this server build: report the outcome to the user instead.\n");
-        }
-        if (has("pattern_stats")) {
-            sb.append(n).append(". Call pattern_stats to show how the library changed.\n");
-        }
+        sb.append(n++).append(runId != null ? ". Call record_outcome with run_id " + quote(runId) + ".\n"
+                : ". For each finished run not yet recorded, call record_outcome with its run_id.\n");
+        sb.append(n++).append(". If a step failed, include the error text and any fix that worked, so it becomes a known issue.\n");
+        sb.append(n).append(". Call pattern_stats to show how the library changed.\n");
         return sb.toString();
     }
 
@@ -301,15 +286,12 @@ public final class Prompts {
         sb.append('\n');
     }
 
-    /** The text answer of one of our tools, or a sentence saying why there is none. */
-    private String toolText(String name, Map<String, Object> args) {
-        Optional<McpTool> t = Resources.tool(tools, name);
-        if (t.isEmpty()) {
-            return name + " is not part of this server build.";
-        }
+    /** The text answer of one of our tools, or a sentence saying why it gave none. */
+    private String toolText(McpTool t, Map<String, Object> args) {
+        String name = t.name();
         services.awaitReady(ToolContext.NONE);
         try {
-            ToolResult r = t.get().call(args, ToolContext.NONE);
+            ToolResult r = t.call(args, ToolContext.NONE);
             return r.error() ? name + " answered with an error: " + r.text() : cap(r.text());
         } catch (dev.metaorch.util.Refusal e) {
             return name + " answered with an error: " + e.getMessage();
@@ -318,10 +300,6 @@ public final class Prompts {
             org.slf4j.LoggerFactory.getLogger(Prompts.class).error("{} failed inside a prompt", name, e);
             return name + " failed with an internal error (" + e.getClass().getSimpleName() + ").";
         }
-    }
-
-    private boolean has(String tool) {
-        return Resources.tool(tools, tool).isPresent();
     }
 
     private static void section(StringBuilder sb, String title, String body) {

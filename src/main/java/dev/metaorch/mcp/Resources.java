@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -21,11 +20,9 @@ import dev.metaorch.catalog.ComponentKind;
 import dev.metaorch.catalog.Marketplace;
 import dev.metaorch.catalog.Plugin;
 import dev.metaorch.learn.Pattern;
+import dev.metaorch.mcp.tools.RunStatusTool;
 import dev.metaorch.store.Ids;
-import dev.metaorch.util.Json;
-import dev.metaorch.workflow.Check;
 import dev.metaorch.workflow.WorkflowSpec;
-import dev.metaorch.workflow.WorkflowStep;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpError;
@@ -54,12 +51,12 @@ public final class Resources {
     static final String MARKDOWN = "text/markdown";
 
     private final Services services;
-    private final List<McpTool> tools;
+    private final McpTool runStatus;
     private final Object syncLock = new Object();
 
     public Resources(Services services, List<McpTool> tools) {
         this.services = services;
-        this.tools = List.copyOf(tools);
+        this.runStatus = tool(tools, RunStatusTool.NAME);
     }
 
     // ------------------------------------------------------------------ SDK specifications
@@ -365,73 +362,17 @@ public final class Resources {
         } catch (dev.metaorch.util.Refusal e) {
             throw notFound(uri, e.getMessage());
         }
-        return workflowText(w);
-    }
-
-    /** A workflow spec as Markdown: the steps in order with what each needs, checks and fallbacks. */
-    static String workflowText(WorkflowSpec w) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("# workflow ").append(w.workflowId()).append("\n\n");
-        sb.append("Task: ").append(w.task()).append("\n\n");
-        line(sb, "created", w.created());
-        line(sb, "decomposition", w.decomposition());
-        line(sb, "pattern", w.patternId());
-        sb.append(String.format(java.util.Locale.ROOT, "- estimated success rate: %.2f", w.estimatedSuccessRate()));
-        if (w.estimateBasis() != null) {
-            sb.append(" (").append(w.estimateBasis()).append(')');
-        }
-        sb.append("\n\n## steps\n\n");
-        for (WorkflowStep s : w.steps()) {
-            sb.append(s.step()).append(". **").append(s.plugin()).append(" / ").append(s.component()).append("** (")
-                    .append(s.kind()).append(")");
-            if (s.purpose() != null) {
-                sb.append(": ").append(s.purpose());
-            }
-            sb.append('\n');
-            if (s.invoke() != null) {
-                sb.append("   - invoke: ").append(s.invoke()).append('\n');
-            }
-            if (!s.inputs().isEmpty()) {
-                sb.append("   - inputs: ").append(Json.write(s.inputs())).append('\n');
-            }
-            if (!s.outputs().isEmpty()) {
-                sb.append("   - outputs: ").append(String.join(", ", s.outputs().keySet())).append('\n');
-            }
-            for (Check c : s.validation()) {
-                sb.append("   - check: ").append(c.label()).append('\n');
-            }
-            if (s.fallback() != null) {
-                sb.append("   - fallback: ").append(s.fallback().present()
-                        ? s.fallback().plugin() + " / " + s.fallback().component() : "none (" + s.fallback().reason() + ")").append('\n');
-            }
-            s.flags().forEach(f -> sb.append("   - flag: ").append(f).append('\n'));
-        }
-        if (!w.finalValidation().isEmpty()) {
-            sb.append("\n## final validation\n\n");
-            w.finalValidation().forEach(c -> sb.append("- ").append(c.label()).append('\n'));
-        }
-        if (!w.warnings().isEmpty()) {
-            sb.append("\n## warnings\n\n");
-            w.warnings().forEach(x -> sb.append("- ").append(x).append('\n'));
-        }
-        if (w.mermaid() != null && !w.mermaid().isBlank()) {
-            sb.append("\n```mermaid\n").append(w.mermaid().strip()).append("\n```\n");
-        }
-        return sb.toString();
+        return WorkflowMarkdown.of(w, null);
     }
 
     private String run(String uri, String id) {
         if (!Ids.valid(id)) {
             throw notFound(uri, "invalid run id '" + printable(id) + "'");
         }
-        Optional<McpTool> status = tool(tools, "run_status");
-        if (status.isEmpty()) {
-            throw notFound(uri, "unknown run '" + id + "' (this build has no run store)");
-        }
         ToolResult r;
         try {
             services.awaitReady(ToolContext.NONE);
-            r = status.get().call(Map.of("run_id", id), ToolContext.NONE);
+            r = runStatus.call(Map.of("run_id", id), ToolContext.NONE);
         } catch (dev.metaorch.util.Refusal e) {
             throw notFound(uri, "unknown run '" + id + "': " + e.getMessage());
         }
@@ -472,8 +413,10 @@ public final class Resources {
 
     // ------------------------------------------------------------------ helpers shared with Prompts
 
-    static Optional<McpTool> tool(List<McpTool> tools, String name) {
-        return tools.stream().filter(t -> t.name().equals(name)).findFirst();
+    /** The server's tool of that name; every build has all of them, so a missing one is a wiring defect. */
+    static McpTool tool(List<McpTool> tools, String name) {
+        return tools.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no tool " + name + " among the server's tools"));
     }
 
     Path runsDir() {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.metaorch.util.Json;
+import dev.metaorch.util.Texts;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -267,7 +268,7 @@ public final class StdioTransport implements McpServerTransportProvider {
             node = Json.MAPPER.readTree(line);
         } catch (RuntimeException e) {
             // JSON-RPC 2.0: a message that cannot be parsed has no id we may trust, so the answer carries id null.
-            writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: " + shorten(e.getMessage()));
+            writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: " + Texts.firstLine(e));
             return;
         }
         String problem = shapeProblem(node);
@@ -285,7 +286,7 @@ public final class StdioTransport implements McpServerTransportProvider {
         try {
             message = McpSchema.deserializeJsonRpcMessage(mapper, line);
         } catch (IOException | RuntimeException e) {
-            writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + shorten(e.getMessage()));
+            writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + Texts.firstLine(e));
             return;
         }
         if (message instanceof McpSchema.JSONRPCRequest req && req.id() != null) {
@@ -300,13 +301,13 @@ public final class StdioTransport implements McpServerTransportProvider {
             try {
                 listener.accept(req.method());
             } catch (RuntimeException e) {
-                log.warn("request listener failed: {}", shorten(e.getMessage()));
+                log.warn("request listener failed: {}", Texts.firstLine(e));
             }
         }
         try {
-            s.handle(message).subscribe(null, err -> log.warn("message handling failed: {}", shorten(err.getMessage())));
+            s.handle(message).subscribe(null, err -> log.warn("message handling failed: {}", Texts.firstLine(err)));
         } catch (RuntimeException e) {
-            log.warn("message handling failed: {}", shorten(e.getMessage()));
+            log.warn("message handling failed: {}", Texts.firstLine(e));
             if (id != null && node.has("method")) {
                 writeError(id, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error");
             }
@@ -368,14 +369,6 @@ public final class StdioTransport implements McpServerTransportProvider {
             return id.asLong();
         }
         return null;
-    }
-
-    private static String shorten(String s) {
-        if (s == null) {
-            return "malformed message";
-        }
-        String first = s.lines().findFirst().orElse(s);
-        return first.length() > 200 ? first.substring(0, 200) + "\u2026" : first;
     }
 
     /** A response's {@code jsonrpc} and {@code id} (a usable id as read, or null). */

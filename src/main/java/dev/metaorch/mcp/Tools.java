@@ -5,39 +5,48 @@ import java.util.List;
 import dev.metaorch.Services;
 import dev.metaorch.mcp.tools.CatalogStatusTool;
 import dev.metaorch.mcp.tools.ExecuteStepTool;
+import dev.metaorch.mcp.tools.FindAlternativesTool;
+import dev.metaorch.mcp.tools.GenerateWorkflowTool;
+import dev.metaorch.mcp.tools.KnownIssuesTool;
+import dev.metaorch.mcp.tools.MatchPatternsTool;
+import dev.metaorch.mcp.tools.PatternStatsTool;
+import dev.metaorch.mcp.tools.RecommendPluginsTool;
+import dev.metaorch.mcp.tools.RecordOutcomeTool;
+import dev.metaorch.mcp.tools.ResearchPluginsTool;
 import dev.metaorch.mcp.tools.RollbackRunTool;
 import dev.metaorch.mcp.tools.RunStatusTool;
 import dev.metaorch.mcp.tools.StartRunTool;
-import dev.metaorch.mcp.tools.GenerateWorkflowTool;
-import dev.metaorch.mcp.tools.MatchPatternsTool;
-import dev.metaorch.mcp.tools.ResearchPluginsTool;
-import dev.metaorch.mcp.tools.PatternStatsTool;
-import dev.metaorch.mcp.tools.RecordOutcomeTool;
-import dev.metaorch.mcp.tools.RecommendPluginsTool;
-import dev.metaorch.mcp.tools.FindAlternativesTool;
-import dev.metaorch.mcp.tools.KnownIssuesTool;
+import dev.metaorch.mcp.tools.Warmup;
+import dev.metaorch.store.neo4j.Discovery;
+import dev.metaorch.workflow.Research;
 
-/** Every tool the server offers, in the order clients list them. One line per tool. */
+/**
+ * Every tool the server offers, in the order clients list them, each given the services it uses: the one place
+ * where tools meet {@link Services}.
+ */
 public final class Tools {
 
     private Tools() {
     }
 
-    public static List<McpTool> all(Services services) {
+    public static List<McpTool> all(Services s) {
+        Warmup warmup = s::awaitReady;
+        // known_issues and find_alternatives read the same sources: the shared graph when configured, else local files
+        Discovery discovery = new Discovery(s::catalog, s::evidence, s::knownIssues, s.graph());
         return List.of(
-                new RecommendPluginsTool(services),
-                new CatalogStatusTool(services),
-                new ResearchPluginsTool(services),
-                new GenerateWorkflowTool(services),
-                new MatchPatternsTool(services),
-                new StartRunTool(services),
-                new ExecuteStepTool(services),
-                new RunStatusTool(services),
-                new RollbackRunTool(services),
-                new RecordOutcomeTool(services),
-                new PatternStatsTool(services),
-                new KnownIssuesTool(services),
-                new FindAlternativesTool(services)
+                new RecommendPluginsTool(warmup, s::catalog, s::evidence),
+                new CatalogStatusTool(s::catalog, s.catalogService()::invalidate),
+                new ResearchPluginsTool(warmup, new Research(s.planner()::search, s::patterns, s::evidence, s::knownIssues)),
+                new GenerateWorkflowTool(warmup, s.planner(), s.workflows(), s.settings()),
+                new MatchPatternsTool(warmup, s::patterns, s.planner()::search),
+                new StartRunTool(s.runs()),
+                new ExecuteStepTool(s.runs()),
+                new RunStatusTool(s.runs()),
+                new RollbackRunTool(s.runs()),
+                new RecordOutcomeTool(s.patternStore(), s.graphMirror(), s.runOutcomes(), s::catalog),
+                new PatternStatsTool(s.patternStore()),
+                new KnownIssuesTool(warmup, discovery),
+                new FindAlternativesTool(warmup, discovery, s::catalog)
         );
     }
 

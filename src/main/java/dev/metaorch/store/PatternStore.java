@@ -1,5 +1,7 @@
 package dev.metaorch.store;
 
+import static dev.metaorch.util.Texts.firstLine;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -58,7 +60,8 @@ import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * The file pattern store: the pattern library, per-plugin metrics and known issues in the data folder
- * (layout in CONTRACTS.md), shared by every server process on the machine.
+ * ({@code patterns/<status>/<id>.yaml}, {@code plugins/metrics.yaml}; the pattern format in patterns/README.md),
+ * shared by every server process on the machine.
  * <p>
  * Reads come from an in-memory snapshot that is checked against the files at most every
  * {@value #RECHECK_MS} ms (a generation file every writer bumps, plus folder times for hand edits), and
@@ -487,15 +490,6 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
     private static void warn(List<String> warnings, Path p, String msg) {
         warnings.add(p + ": " + msg);
         log.warn("{}: {}", p, msg);
-    }
-
-    static String firstLine(Throwable e) {
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) {
-            return e.getClass().getSimpleName();
-        }
-        String line = m.lines().findFirst().orElse(m);
-        return line.length() > 300 ? line.substring(0, 300) + "\u2026" : line;
     }
 
     private static PluginEvidence evidence(String id, PluginStats s) {

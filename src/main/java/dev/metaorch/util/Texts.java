@@ -16,4 +16,24 @@ public final class Texts {
     public static String shorten(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
     }
+
+    /**
+     * The first non-blank line of {@code s}, cut at 300 characters: enough to say what failed in a warning, an
+     * answer or a log line, without the rest of a multi-line message or stack. Empty for null.
+     */
+    public static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        String line = s.strip().lines().findFirst().orElse("");
+        return line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "\u2026" : line;
+    }
+
+    /** The first line of {@code e}'s message, or the name of its type when it has none. */
+    public static String firstLine(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : firstLine(m);
+    }
+
+    private static final int MAX_LINE = 300;
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import dev.metaorch.recommend.Scored;
+import dev.metaorch.util.Texts;
 import dev.metaorch.workflow.CatalogSearch.Ref;
 import dev.metaorch.workflow.WorkflowStep.Fallback;
 import org.apache.lucene.analysis.Analyzer;
@@ -65,7 +66,7 @@ public final class Fallbacks {
                     + " at " + String.format(Locale.ROOT, "%.2f", bestSim) + ", below " + MIN_SIMILARITY + ")";
             return Fallback.none(why + (considered > 0 ? "; " + considered + " candidates compared" : ""));
         }
-        double sim = Math.round(bestSim * 1000) / 1000.0;
+        double sim = Texts.round(bestSim, 3);
         return new Fallback(best.plugin().id(), best.component().name(), best.component().kind().id(),
                 best.component().invoke(best.plugin().name()), sim,
                 "same " + phase.id() + " role; name and description similarity " + sim

@@ -7,7 +7,7 @@ import tools.jackson.databind.annotation.JsonNaming;
 import tools.jackson.databind.PropertyNamingStrategies;
 
 /**
- * A generated workflow (the Planning Phase output of the design; CONTRACTS.md {@code plan --json}),
+ * A generated workflow (the Planning Phase output of the design; what {@code plan --json} prints),
  * stored as {@code workflows/<workflow_id>.yaml} in the data folder.
  *
  * @param decomposition how the steps were found: {@code pattern}, {@code subtasks} or {@code capabilities}

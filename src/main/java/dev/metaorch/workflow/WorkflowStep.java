@@ -8,7 +8,7 @@ import tools.jackson.databind.annotation.JsonNaming;
 import tools.jackson.databind.PropertyNamingStrategies;
 
 /**
- * One step of a workflow spec (CONTRACTS.md {@code plan --json}).
+ * One step of a workflow spec (a {@code steps} item of {@code plan --json}).
  *
  * @param plugin    {@code name@marketplace}
  * @param component the component's name exactly as in the catalog (agents: front-matter name)

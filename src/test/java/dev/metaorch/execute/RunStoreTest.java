@@ -21,8 +21,8 @@ import java.util.Map;
 import dev.metaorch.config.Settings;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.Outcome;
-import dev.metaorch.mcp.Args;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.tools.ExecuteStepTool;
 import dev.metaorch.util.Refusal;
 import dev.metaorch.workflow.WorkflowStep;
 import dev.metaorch.workflow.WorkflowStore;
@@ -289,8 +289,10 @@ class RunStoreTest {
 
     private static void assertMalformed(Map<String, Object> args, String expected) {
         Map<String, Object> a = new HashMap<>(args);
+        a.put("run_id", "r-1");
+        a.put("step", 1);
         Refusal e = assertThrows(Refusal.class,
-                () -> dev.metaorch.mcp.tools.ExecuteStepTool.report("execute_step", Args.of("execute_step", a, java.util.Set.copyOf(a.keySet()))));
+                () -> ExecuteStepTool.report(ExecuteStepTool.DEFINITION.args(a)));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** git for test set-up, as an argument vector, failing loudly. */
-final class TestGit {
+public final class TestGit {
 
     private TestGit() {
     }
@@ -34,7 +34,7 @@ final class TestGit {
     }
 
     /** A fresh repository with one commit holding {@code README.md} and a .gitignore for {@code *.log}. */
-    static void initRepo(Path dir) throws IOException {
+    public static void initRepo(Path dir) throws IOException {
         java.nio.file.Files.createDirectories(dir);
         run(dir, "init", "-q");
         java.nio.file.Files.writeString(dir.resolve("README.md"), "# project\n");

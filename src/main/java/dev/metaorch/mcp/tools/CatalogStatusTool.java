@@ -4,9 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
-import dev.metaorch.Services;
 import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Collision;
 import dev.metaorch.catalog.ComponentKind;
@@ -15,6 +14,7 @@ import dev.metaorch.catalog.Plugin;
 import dev.metaorch.mcp.Args;
 import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolDefinition;
 import dev.metaorch.mcp.ToolResult;
 
 /** catalog_status: which marketplaces are loaded, what they hold, what is broken upstream. */
@@ -27,35 +27,36 @@ public final class CatalogStatusTool implements McpTool {
             + "`claude plugin marketplace add <owner/repo or folder>` (scripts/install-marketplaces.sh adds the public ones), "
             + "or name sources with --marketplace DIR, --catalog FILE.jsonl or META_ORCH_MARKETPLACES.";
 
-    private final Services services;
+    public static final ToolDefinition DEFINITION = ToolDefinition.reading(NAME,
+            "Loaded plugin marketplaces: plugin and component counts, install state, upstream warnings, agent-name collisions.");
 
-    public CatalogStatusTool(Services services) {
-        this.services = services;
+    private final Supplier<Catalog> catalog;
+    private final Runnable reload;
+
+    /** {@code reload} drops the loaded catalog so that the next read loads the sources again. */
+    public CatalogStatusTool(Supplier<Catalog> catalog, Runnable reload) {
+        this.catalog = catalog;
+        this.reload = reload;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "Loaded plugin marketplaces: plugin and component counts, install state, upstream warnings, agent-name collisions.";
+    public ToolDefinition definition() {
+        return DEFINITION;
     }
 
     @Override
     public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
-        Args args = Args.of(NAME, arguments, Set.of("refresh", "include_warnings"));
+        Args args = DEFINITION.args(arguments);
         if (args.bool("refresh", false)) {
-            services.catalogService().invalidate();
+            reload.run();
         }
         boolean withWarnings = args.bool("include_warnings", true);
-        Catalog c = services.catalog();
+        Catalog c = catalog.get();
         Map<String, Object> status = status(c, withWarnings);
         return ToolResult.of(text(c, status), status);
     }
 
-    /** The {@code catalog --json} object of CONTRACTS.md. */
+    /** The {@code catalog --json} object; scripts read it, so fields are added, never renamed or removed. */
     public static Map<String, Object> status(Catalog c, boolean withWarnings) {
         List<Map<String, Object>> mps = new ArrayList<>();
         for (Marketplace m : c.marketplaces()) {
@@ -78,7 +79,7 @@ public final class CatalogStatusTool implements McpTool {
                 }
             }
             e.put("remote", remote.size());
-            // Remote sources are normal in some marketplaces (233 in claude-plugins-official): one line, not one per plugin.
+            // Remote sources are normal in some marketplaces (most entries of some): one line, not one per plugin.
             if (remote.size() == 1) {
                 warnings.add(remote.get(0).name() + ": remote source " + remoteLabel(remote.get(0)) + " listed, not resolved");
             } else if (remote.size() > 1) {

@@ -5,13 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
-import dev.metaorch.Services;
+import dev.metaorch.catalog.Catalog;
 import dev.metaorch.mcp.Args;
 import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.mcp.ToolDefinition;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.store.neo4j.Discovery;
 import dev.metaorch.store.neo4j.GraphStore.Alternative;
@@ -23,38 +23,39 @@ public final class FindAlternativesTool implements McpTool {
 
     public static final String NAME = "find_alternatives";
 
-    private final Services services;
+    public static final ToolDefinition DEFINITION = ToolDefinition.reading(NAME,
+            "Plugins similar to a given one (TF-IDF cosine over their descriptions and components, edges at 0.7 and "
+                + "above), with recorded uses and success rate: fallbacks when a plugin fails or is unavailable.");
 
-    public FindAlternativesTool(Services services) {
-        this.services = services;
+    private final Warmup warmup;
+    private final Discovery discovery;
+    private final Supplier<Catalog> catalog;
+
+    public FindAlternativesTool(Warmup warmup, Discovery discovery, Supplier<Catalog> catalog) {
+        this.warmup = warmup;
+        this.discovery = discovery;
+        this.catalog = catalog;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "Plugins similar to a given one (TF-IDF cosine over their descriptions and components, edges at 0.7 and "
-                + "above), with recorded uses and success rate: fallbacks when a plugin fails or is unavailable.";
+    public ToolDefinition definition() {
+        return DEFINITION;
     }
 
     @Override
     public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
-        Args args = Args.of(NAME, arguments, Set.of("plugin", "limit", "min_score"));
-        String plugin = args.text("plugin", 300);
-        int limit = args.integer("limit", 1, 50, 5);
-        double min = args.number("min_score", 0, 1, PluginSimilarity.EDGE_THRESHOLD);
-        services.awaitReady(ctx);
-        Discovery d = ToolSupport.discovery(services);
-        String id = d.resolve(plugin);
-        if (services.catalog().plugin(id).isEmpty()) {
+        Args args = DEFINITION.args(arguments);
+        String plugin = args.string("plugin");
+        int limit = args.integer("limit", 5);
+        double min = args.number("min_score", PluginSimilarity.EDGE_THRESHOLD);
+        warmup.await(ctx);
+        String id = discovery.resolve(plugin);
+        if (catalog.get().plugin(id).isEmpty()) {
             // an id of no loaded marketplace: "no plugin is similar" would hide the typo
-            throw new ToolException(NAME + ": unknown plugin '" + id + "': no loaded marketplace has it (catalog_status "
+            throw args.refuse("unknown plugin '" + id + "': no loaded marketplace has it (catalog_status "
                     + "lists the marketplaces; recommend_plugins finds plugins by task)");
         }
-        Discovery.Answer<List<Alternative>> a = d.alternatives(id, min, limit);
+        Discovery.Answer<List<Alternative>> a = discovery.alternatives(id, min, limit);
         List<Map<String, Object>> alts = new ArrayList<>();
         for (Alternative x : a.value()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -72,7 +73,6 @@ public final class FindAlternativesTool implements McpTool {
         ToolSupport.putSource(out, a);
         return ToolResult.of(text(id, min, a), out);
     }
-
 
     static String text(String id, double min, Discovery.Answer<List<Alternative>> a) {
         StringBuilder sb = new StringBuilder();

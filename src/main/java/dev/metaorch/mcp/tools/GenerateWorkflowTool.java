@@ -1,81 +1,71 @@
 package dev.metaorch.mcp.tools;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-import dev.metaorch.Services;
+import dev.metaorch.config.Settings;
 import dev.metaorch.mcp.Args;
 import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
-import dev.metaorch.mcp.ToolException;
+import dev.metaorch.mcp.ToolDefinition;
 import dev.metaorch.mcp.ToolResult;
+import dev.metaorch.mcp.WorkflowMarkdown;
 import dev.metaorch.util.Json;
 import dev.metaorch.workflow.Check;
 import dev.metaorch.workflow.Constraints;
 import dev.metaorch.workflow.WorkflowGenerator;
 import dev.metaorch.workflow.WorkflowSpec;
 import dev.metaorch.workflow.WorkflowStep;
+import dev.metaorch.workflow.WorkflowStore;
 
 /** generate_workflow: a task to a stored, validated, ordered plugin workflow (the Planning Phase). */
 public final class GenerateWorkflowTool implements McpTool {
 
     public static final String NAME = "generate_workflow";
-    static final Set<String> ARGS = Set.of("task", "subtasks", "required_plugins", "excluded_plugins", "marketplaces",
-            "installed_only", "max_steps", "workspace");
+    public static final ToolDefinition DEFINITION = ToolDefinition.writing(NAME,
+            "Plan a task as an ordered plugin workflow: steps with invocation, data flow, concrete checks, retries, "
+                + "fallbacks, success estimate, Mermaid chart. Stored as workflows/<workflow_id>.yaml.");
 
-    private final Services services;
+    private final Warmup warmup;
+    private final WorkflowGenerator planner;
+    private final WorkflowStore workflows;
+    private final Settings settings;
 
-    public GenerateWorkflowTool(Services services) {
-        this.services = services;
+    /** {@code settings} gives the allowlist of programs the plan's checks may run, and where it is configured. */
+    public GenerateWorkflowTool(Warmup warmup, WorkflowGenerator planner, WorkflowStore workflows, Settings settings) {
+        this.warmup = warmup;
+        this.planner = planner;
+        this.workflows = workflows;
+        this.settings = settings;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "Plan a task as an ordered plugin workflow: steps with invocation, data flow, concrete checks, retries, "
-                + "fallbacks, success estimate, Mermaid chart. Stored as workflows/<workflow_id>.yaml.";
-    }
-
-    @Override
-    public boolean readOnly() {
-        return false;
+    public ToolDefinition definition() {
+        return DEFINITION;
     }
 
     @Override
     public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
-        Args a = Args.of(NAME, arguments, ARGS);
-        String task = a.text("task", 4000);
+        Args a = DEFINITION.args(arguments);
+        String task = a.string("task");
         List<String> subtasks = a.strings("subtasks");
-        if (subtasks.size() > 20) {
-            throw new ToolException(NAME + ": at most 20 subtasks");
-        }
-        for (String s : subtasks) {
-            if (s.isBlank() || s.length() > 500) {
-                throw new ToolException(NAME + ": each subtask must be 1 to 500 characters");
-            }
-        }
-        int maxSteps = a.integer("max_steps", 1, 20, Math.max(Constraints.DEFAULT_MAX_STEPS, subtasks.size()));
+        int maxSteps = a.integer("max_steps", Math.max(Constraints.DEFAULT_MAX_STEPS, subtasks.size()));
         if (!subtasks.isEmpty() && subtasks.size() > maxSteps) {
-            throw new ToolException(NAME + ": " + subtasks.size() + " subtasks but max_steps is " + maxSteps);
+            throw a.refuse(subtasks.size() + " subtasks but max_steps is " + maxSteps);
         }
-        String workspace = a.string("workspace", false);
-        services.awaitReady(ctx);
+        String workspace = a.string("workspace");
+        warmup.await(ctx);
         ctx.progress(0, 2.0, "planning");
-        WorkflowGenerator gen = services.planner();
-        Constraints c = Constraints.resolve(gen.catalog(), a.strings("required_plugins"), a.strings("excluded_plugins"),
+        Constraints c = Constraints.resolve(planner.catalog(), a.strings("required_plugins"), a.strings("excluded_plugins"),
                 a.strings("marketplaces"), a.bool("installed_only", false), maxSteps);
-        WorkflowSpec spec = gen.generate(new WorkflowGenerator.Request(task, subtasks, c, workspace));
-        services.workflows().save(spec);
+        WorkflowSpec spec = planner.generate(new WorkflowGenerator.Request(task, subtasks, c, workspace));
+        workflows.save(spec);
         ctx.progress(2, 2.0, "stored " + spec.workflowId());
-        Map<String, Object> allow = allowlist(spec, services.settings().allowedPrograms(), services.settings().configFile());
-        Map<String, Object> structured = new java.util.LinkedHashMap<>(Json.toMap(spec));
+        Map<String, Object> allow = allowlist(spec, settings.allowedPrograms(), settings.configFile());
+        Map<String, Object> structured = new LinkedHashMap<>(Json.toMap(spec));
         structured.put("allowlist", allow);
-        return ToolResult.of(text(spec, services.workflows().dir().resolve(spec.workflowId() + ".yaml").toString())
+        return ToolResult.of(WorkflowMarkdown.of(spec, workflows.dir().resolve(spec.workflowId() + ".yaml").toString())
                 + allowText(allow), structured);
     }
 
@@ -125,42 +115,5 @@ public final class GenerateWorkflowTool implements McpTool {
                 + String.join(", ", (List<String>) allow.get("missing")) + ". Until you put '" + allow.get("config_line") + "' "
                 + allow.get("where") + ", these checks will be reported unverified (not failed): "
                 + String.join("; ", (List<String>) allow.get("checks_unverified_until_allowed")) + ".\n";
-    }
-
-    static String text(WorkflowSpec s, String path) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("## Workflow ").append(s.workflowId()).append("\n").append(s.task()).append("\n\n");
-        sb.append("Decomposition: ").append(s.decomposition()).append(s.patternId() != null ? " (pattern " + s.patternId() + ")" : "")
-                .append(". Estimated success: ").append(String.format(java.util.Locale.ROOT, "%.2f", s.estimatedSuccessRate()))
-                .append(" (").append(s.estimateBasis()).append("). Stored at ").append(path).append("\n\n");
-        sb.append("| # | plugin | component | invoke | purpose | checks | fallback |\n|---|---|---|---|---|---|---|\n");
-        for (WorkflowStep st : s.steps()) {
-            if (st.gap()) {
-                // nothing in the catalog fits: Claude does the step itself
-                sb.append("| ").append(st.step()).append(" | (none) | (gap) | do it directly | ").append(cell(st.purpose()))
-                        .append(" | ").append(st.validation().stream().map(Check::label).map(GenerateWorkflowTool::cell)
-                                .reduce((x, y) -> x + "; " + y).orElse(""))
-                        .append(" | no catalog component fits: handle this step yourself (").append(cell(st.searched())).append(") |\n");
-                continue;
-            }
-            sb.append("| ").append(st.step()).append(" | ").append(st.plugin()).append(" | ").append(st.component()).append(" | `")
-                    .append(st.invoke().replace("|", "\\|")).append("` | ").append(cell(st.purpose())).append(" | ")
-                    .append(st.validation().stream().map(Check::label).map(GenerateWorkflowTool::cell).reduce((x, y) -> x + "; " + y).orElse(""))
-                    .append(" | ").append(st.fallback() != null && st.fallback().present()
-                            ? st.fallback().plugin() + " " + st.fallback().component() + " (" + st.fallback().similarity() + ")" : "none")
-                    .append(" |\n");
-        }
-        if (!s.warnings().isEmpty()) {
-            sb.append("\nNotes:\n");
-            s.warnings().forEach(w -> sb.append("- ").append(w).append('\n'));
-        }
-        sb.append("\nFinal validation: ").append(s.finalValidation().stream().map(Check::label).toList()).append('\n');
-        sb.append("Rollback: ").append(String.join("; ", s.rollbackProcedure())).append("\n\n");
-        sb.append("```mermaid\n").append(s.mermaid()).append("```\n");
-        return sb.toString();
-    }
-
-    private static String cell(String s) {
-        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
     }
 }

@@ -4,13 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-import dev.metaorch.Services;
 import dev.metaorch.learn.KnownIssueSource.PluginIssue;
 import dev.metaorch.mcp.Args;
 import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolDefinition;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.store.neo4j.Discovery;
 
@@ -19,32 +18,31 @@ public final class KnownIssuesTool implements McpTool {
 
     public static final String NAME = "known_issues";
 
-    private final Services services;
+    public static final ToolDefinition DEFINITION = ToolDefinition.reading(NAME,
+            "Known failure modes of a plugin from recorded runs (shared Neo4j graph when configured, else the local "
+                + "pattern store): normalized error pattern, how often it occurred, and the fix that worked.");
 
-    public KnownIssuesTool(Services services) {
-        this.services = services;
+    private final Warmup warmup;
+    private final Discovery discovery;
+
+    public KnownIssuesTool(Warmup warmup, Discovery discovery) {
+        this.warmup = warmup;
+        this.discovery = discovery;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "Known failure modes of a plugin from recorded runs (shared Neo4j graph when configured, else the local "
-                + "pattern store): normalized error pattern, how often it occurred, and the fix that worked.";
+    public ToolDefinition definition() {
+        return DEFINITION;
     }
 
     @Override
     public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
-        Args args = Args.of(NAME, arguments, Set.of("plugin", "limit"));
-        String plugin = args.text("plugin", 300);
-        int limit = args.integer("limit", 1, 100, 10);
-        services.awaitReady(ctx);
-        Discovery d = ToolSupport.discovery(services);
-        String id = d.resolve(plugin);
-        Discovery.Answer<List<PluginIssue>> a = d.knownIssues(id, limit);
+        Args args = DEFINITION.args(arguments);
+        String plugin = args.string("plugin");
+        int limit = args.integer("limit", 10);
+        warmup.await(ctx);
+        String id = discovery.resolve(plugin);
+        Discovery.Answer<List<PluginIssue>> a = discovery.knownIssues(id, limit);
         Map<String, Object> out = structured(id, a);
         return ToolResult.of(text(id, a), out);
     }

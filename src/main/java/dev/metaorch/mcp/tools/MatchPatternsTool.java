@@ -6,14 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
-import dev.metaorch.Services;
 import dev.metaorch.learn.Pattern;
+import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.mcp.Args;
 import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolDefinition;
 import dev.metaorch.mcp.ToolResult;
+import dev.metaorch.workflow.CatalogSearch;
 import dev.metaorch.workflow.PatternMatcher;
 
 /** match_patterns: the pattern library's best matches for a task, with the parts of each score. */
@@ -21,35 +23,38 @@ public final class MatchPatternsTool implements McpTool {
 
     public static final String NAME = "match_patterns";
 
-    private final Services services;
+    public static final ToolDefinition DEFINITION = ToolDefinition.reading(NAME,
+            "Stored workflow patterns matching a task, best first, with score parts (task match, success evidence, "
+                + "usage, recency) and a confidence. Empty library: empty list.");
 
-    public MatchPatternsTool(Services services) {
-        this.services = services;
+    private final Warmup warmup;
+    private final Supplier<PatternLibrary> patterns;
+    private final Supplier<CatalogSearch> search;
+
+    /** {@code search} ranks the catalog for the task: a pattern's plugins must agree with it. */
+    public MatchPatternsTool(Warmup warmup, Supplier<PatternLibrary> patterns, Supplier<CatalogSearch> search) {
+        this.warmup = warmup;
+        this.patterns = patterns;
+        this.search = search;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "Stored workflow patterns matching a task, best first, with score parts (task match, success evidence, "
-                + "usage, recency) and a confidence. Empty library: empty list.";
+    public ToolDefinition definition() {
+        return DEFINITION;
     }
 
     @Override
     public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
-        Args a = Args.of(NAME, arguments, Set.of("task", "limit"));
-        String task = a.text("task", 4000);
-        int limit = a.integer("limit", 1, 20, 3);
-        services.awaitReady(ctx);
-        List<PatternMatcher.Match> matches = PatternMatcher.match(services.patterns(), task, limit, Instant.now(),
-                services.patterns().patterns().isEmpty() ? null
-                        : PatternMatcher.fittingPlugins(services.planner().search(), task));
+        Args a = DEFINITION.args(arguments);
+        String task = a.string("task");
+        int limit = a.integer("limit", 3);
+        warmup.await(ctx);
+        PatternLibrary library = patterns.get();
+        List<PatternMatcher.Match> matches = PatternMatcher.match(library, task, limit, Instant.now(),
+                library.patterns().isEmpty() ? null : PatternMatcher.fittingPlugins(search.get(), task));
+        int total = library.patterns().size();
         List<Map<String, Object>> out = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
-        int total = services.patterns().patterns().size();
         if (matches.isEmpty()) {
             sb.append(total == 0 ? "The pattern library is empty: no recorded workflows yet (record_outcome adds them)."
                     : "No stored pattern matches this task (" + total + " patterns searched; a pattern is listed when it shares the task's words and at least "

@@ -3,44 +3,42 @@ package dev.metaorch.mcp.tools;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
-import dev.metaorch.Services;
 import dev.metaorch.learn.LibraryStats;
 import dev.metaorch.mcp.Args;
 import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolDefinition;
 import dev.metaorch.mcp.ToolResult;
+import dev.metaorch.store.PatternStore;
+import dev.metaorch.util.Texts;
 
 /** pattern_stats: what the learning store knows (executions, patterns by status, plugins with data, domains). */
 public final class PatternStatsTool implements McpTool {
 
     public static final String NAME = "pattern_stats";
 
-    private final Services services;
+    public static final ToolDefinition DEFINITION = ToolDefinition.reading(NAME,
+            "Global metrics of the pattern library: workflows executed, success rate, patterns by status "
+                + "(discovered/validated/learned/deprecated), plugins with usage data, top domains and patterns.");
 
-    public PatternStatsTool(Services services) {
-        this.services = services;
+    private final PatternStore store;
+
+    public PatternStatsTool(PatternStore store) {
+        this.store = store;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "Global metrics of the pattern library: workflows executed, success rate, patterns by status "
-                + "(discovered/validated/learned/deprecated), plugins with usage data, top domains and patterns.";
+    public ToolDefinition definition() {
+        return DEFINITION;
     }
 
     @Override
     public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
-        Args a = Args.of(NAME, arguments, Set.of("limit"));
-        int limit = a.integer("limit", 1, 100, 10);
-        LibraryStats s = services.patternStore().stats(limit);
+        Args a = DEFINITION.args(arguments);
+        LibraryStats s = store.stats(a.integer("limit", 10));
         Map<String, Object> out = structured(s);
-        out.put("data_folder", services.patternStore().home().toString());
+        out.put("data_folder", store.home().toString());
         return ToolResult.of(text(s), out);
     }
 
@@ -50,7 +48,7 @@ public final class PatternStatsTool implements McpTool {
         out.put("workflows_executed", s.workflowsExecuted());
         out.put("successful_workflows", s.successfulWorkflows());
         out.put("failed_workflows", s.failedWorkflows());
-        out.put("success_rate", dev.metaorch.util.Texts.round(s.successRate(), 4));
+        out.put("success_rate", Texts.round(s.successRate(), 4));
         out.put("total_patterns", s.totalPatterns());
         out.put("patterns_by_status", s.patternsByStatus());
         out.put("plugins_with_usage_data", s.pluginsWithUsageData());

@@ -5,15 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
-import dev.metaorch.Services;
 import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Collision;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.mcp.Args;
 import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolDefinition;
 import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.recommend.ComponentHit;
@@ -25,48 +25,45 @@ import dev.metaorch.util.Texts;
 public final class RecommendPluginsTool implements McpTool {
 
     public static final String NAME = "recommend_plugins";
-    public static final int MAX_TASK_CHARS = 4000;
-    static final Set<String> ARGS = Set.of("task", "limit", "categories", "marketplaces", "installed_only",
-            "min_success_rate");
+    public static final ToolDefinition DEFINITION = ToolDefinition.reading(NAME,
+            "Best plugins for a task, with the agents/commands/skills to use and how to invoke them, "
+                + "score parts (relevance, evidence, usage, recency), reason, install state, name collisions.");
 
-    private final Services services;
+    private final Warmup warmup;
+    private final Supplier<Catalog> catalog;
+    private final Supplier<Evidence> evidence;
 
-    public RecommendPluginsTool(Services services) {
-        this.services = services;
+    public RecommendPluginsTool(Warmup warmup, Supplier<Catalog> catalog, Supplier<Evidence> evidence) {
+        this.warmup = warmup;
+        this.catalog = catalog;
+        this.evidence = evidence;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "Best plugins for a task, with the agents/commands/skills to use and how to invoke them, "
-                + "score parts (relevance, evidence, usage, recency), reason, install state, name collisions.";
+    public ToolDefinition definition() {
+        return DEFINITION;
     }
 
     @Override
     public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
         Recommender.Request req = request(arguments);
-        services.awaitReady(ctx);
-        Catalog catalog = services.catalog();
-        Map<String, Object> out = recommend(catalog, services.evidence(), req);
+        warmup.await(ctx);
+        Catalog c = catalog.get();
+        Map<String, Object> out = recommend(c, evidence.get(), req);
         // An empty result from an empty catalog is not a bad query: say how to add marketplaces.
-        return ToolResult.of(catalog.isEmpty() ? CatalogStatusTool.EMPTY_HINT : textOf(out), out);
+        return ToolResult.of(c.isEmpty() ? CatalogStatusTool.EMPTY_HINT : textOf(out), out);
     }
 
     /** Reads and checks the arguments (the same checks from the CLI as from MCP). */
     public static Recommender.Request request(Map<String, Object> arguments) {
-        Args a = Args.of(NAME, arguments, ARGS);
-        String task = a.text("task", MAX_TASK_CHARS).trim();
-        int limit = a.integer("limit", 1, 100, 10);
-        Double min = a.has("min_success_rate") ? a.number("min_success_rate", 0, 1, 0) : null;
-        return new Recommender.Request(task, limit, new LinkedHashSet<>(a.strings("categories")),
+        Args a = DEFINITION.args(arguments);
+        String task = a.string("task").trim();
+        Double min = a.has("min_success_rate") ? a.number("min_success_rate", 0) : null;
+        return new Recommender.Request(task, a.integer("limit", 10), new LinkedHashSet<>(a.strings("categories")),
                 new LinkedHashSet<>(a.strings("marketplaces")), a.bool("installed_only", false), min);
     }
 
-    /** The {@code recommend --json} object of CONTRACTS.md. */
+    /** The {@code recommend --json} object; scripts read it, so fields are added, never renamed or removed. */
     public static Map<String, Object> recommend(Catalog catalog, Evidence evidence, Recommender.Request req) {
         List<Recommender.Recommendation> recs;
         try {

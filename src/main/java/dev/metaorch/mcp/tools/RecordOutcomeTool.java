@@ -2,23 +2,29 @@ package dev.metaorch.mcp.tools;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
-import dev.metaorch.Services;
+import dev.metaorch.catalog.Catalog;
 import dev.metaorch.learn.Outcome;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternScore;
 import dev.metaorch.learn.RecordResult;
 import dev.metaorch.learn.Recording;
+import dev.metaorch.learn.RunOutcomes;
 import dev.metaorch.mcp.Args;
 import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolDefinition;
 import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.store.Ids;
+import dev.metaorch.store.PatternStore;
+import dev.metaorch.store.neo4j.GraphMirror;
 import dev.metaorch.util.Texts;
 
 /**
@@ -30,95 +36,100 @@ public final class RecordOutcomeTool implements McpTool {
 
     public static final String NAME = "record_outcome";
 
-    static final Set<String> ARGS = Set.of("run_id", "execution_id", "pattern_id", "task", "status", "duration_seconds",
-            "plugin_sequence", "steps", "errors", "fix", "domain", "subdomain", "tags", "environment_requirements");
     /** Arguments that describe the outcome itself: a run supplies these. */
     static final Set<String> OUTCOME_ARGS = Set.of("execution_id", "pattern_id", "task", "status", "duration_seconds",
             "plugin_sequence", "steps");
 
-    private final Services services;
-
-    public RecordOutcomeTool(Services services) {
-        this.services = services;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "Record the outcome of a finished workflow (run_id, or task + status + plugin_sequence/steps) so the "
+    public static final ToolDefinition DEFINITION = ToolDefinition.writing(NAME,
+            "Record the outcome of a finished workflow (run_id, or task + status + plugin_sequence/steps) so the "
                 + "pattern library learns: updates the pattern, per-plugin metrics and known issues, and promotes or "
-                + "deprecates patterns on a confidence bound. The same execution recorded twice counts once.";
+                + "deprecates patterns on a confidence bound. The same execution recorded twice counts once.");
+
+    /** Beyond the schema: bounds that keep one recorded outcome a reasonable size on disk and in the graph. */
+    static final int MAX_ID_CHARS = 128;
+    static final double MAX_DURATION_SECONDS = 1e7;
+    static final int MAX_STEP = 1000;
+
+    private final PatternStore store;
+    private final GraphMirror mirror;
+    private final RunOutcomes runOutcomes;
+    private final Supplier<Catalog> catalog;
+
+    /**
+     * {@code mirror} gets every recorded outcome after the files are written (the Neo4j dual write; a no-op without
+     * Neo4j); {@code runOutcomes} reads a finished run's outcome; {@code catalog} says which plugin ids exist.
+     */
+    public RecordOutcomeTool(PatternStore store, GraphMirror mirror, RunOutcomes runOutcomes, Supplier<Catalog> catalog) {
+        this.store = store;
+        this.mirror = mirror;
+        this.runOutcomes = runOutcomes;
+        this.catalog = catalog;
     }
 
     @Override
-    public boolean readOnly() {
-        return false;
+    public ToolDefinition definition() {
+        return DEFINITION;
     }
 
     @Override
     public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
-        Args a = Args.of(NAME, arguments, ARGS);
-        Recording rec = recording(a, services);
-        RecordResult r = services.patternStore().record(rec);
+        Args a = DEFINITION.args(arguments);
+        Recording rec = recording(a);
+        RecordResult r = store.record(rec);
         if (!r.duplicate() && r.pattern() != null) {
             // dual write: the files are written; now Neo4j (or its outbox), keyed by the ids the store assigned
             Outcome o = rec.outcome();
-            services.graphMirror().patternSaved(r.pattern());
+            mirror.patternSaved(r.pattern());
             // An explicit outcome may come without times; the graph then gets the time the file store
             // stamped, so both stores agree on "last used" (rankings read recency from either).
             String completed = o.completedAt() != null ? o.completedAt() : r.pattern().lastUpdated();
-            services.graphMirror().outcomeRecorded(new Outcome(r.executionId(), r.pattern().id(), o.workflowId(), o.task(),
+            mirror.outcomeRecorded(new Outcome(r.executionId(), r.pattern().id(), o.workflowId(), o.task(),
                     o.status(), o.durationMs(), o.startedAt(), completed, o.steps()));
         }
         Map<String, Object> out = result(r);
         return ToolResult.of(text(r), out);
     }
 
-    static Recording recording(Args a, Services services) {
+    Recording recording(Args a) {
         Outcome outcome;
         if (a.has("run_id")) {
-            String runId = Ids.check("run_id", a.text("run_id", 128));
+            String runId = Ids.check("run_id", a.text("run_id", MAX_ID_CHARS));
             for (String k : OUTCOME_ARGS) {
                 if (a.has(k)) {
-                    throw new ToolException(NAME + ": '" + k + "' cannot be combined with run_id (the run supplies its outcome)");
+                    throw a.refuse("'" + k + "' cannot be combined with run_id (the run supplies its outcome)");
                 }
             }
-            outcome = services.runOutcomes().outcome(runId).orElseThrow(() -> new ToolException("unknown run_id '" + runId
+            outcome = runOutcomes.outcome(runId).orElseThrow(() -> new ToolException("unknown run_id '" + runId
                     + "': no finished run with that id (start_run creates runs; a run must finish before it is recorded)"));
         } else {
             if (!a.has("status")) {
-                throw new ToolException(NAME + ": give run_id, or an explicit outcome with 'status' (success or failure)");
+                throw a.refuse("give run_id, or an explicit outcome with 'status' (success or failure)");
             }
-            String status = a.string("status", true).toLowerCase(Locale.ROOT);
-            if (!status.equals("success") && !status.equals("failure")) {
-                throw new ToolException(NAME + ": 'status' must be success or failure");
+            String status = a.string("status");
+            String exec = a.has("execution_id") ? Ids.check("execution_id", a.text("execution_id", MAX_ID_CHARS)) : null;
+            String pattern = a.has("pattern_id") ? Ids.check("pattern_id", a.text("pattern_id", MAX_ID_CHARS)) : null;
+            String task = a.text("task", 2000);
+            double seconds = a.number("duration_seconds", 0);
+            if (seconds > MAX_DURATION_SECONDS) {
+                throw a.refuse("'duration_seconds' must be at most " + MAX_DURATION_SECONDS + " (got " + seconds + ")");
             }
-            String exec = a.has("execution_id") ? Ids.check("execution_id", a.text("execution_id", 128)) : null;
-            String pattern = a.has("pattern_id") ? Ids.check("pattern_id", a.text("pattern_id", 128)) : null;
-            String task = a.has("task") ? a.text("task", 2000) : null;
-            long ms = Math.round(a.number("duration_seconds", 0, 1e7, 0) * 1000);
-            outcome = new Outcome(exec, pattern, null, task, status, ms, null, null, steps(a));
+            outcome = new Outcome(exec, pattern, null, task, status, Math.round(seconds * 1000), null, null, steps(a));
         }
         List<Pattern.Step> sequence = sequence(a);
         if (!a.has("run_id")) {
-            refuseUnknownPlugins(services, sequence, outcome.steps());
+            refuseUnknownPlugins(catalog.get(), sequence, outcome.steps());
         }
-        return new Recording(outcome, sequence, optional(a, "domain", 100), optional(a, "subdomain", 100),
-                limited(a, "tags", 20, 100), limited(a, "environment_requirements", 30, 200), limited(a, "errors", 20, 2000),
-                optional(a, "fix", 1000));
+        return new Recording(outcome, sequence, a.text("domain", 100), a.text("subdomain", 100),
+                limited(a, "tags", 100), limited(a, "environment_requirements", 200), limited(a, "errors", 2000),
+                a.text("fix", 1000));
     }
 
     /**
      * An explicit outcome may only name plugins of the catalog: a typo would otherwise start a pattern of a plugin
      * that does not exist (and a recommendation could never follow it). A run's plugins come from its plan.
      */
-    static void refuseUnknownPlugins(Services services, List<Pattern.Step> sequence, List<Outcome.StepResult> steps) {
-        java.util.LinkedHashSet<String> unknown = new java.util.LinkedHashSet<>();
-        var catalog = services.catalog();
+    static void refuseUnknownPlugins(Catalog catalog, List<Pattern.Step> sequence, List<Outcome.StepResult> steps) {
+        LinkedHashSet<String> unknown = new LinkedHashSet<>();
         for (Pattern.Step st : sequence) {
             if (catalog.plugin(st.plugin()).isEmpty()) {
                 unknown.add(st.plugin());
@@ -138,119 +149,74 @@ public final class RecordOutcomeTool implements McpTool {
         }
     }
 
-    private static String optional(Args a, String name, int max) {
-        return a.has(name) ? a.text(name, max) : null;
-    }
-
-    private static List<String> limited(Args a, String name, int maxItems, int maxChars) {
+    /** The schema bounds how many items; this bounds each item's length. */
+    private static List<String> limited(Args a, String name, int maxChars) {
         List<String> l = a.strings(name);
-        if (l.size() > maxItems) {
-            throw new ToolException(NAME + ": '" + name + "' has more than " + maxItems + " items");
-        }
         for (String s : l) {
             if (s.length() > maxChars) {
-                throw new ToolException(NAME + ": an item of '" + name + "' is longer than " + maxChars + " characters");
+                throw a.refuse("an item of '" + name + "' is longer than " + maxChars + " characters");
             }
         }
         return l;
     }
 
+    /** Plugin ids, or {plugin, component, purpose} objects (the schema has checked which). */
     private static List<Pattern.Step> sequence(Args a) {
-        Object raw = a.raw("plugin_sequence");
-        if (raw == null) {
-            return List.of();
-        }
-        if (!(raw instanceof List<?> l) || l.size() > 50) {
-            throw new ToolException(NAME + ": 'plugin_sequence' must be a list of at most 50 plugins");
-        }
         List<Pattern.Step> out = new ArrayList<>();
-        for (Object x : l) {
+        if (!a.has("plugin_sequence")) {
+            return out;
+        }
+        for (Object x : (List<?>) a.raw("plugin_sequence")) {
             if (x instanceof String s) {
-                out.add(new Pattern.Step(plugin(s), null, null, null, null));
-            } else if (x instanceof Map<?, ?> m) {
-                for (Object k : m.keySet()) {
-                    if (!Set.of("plugin", "component", "purpose").contains(String.valueOf(k))) {
-                        throw new ToolException(NAME + ": unknown field '" + k + "' in plugin_sequence");
-                    }
-                }
-                out.add(new Pattern.Step(plugin(str(m, "plugin", true, 200)), str(m, "component", false, 200),
-                        str(m, "purpose", false, 500), null, null));
+                out.add(new Pattern.Step(plugin(a, s), null, null, null, null));
             } else {
-                throw new ToolException(NAME + ": 'plugin_sequence' items are plugin ids or {plugin, component, purpose}");
+                Map<?, ?> m = (Map<?, ?>) x;
+                out.add(new Pattern.Step(plugin(a, str(a, m, "plugin", 200)), str(a, m, "component", 200),
+                        str(a, m, "purpose", 500), null, null));
             }
         }
         return out;
     }
 
+    /** Per-step results, their shape checked by the schema; their sizes here. */
     private static List<Outcome.StepResult> steps(Args a) {
-        Object raw = a.raw("steps");
-        if (raw == null) {
-            return List.of();
-        }
-        if (!(raw instanceof List<?> l) || l.size() > 50) {
-            throw new ToolException(NAME + ": 'steps' must be a list of at most 50 step results");
-        }
-        Set<String> fields = Set.of("step", "plugin", "component", "status", "duration_seconds", "error", "fix_applied");
         List<Outcome.StepResult> out = new ArrayList<>();
+        if (!a.has("steps")) {
+            return out;
+        }
         int i = 0;
-        for (Object x : l) {
+        for (Object x : (List<?>) a.raw("steps")) {
             i++;
-            if (!(x instanceof Map<?, ?> m)) {
-                throw new ToolException(NAME + ": each item of 'steps' must be an object");
-            }
-            for (Object k : m.keySet()) {
-                if (!fields.contains(String.valueOf(k))) {
-                    throw new ToolException(NAME + ": unknown field '" + k + "' in steps");
-                }
-            }
-            Object stepNo = m.get("step");
-            int step = i;
-            if (stepNo != null) {
-                if (!(stepNo instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < 1
-                        || n.intValue() > 1000) {
-                    throw new ToolException(NAME + ": 'step' must be an integer from 1");
-                }
-                step = n.intValue();
-            }
-            String status = str(m, "status", true, 20).toLowerCase(Locale.ROOT);
-            if (!status.equals("success") && !status.equals("failure")) {
-                throw new ToolException(NAME + ": a step's 'status' must be success or failure");
-            }
-            Object d = m.get("duration_seconds");
+            Map<?, ?> m = (Map<?, ?>) x;
+            int step = m.get("step") == null ? i : ((Number) m.get("step")).intValue();
+            a.atMost("step", step, MAX_STEP);
             long ms = 0;
-            if (d != null) {
-                if (!(d instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1e7 || Double.isNaN(n.doubleValue())) {
-                    throw new ToolException(NAME + ": a step's 'duration_seconds' must be a number from 0");
+            if (m.get("duration_seconds") != null) {
+                double d = ((Number) m.get("duration_seconds")).doubleValue();
+                if (d > MAX_DURATION_SECONDS) {
+                    throw a.refuse("a step's 'duration_seconds' must be at most " + MAX_DURATION_SECONDS + " (got " + d + ")");
                 }
-                ms = Math.round(n.doubleValue() * 1000);
+                ms = Math.round(d * 1000);
             }
-            out.add(new Outcome.StepResult(step, plugin(str(m, "plugin", true, 200)), str(m, "component", false, 200), status,
-                    ms, str(m, "error", false, 2000), str(m, "fix_applied", false, 1000)));
+            out.add(new Outcome.StepResult(step, plugin(a, str(a, m, "plugin", 200)), str(a, m, "component", 200),
+                    (String) m.get("status"), ms, str(a, m, "error", 2000), str(a, m, "fix_applied", 1000)));
         }
         return out;
     }
 
-    private static String plugin(String id) {
+    private static String plugin(Args a, String id) {
         String s = id.strip();
         if (s.isEmpty() || s.chars().anyMatch(Character::isISOControl)) {
-            throw new ToolException(NAME + ": invalid plugin id '" + s + "'");
+            throw a.refuse("invalid plugin id '" + s + "'");
         }
         return s;
     }
 
-    private static String str(Map<?, ?> m, String key, boolean required, int max) {
-        Object v = m.get(key);
-        if (v == null) {
-            if (required) {
-                throw new ToolException(NAME + ": '" + key + "' is required in each item");
-            }
-            return null;
-        }
-        if (!(v instanceof String s) || (required && s.isBlank())) {
-            throw new ToolException(NAME + ": '" + key + "' must be a non-empty string");
-        }
-        if (s.length() > max) {
-            throw new ToolException(NAME + ": '" + key + "' is longer than " + max + " characters");
+    /** An item's string field (its type checked by the schema), held to a length the schema does not publish. */
+    private static String str(Args a, Map<?, ?> m, String key, int max) {
+        String s = (String) m.get(key);
+        if (s != null && s.length() > max) {
+            throw a.refuse("'" + key + "' is longer than " + max + " characters");
         }
         return s;
     }

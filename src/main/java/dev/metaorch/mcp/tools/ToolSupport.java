@@ -2,17 +2,12 @@ package dev.metaorch.mcp.tools;
 
 import java.util.Map;
 
-import dev.metaorch.Services;
 import dev.metaorch.store.neo4j.Discovery;
 
-/** What known_issues and find_alternatives share: the discovery facade and the "which source answered" fields. */
+/** What known_issues and find_alternatives share: the "which source answered" fields and line. */
 final class ToolSupport {
 
     private ToolSupport() {
-    }
-
-    static Discovery discovery(Services s) {
-        return new Discovery(s::catalog, s::evidence, s::knownIssues, s.graph());
     }
 
     static void putSource(Map<String, Object> out, Discovery.Answer<?> a) {

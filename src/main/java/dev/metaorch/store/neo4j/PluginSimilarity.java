@@ -27,7 +27,7 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * Terms found in every plugin weigh 0, so shared boilerplate does not make plugins alike; a plugin listed
  * by two marketplaces with the same texts scores close to 1.
  *
- * <p>Immutable and built once per catalog version (about a second for the ~700-plugin snapshot).
+ * <p>Immutable and built once per catalog version, so calls share it.
  */
 public final class PluginSimilarity {
 

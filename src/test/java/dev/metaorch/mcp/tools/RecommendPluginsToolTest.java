@@ -27,6 +27,7 @@ import dev.metaorch.cli.Main;
 import dev.metaorch.config.Settings;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolResult;
+import dev.metaorch.mcp.Tools;
 import dev.metaorch.util.Json;
 import dev.metaorch.util.Refusal;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class RecommendPluginsToolTest {
     static RecommendPluginsTool tool(Path home) {
         Services s = new Services(Settings.load(home, Map.of()), CatalogSources.snapshots(shared().resolve("catalog")));
         s.markReady();
-        return new RecommendPluginsTool(s);
+        return (RecommendPluginsTool) Tools.byName(s, RecommendPluginsTool.NAME);
     }
 
     @Test
@@ -88,6 +89,11 @@ class RecommendPluginsToolTest {
     }
 
     @Test
+    void definitionIsPinned() throws Exception {
+        ToolTests.assertDefinitionPinned(new RecommendPluginsTool(null, null, null), true);
+    }
+
+    @Test
     void badArgumentsAreClearErrors(@TempDir Path home) {
         RecommendPluginsTool t = tool(home);
         assertError(t, Map.of("task", "x", "limit", 0), "'limit' must be between 1 and 100");
@@ -99,6 +105,9 @@ class RecommendPluginsToolTest {
         assertError(t, Map.of("task", "x", "marketplaces", List.of("nowhere")), "claude-code-workflows");
         assertError(t, Map.of("task", "x", "categories", List.of("no-such-category")), "unknown category");
         assertError(t, Map.of("task", "x", "min_success_rate", 2), "'min_success_rate' must be between 0.0 and 1.0");
+        assertError(t, Map.of("task", "x", "categories", "testing"), "'categories' must be a list of strings");
+        assertError(t, Map.of("task", "x", "installed_only", 1), "'installed_only' must be true or false");
+        assertError(t, Map.of("task", "x".repeat(4001)), "'task' is too long (4001 characters, at most 4000)");
     }
 
     static void assertError(RecommendPluginsTool t, Map<String, Object> args, String part) {

@@ -34,7 +34,7 @@ class WorkflowToolsTest {
     @SuppressWarnings("unchecked")
     void generateWorkflowAnswersTheContractShapeAndStoresTheSpec(@TempDir Path home) {
         Services s = services(home);
-        ToolResult r = new GenerateWorkflowTool(s).call(Map.of("task", "harden the API and add integration tests",
+        ToolResult r = Tools.byName(s, GenerateWorkflowTool.NAME).call(Map.of("task", "harden the API and add integration tests",
                 "max_steps", 4), ToolContext.NONE);
         Map<String, Object> spec = r.structured();
         String id = (String) spec.get("workflow_id");
@@ -59,7 +59,7 @@ class WorkflowToolsTest {
     @Test
     void badArgumentsAreClearErrorsAndWriteNothing(@TempDir Path home) {
         Services s = services(home);
-        GenerateWorkflowTool t = new GenerateWorkflowTool(s);
+        McpTool t = Tools.byName(s, GenerateWorkflowTool.NAME);
         assertTrue(assertThrows(Refusal.class, () -> t.call(Map.of("task", "x", "colour", "red"), ToolContext.NONE))
                 .getMessage().contains("unknown argument 'colour'"));
         assertTrue(assertThrows(Refusal.class, () -> t.call(Map.of("task", "deploy it",
@@ -76,7 +76,7 @@ class WorkflowToolsTest {
     @Test
     @SuppressWarnings("unchecked")
     void matchPatternsOnAnEmptyLibraryIsAnEmptyList(@TempDir Path home) {
-        ToolResult r = new MatchPatternsTool(services(home)).call(Map.of("task", "deploy to kubernetes"), ToolContext.NONE);
+        ToolResult r = Tools.byName(services(home), MatchPatternsTool.NAME).call(Map.of("task", "deploy to kubernetes"), ToolContext.NONE);
         assertTrue(!r.error());
         assertEquals(List.of(), r.structured().get("matches"));
         assertTrue(r.text().contains("empty"), r.text());
@@ -84,7 +84,7 @@ class WorkflowToolsTest {
 
     @Test
     void researchToolMergesTheThreeAnalyses(@TempDir Path home) {
-        ToolResult r = new ResearchPluginsTool(services(home)).call(Map.of("task", "set up CI/CD and deploy to kubernetes", "limit", 4),
+        ToolResult r = Tools.byName(services(home), ResearchPluginsTool.NAME).call(Map.of("task", "set up CI/CD and deploy to kubernetes", "limit", 4),
                 ToolContext.NONE);
         for (String k : List.of("capabilities", "integration", "reliability", "analyses")) {
             assertTrue(r.structured().containsKey(k), k);

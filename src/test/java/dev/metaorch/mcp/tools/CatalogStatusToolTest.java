@@ -1,4 +1,4 @@
-package dev.metaorch.mcp;
+package dev.metaorch.mcp.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,14 +13,17 @@ import java.util.Map;
 import dev.metaorch.Services;
 import dev.metaorch.catalog.CatalogSources;
 import dev.metaorch.config.Settings;
-import dev.metaorch.mcp.tools.CatalogStatusTool;
+import dev.metaorch.mcp.McpTool;
+import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.ToolResult;
+import dev.metaorch.mcp.Tools;
 import dev.metaorch.testing.MarketplaceFixtures;
 import dev.metaorch.util.Json;
 import dev.metaorch.util.Refusal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The catalog_status handler: structured output per CONTRACTS.md, clear errors for bad arguments. */
+/** The catalog_status handler: its schema, the {@code catalog --json} object, clear errors for bad arguments. */
 class CatalogStatusToolTest {
 
     static Services services(Path tmp, CatalogSources sources) {
@@ -33,7 +36,7 @@ class CatalogStatusToolTest {
     void reportsEveryMarketplaceWithCountsWarningsAndCollisions(@TempDir Path tmp) {
         Path broken = MarketplaceFixtures.breakage(tmp.resolve("broken"));
         Services s = services(tmp, new CatalogSources(List.of(MarketplaceFixtures.catalogDir()), List.of(broken), null, null, false));
-        ToolResult r = new CatalogStatusTool(s).call(Map.of(), ToolContext.NONE);
+        ToolResult r = Tools.byName(s, CatalogStatusTool.NAME).call(Map.of(), ToolContext.NONE);
         assertFalse(r.error());
         Map<String, Object> sc = r.structured();
         assertEquals(696 + 11, ((Number) sc.get("total_plugins")).intValue());
@@ -52,7 +55,7 @@ class CatalogStatusToolTest {
         assertTrue(Json.write(sc.get("collisions")).contains("code-reviewer"));
         assertTrue(r.text().contains("| claude-code-workflows | 92 | 91 |"), r.text());
 
-        ToolResult quiet = new CatalogStatusTool(s).call(Map.of("include_warnings", false), ToolContext.NONE);
+        ToolResult quiet = Tools.byName(s, CatalogStatusTool.NAME).call(Map.of("include_warnings", false), ToolContext.NONE);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> q = (List<Map<String, Object>>) quiet.structured().get("marketplaces");
         assertEquals(List.of(), q.get(5).get("warnings"));
@@ -62,7 +65,7 @@ class CatalogStatusToolTest {
     @Test
     void refreshRebuildsAndBadArgumentsAreClearErrors(@TempDir Path tmp) {
         Services s = services(tmp, CatalogSources.snapshots(MarketplaceFixtures.catalogDir().resolve("claude-code-plugins.jsonl")));
-        CatalogStatusTool tool = new CatalogStatusTool(s);
+        McpTool tool = Tools.byName(s, CatalogStatusTool.NAME);
         long v = s.catalog().version();
         tool.call(Map.of("refresh", true), ToolContext.NONE);
         assertTrue(s.catalog().version() > v);
@@ -72,6 +75,13 @@ class CatalogStatusToolTest {
         Map<String, Object> wrong = new HashMap<>();
         wrong.put("refresh", "yes");
         Refusal type = assertThrows(Refusal.class, () -> tool.call(wrong, ToolContext.NONE));
-        assertTrue(type.getMessage().contains("refresh"), type.getMessage());
+        assertTrue(type.getMessage().contains("'refresh' must be true or false"), type.getMessage());
+        ToolTests.assertRefused(tool, ToolTests.args("include_warnings", 0), "'include_warnings' must be true or false");
+        ToolTests.assertRefused(tool, ToolTests.args("verbose", true), "allowed: include_warnings, refresh");
+    }
+
+    @Test
+    void definitionIsPinned() throws Exception {
+        ToolTests.assertDefinitionPinned(new CatalogStatusTool(null, null), true);
     }
 }
