@@ -13,9 +13,10 @@ import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.RunOutcomes;
+import dev.metaorch.store.GraphMirror;
+import dev.metaorch.store.OutcomeRecorder;
 import dev.metaorch.store.PatternStore;
 import dev.metaorch.store.ShippedPatterns;
-import dev.metaorch.store.neo4j.GraphMirror;
 import dev.metaorch.store.neo4j.GraphService;
 import dev.metaorch.util.Progress;
 import dev.metaorch.util.Refusal;
@@ -45,9 +46,10 @@ public final class Services implements AutoCloseable {
     private volatile Evidence evidence = Evidence.NONE;
     private volatile KnownIssueSource knownIssues = KnownIssueSource.NONE;
     private final PatternStore patternStore;
+    private final OutcomeRecorder recorder;
     // Set by the execution engine; until then every run id is unknown to record_outcome.
     private volatile RunOutcomes runOutcomes = RunOutcomes.NONE;
-    // Neo4j mirror of the file store, or null when NEO4J_URI is unset (file store only).
+    // Neo4j, the second store every recorded outcome is mirrored into, or null when NEO4J_URI is unset (file store only).
     private final GraphService graph;
     private final Evidence graphEvidence;
 
@@ -65,6 +67,7 @@ public final class Services implements AutoCloseable {
         this.graph = settings.neo4j() == null ? null : new GraphService(settings.neo4j(), settings.home(),
                 catalog::current, () -> patterns, () -> knownIssues, dev.metaorch.learn.Lifecycle::status);
         this.graphEvidence = graph == null ? null : graph.evidence(() -> evidence);
+        this.recorder = new OutcomeRecorder(patternStore, graph == null ? GraphMirror.NONE : graph);
     }
 
     /** The Neo4j mirror (dual write, outbox, discovery), or null when Neo4j is not configured. */
@@ -72,13 +75,14 @@ public final class Services implements AutoCloseable {
         return graph;
     }
 
-    /** What the file store calls after each successful file write (dual write); a no-op without Neo4j. */
-    public GraphMirror graphMirror() {
-        return graph == null ? GraphMirror.NONE : graph;
-    }
-
+    /** The file pattern store alone (reads, and writes that Neo4j does not mirror). */
     public PatternStore patternStore() {
         return patternStore;
+    }
+
+    /** Records outcomes: the file store, then the Neo4j mirror when it is configured. */
+    public OutcomeRecorder recorder() {
+        return recorder;
     }
 
     public RunOutcomes runOutcomes() {

@@ -580,6 +580,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
      * Records one finished execution: refuses what cannot be written safely, applies {@link OutcomeRule} to the
      * library as the files hold it now, writes the pattern and the per-plugin metrics it returns, appends
      * metrics.csv and regenerates the summary. An execution id recorded before (by any process) changes nothing.
+     * This writes the files only: outcomes are recorded through {@link OutcomeRecorder}, which mirrors them too.
      */
     public RecordResult record(Recording rec) {
         Outcome o = rec.outcome();

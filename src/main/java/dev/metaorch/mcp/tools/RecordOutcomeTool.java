@@ -63,17 +63,7 @@ public final class RecordOutcomeTool implements McpTool {
     public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
         Args a = Args.of(NAME, arguments, ARGS);
         Recording rec = recording(a, services);
-        RecordResult r = services.patternStore().record(rec);
-        if (!r.duplicate() && r.pattern() != null) {
-            // dual write: the files are written; now Neo4j (or its outbox), keyed by the ids the store assigned
-            Outcome o = rec.outcome();
-            services.graphMirror().patternSaved(r.pattern());
-            // An explicit outcome may come without times; the graph then gets the time the file store
-            // stamped, so both stores agree on "last used" (rankings read recency from either).
-            String completed = o.completedAt() != null ? o.completedAt() : r.pattern().lastUpdated();
-            services.graphMirror().outcomeRecorded(new Outcome(r.executionId(), r.pattern().id(), o.workflowId(), o.task(),
-                    o.status(), o.durationMs(), o.startedAt(), completed, o.steps()));
-        }
+        RecordResult r = services.recorder().record(rec);
         Map<String, Object> out = result(r);
         return ToolResult.of(text(r), out);
     }
