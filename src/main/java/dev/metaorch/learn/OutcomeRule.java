@@ -2,6 +2,7 @@ package dev.metaorch.learn;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -49,8 +50,9 @@ public final class OutcomeRule {
      */
     public record Library(Map<String, Pattern> patterns, Map<String, PluginStats> plugins, Namer namer) {
         public Library {
-            patterns = Map.copyOf(patterns);
-            plugins = Map.copyOf(plugins);
+            // read-only views, not copies: the library is read once per outcome and can be large
+            patterns = Collections.unmodifiableMap(patterns);
+            plugins = Collections.unmodifiableMap(plugins);
             Objects.requireNonNull(namer, "namer");
         }
     }
@@ -185,15 +187,17 @@ public final class OutcomeRule {
         Pattern best = null;
         double bestOverlap = -1;
         boolean bestExact = false;
-        // By id, so that ties resolve the same way in every process.
-        for (Pattern p : new TreeMap<>(lib.patterns()).values()) {
+        for (Pattern p : lib.patterns().values()) {
             if (!sameSequence(sequence, p.pluginSequence()) || !domain.equals(TaskClass.domain(p.domain()))) {
                 continue;
             }
             double ov = TaskClass.overlap(terms, TaskClass.terms(p.taskKeywords()));
             boolean exact = sequenceKey(sequence).equals(sequenceKey(p.pluginSequence()));
+            // the closest task, then the exact sequence, then the most runs; the smaller id last, so that
+            // every process picks the same pattern whatever order it reads them in
             if (ov >= TaskClass.SAME_CLASS_OVERLAP && (ov > bestOverlap || (ov == bestOverlap && (exact && !bestExact
-                    || exact == bestExact && p.metrics().totalExecutions() > best.metrics().totalExecutions())))) {
+                    || exact == bestExact && (p.metrics().totalExecutions() > best.metrics().totalExecutions()
+                    || p.metrics().totalExecutions() == best.metrics().totalExecutions() && p.id().compareTo(best.id()) < 0))))) {
                 best = p;
                 bestOverlap = ov;
                 bestExact = exact;

@@ -624,7 +624,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
                 }
             }
             Instant now = config.clock().instant().truncatedTo(ChronoUnit.SECONDS);
-            Map<String, Pattern> library = new HashMap<>();
+            Map<String, Pattern> library = new HashMap<>(s.patterns().size() * 2);
             s.patterns().forEach((id, e) -> library.put(id, e.pattern()));
             OutcomeRule.Update u = rule.apply(rec, new OutcomeRule.Library(library, s.plugins(),
                     (domain, keywords, seq) -> newId(s, domain, keywords, seq)), now);

@@ -120,7 +120,7 @@ class OutcomeRuleTest {
         Lib lib = new Lib();
         Pattern.Step withComponent = new Pattern.Step("a@m", "reviewer", null, null, null);
         Pattern.Step plain = new Pattern.Step("a@m", null, null, null, null);
-        // ids ordered so that the pattern that must win is met last
+        // ids chosen so that the last tie-break (the smaller id) would pick the other pattern
         Pattern loose = pattern("a-loose", List.of(plain), 1);
         Pattern exact = pattern("z-exact", List.of(withComponent), 1);
         Pattern busy = pattern("z-busy", List.of(plain), 9);
@@ -133,6 +133,12 @@ class OutcomeRuleTest {
         lib.patterns.remove("z-exact");
         lib.patterns.put(busy.id(), busy);
         assertEquals("z-busy", rule.apply(run, lib.view(), NOW).after().id());
+
+        Lib same = new Lib();
+        for (String id : List.of("m-3", "m-10", "m-1", "m-2")) {
+            same.patterns.put(id, pattern(id, List.of(plain), 4));
+        }
+        assertEquals("m-1", rule.apply(run, same.view(), NOW).after().id(), "equal candidates: the smaller id");
     }
 
     @Test
