@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -28,7 +29,7 @@ class OutcomeRuleTest {
 
     /** A library whose namer numbers new patterns, so a test sees which pattern is new. */
     static final class Lib {
-        final Map<String, Pattern> patterns = new HashMap<>();
+        final Map<String, Pattern> patterns = new LinkedHashMap<>(); // read in the order put
         final Map<String, PluginStats> plugins = new HashMap<>();
         final List<String> named = new ArrayList<>();
 
@@ -135,7 +136,7 @@ class OutcomeRuleTest {
         assertEquals("z-busy", rule.apply(run, lib.view(), NOW).after().id());
 
         Lib same = new Lib();
-        for (String id : List.of("m-3", "m-10", "m-1", "m-2")) {
+        for (String id : List.of("m-3", "m-10", "m-2", "m-1")) {
             same.patterns.put(id, pattern(id, List.of(plain), 4));
         }
         assertEquals("m-1", rule.apply(run, same.view(), NOW).after().id(), "equal candidates: the smaller id");
