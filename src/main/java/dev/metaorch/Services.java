@@ -75,7 +75,7 @@ public final class Services implements AutoCloseable {
         return graph;
     }
 
-    /** The file pattern store alone (reads, and writes that Neo4j does not mirror). */
+    /** The file pattern store: the library as the files hold it (outcomes are recorded through {@link #recorder()}). */
     public PatternStore patternStore() {
         return patternStore;
     }
