@@ -13,9 +13,10 @@ import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.RunOutcomes;
+import dev.metaorch.store.GraphMirror;
+import dev.metaorch.store.OutcomeRecorder;
 import dev.metaorch.store.PatternStore;
 import dev.metaorch.store.ShippedPatterns;
-import dev.metaorch.store.neo4j.GraphMirror;
 import dev.metaorch.store.neo4j.GraphService;
 import dev.metaorch.util.Progress;
 import dev.metaorch.util.Refusal;
@@ -42,9 +43,11 @@ public final class Services implements AutoCloseable {
     private final CompletableFuture<Void> indexReady = new CompletableFuture<>();
     // The file store is the pattern library, the per-plugin evidence and the known issues (the graph adds evidence).
     private final PatternStore patternStore;
+    // Writes an outcome to the file store, then mirrors it into the graph.
+    private final OutcomeRecorder recorder;
     // A finished run's outcome, for record_outcome given a run_id.
     private final RunOutcomes runOutcomes;
-    // Neo4j mirror of the file store, or null when NEO4J_URI is unset (file store only).
+    // Neo4j, the second store every recorded outcome is mirrored into, or null when NEO4J_URI is unset (file store only).
     private final GraphService graph;
     private final Evidence graphEvidence;
 
@@ -59,6 +62,7 @@ public final class Services implements AutoCloseable {
         this.graph = settings.neo4j() == null ? null : new GraphService(settings.neo4j(), settings.home(),
                 catalog::current, () -> patternStore, () -> patternStore, dev.metaorch.learn.Lifecycle::status);
         this.graphEvidence = graph == null ? null : graph.evidence(() -> patternStore);
+        this.recorder = new OutcomeRecorder(patternStore, graph == null ? GraphMirror.NONE : graph);
     }
 
     /** The Neo4j mirror (dual write, outbox, discovery), or null when Neo4j is not configured. */
@@ -66,13 +70,14 @@ public final class Services implements AutoCloseable {
         return graph;
     }
 
-    /** The Neo4j mirror record_outcome writes to once the files are written (dual write); a no-op without Neo4j. */
-    public GraphMirror graphMirror() {
-        return graph == null ? GraphMirror.NONE : graph;
-    }
-
+    /** The file pattern store: the library as the files hold it (outcomes are recorded through {@link #recorder()}). */
     public PatternStore patternStore() {
         return patternStore;
+    }
+
+    /** Records outcomes: the file store, then the Neo4j mirror when it is configured. */
+    public OutcomeRecorder recorder() {
+        return recorder;
     }
 
     public RunOutcomes runOutcomes() {

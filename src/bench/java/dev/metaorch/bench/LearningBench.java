@@ -28,6 +28,8 @@ import dev.metaorch.learn.Posterior;
 import dev.metaorch.learn.RecordResult;
 import dev.metaorch.learn.Recording;
 import dev.metaorch.learn.TaskClass;
+import dev.metaorch.store.GraphMirror;
+import dev.metaorch.store.OutcomeRecorder;
 import dev.metaorch.store.PatternStore;
 import dev.metaorch.store.neo4j.GraphService;
 import dev.metaorch.store.neo4j.GraphWrite;
@@ -125,11 +127,13 @@ public final class LearningBench {
         long nanos; // time spent choosing and recording (and, for the Neo4j arm, dual-writing and pulling)
         final List<String> badPromotions = new ArrayList<>();
         final Map<Integer, double[]> atCheckpoint = new LinkedHashMap<>();
+        OutcomeRecorder recorder; // record_outcome's; the Neo4j arm's writes the graph too
 
         Ranker(String name, Path home, long seed) {
             this.name = name;
             this.random = new Random(seed);
             this.store = new PatternStore(home, new PatternStore.Config(List.of(), false, clock, ids -> null));
+            this.recorder = new OutcomeRecorder(store, GraphMirror.NONE);
         }
 
         /** Which pattern each (class, sequence) became, as record_outcome reported it. */
@@ -150,9 +154,9 @@ public final class LearningBench {
 
         abstract int choose(int c, String task);
 
-        /** Records one outcome as record_outcome does; the Neo4j arm adds the dual write. */
+        /** Records one outcome through record_outcome's recorder; the Neo4j arm's also writes the graph. */
         RecordResult record(Recording rec) {
-            return store.record(rec);
+            return recorder.record(rec);
         }
 
         /** Called once per round after the outcome is recorded (the Neo4j arm pulls the graph's evidence here). */
@@ -206,8 +210,8 @@ public final class LearningBench {
     }
 
     /**
-     * Ours with Neo4j on: the same ranker and seed, every outcome dual-written (file store first, then the
-     * graph through {@link GraphService} exactly as record_outcome does), and its evidence read from the graph
+     * Ours with Neo4j on: the same ranker and seed, every outcome dual-written by record_outcome's
+     * {@link OutcomeRecorder} (file store first, then the graph through {@link GraphService}), and its evidence read from the graph
      * side only ({@link GraphService#evidence}: the graph's snapshot plus this server's outcomes the snapshot
      * cannot contain yet, with no file store behind it). The snapshot is re-read every
      * {@link #REFRESH_ROUNDS} rounds, standing in for the server's background pull. A write the graph lost
@@ -224,6 +228,7 @@ public final class LearningBench {
             super("ours, Neo4j on (dual write, evidence from the graph)", home, seed);
             this.graph = graph;
             this.evidence = graph.evidence(() -> Evidence.NONE);
+            this.recorder = new OutcomeRecorder(store, new CountedWrites(graph, writes));
         }
 
         @Override
@@ -239,22 +244,23 @@ public final class LearningBench {
         }
 
         @Override
-        RecordResult record(Recording rec) {
-            RecordResult r = store.record(rec);
-            if (!r.duplicate() && r.pattern() != null) {
-                Outcome o = rec.outcome();
-                writes.merge(graph.submit(GraphWrite.pattern(r.pattern())), 1, Integer::sum);
-                writes.merge(graph.submit(GraphWrite.outcome(new Outcome(r.executionId(), r.pattern().id(), o.workflowId(),
-                        o.task(), o.status(), o.durationMs(), o.startedAt(), o.completedAt(), o.steps()))), 1, Integer::sum);
-            }
-            return r;
-        }
-
-        @Override
         void afterRound(int t) {
             if ((t + 1) % REFRESH_ROUNDS == 0) {
                 graph.refreshEvidence();
             }
+        }
+    }
+
+    /** The graph as record_outcome's mirror, each write counted by where it went (Neo4j, outbox, rejected). */
+    record CountedWrites(GraphService graph, Map<GraphService.WriteResult, Integer> writes) implements GraphMirror {
+        @Override
+        public void patternSaved(Pattern p) {
+            writes.merge(graph.submit(GraphWrite.pattern(p)), 1, Integer::sum);
+        }
+
+        @Override
+        public void outcomeRecorded(Outcome o) {
+            writes.merge(graph.submit(GraphWrite.outcome(o)), 1, Integer::sum);
         }
     }
 

@@ -19,13 +19,13 @@ import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.Lifecycle;
 import dev.metaorch.learn.Outcome;
 import dev.metaorch.learn.Pattern;
-import dev.metaorch.learn.RecordResult;
 import dev.metaorch.learn.Recording;
 import dev.metaorch.recommend.Recommender;
 import dev.metaorch.recommend.RelevanceIndex;
+import dev.metaorch.store.GraphMirror;
+import dev.metaorch.store.OutcomeRecorder;
 import dev.metaorch.store.PatternStore;
 import dev.metaorch.store.neo4j.GraphService;
-import dev.metaorch.store.neo4j.GraphWrite;
 
 /**
  * {@code bench recommend --neo4j}: recommend_plugins with evidence from the file store vs with Neo4j on, in
@@ -99,19 +99,14 @@ final class RecommendGraphArm {
             long fileNs = 0;
             long dualNs = 0;
             Map<GraphService.WriteResult, Integer> writes = new java.util.EnumMap<>(GraphService.WriteResult.class);
+            OutcomeRecorder fileRecorder = new OutcomeRecorder(fileOnly, GraphMirror.NONE);
+            OutcomeRecorder dualRecorder = new OutcomeRecorder(dual, new LearningBench.CountedWrites(graph, writes));
             for (Recording rec : recs) {
                 long t = System.nanoTime();
-                fileOnly.record(rec);
+                fileRecorder.record(rec);
                 fileNs += System.nanoTime() - t;
                 t = System.nanoTime();
-                RecordResult res = dual.record(rec);
-                if (!res.duplicate() && res.pattern() != null) { // record_outcome's dual write
-                    Outcome o = rec.outcome();
-                    writes.merge(graph.submit(GraphWrite.pattern(res.pattern())), 1, Integer::sum);
-                    writes.merge(graph.submit(GraphWrite.outcome(new Outcome(res.executionId(), res.pattern().id(),
-                            o.workflowId(), o.task(), o.status(), o.durationMs(), o.startedAt(), o.completedAt(),
-                            o.steps()))), 1, Integer::sum);
-                }
+                dualRecorder.record(rec);
                 dualNs += System.nanoTime() - t;
             }
             int drained = graph.drain();

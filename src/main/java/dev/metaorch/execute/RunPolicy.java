@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.metaorch.learn.ErrorPatterns;
 import dev.metaorch.learn.KnownIssueSource;
+import dev.metaorch.util.Texts;
 import dev.metaorch.workflow.Fallbacks;
 import dev.metaorch.workflow.WorkflowStep;
 
@@ -114,7 +115,7 @@ final class RunPolicy {
         current.put("via", via);
         current.put("plugin", base.plugin());
         current.put("component", base.component());
-        current.put("error", RunStore.firstLine(error));
+        current.put("error", Texts.firstLine(error));
         current.put("decision", "escalate");
         tried.add(current);
         String why = nonRetryable != null ? "the error is not retryable (" + nonRetryable + ")"
@@ -127,7 +128,7 @@ final class RunPolicy {
                 + ": not the same kind of work)"
                 : "the fallback " + step.fallback().plugin() + ":" + step.fallback().component() + " failed too";
         String msg = "Step " + step.step() + " (" + step.purpose() + ") cannot be completed automatically: " + why + "; "
-                + fbNote + ". Last error: " + RunStore.firstLine(error) + ". " + tried.size() + " attempt(s) made. Fix the cause by hand"
+                + fbNote + ". Last error: " + Texts.firstLine(error) + ". " + tried.size() + " attempt(s) made. Fix the cause by hand"
                 + (run.restoreNote == null ? ", or restore the workspace with rollback_run (run_id " + run.runId + ", step "
                 + step.step() + ")" : "") + ", then start a new run.";
         return new Decision.Escalate(step.step(), msg, tried);
@@ -145,7 +146,7 @@ final class RunPolicy {
         m.put("via", a.via());
         m.put("plugin", a.plugin());
         m.put("component", a.component());
-        m.put("error", RunStore.firstLine(String.valueOf(a.failure() != null ? a.failure() : a.error())));
+        m.put("error", Texts.firstLine(String.valueOf(a.failure() != null ? a.failure() : a.error())));
         m.put("decision", a.decisionName());
         if (a.fix() != null) {
             m.put("fix", a.fix().toMap());

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.metaorch.learn.Outcome;
 import dev.metaorch.util.Refusal;
+import dev.metaorch.util.Texts;
 import dev.metaorch.workflow.WorkflowStep;
 
 /**
@@ -139,7 +140,7 @@ final class RunViews {
             out.put("message", done.success()
                     ? "workflow complete: every step and the final validation passed"
                     : "every step passed but the final validation failed: " + String.join("; ", done.finalValidation().stream()
-                    .filter(CheckResult::failed).map(c -> c.label() + ": " + RunStore.firstLine(c.detail())).toList()));
+                    .filter(CheckResult::failed).map(c -> c.label() + ": " + Texts.firstLine(c.detail())).toList()));
             out.put("result", done.result());
         } else if (d instanceof Decision.KnownFix fix) {
             out.put("message", "this error is a known issue of " + attempt.plugin()
@@ -279,7 +280,7 @@ final class RunViews {
         List<String> out = new ArrayList<>();
         for (CheckResult c : checks) {
             if (!c.passed()) {
-                out.add(c.label() + ": " + RunStore.firstLine(c.detail()));
+                out.add(c.label() + ": " + Texts.firstLine(c.detail()));
             }
         }
         return out.isEmpty() ? null : String.join("; ", out);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.metaorch.util.Progress;
+import dev.metaorch.util.Texts;
 import dev.metaorch.workflow.Check;
 import dev.metaorch.workflow.WorkflowSpec;
 import dev.metaorch.workflow.WorkflowStep;
@@ -125,8 +126,8 @@ final class StepChecks {
 
     private static void report(Progress ctx, String what, int i, int total, CheckResult r) {
         String msg = what + ": check " + i + "/" + total + " " + r.label() + " - "
-                + (r.passed() ? "pass" : r.unverified() ? "UNVERIFIED: " + RunStore.firstLine(r.detail())
-                : r.refused() ? "REFUSED: " + RunStore.firstLine(r.detail()) : "FAIL: " + RunStore.firstLine(r.detail()));
+                + (r.passed() ? "pass" : r.unverified() ? "UNVERIFIED: " + Texts.firstLine(r.detail())
+                : r.refused() ? "REFUSED: " + Texts.firstLine(r.detail()) : "FAIL: " + Texts.firstLine(r.detail()));
         ctx.progress(i, (double) total, msg);
         ctx.log(r.passed() ? "info" : "warning", msg);
     }
@@ -145,7 +146,7 @@ final class StepChecks {
         List<JournalEvent.Unverified> list = new ArrayList<>();
         Set<String> programs = new LinkedHashSet<>();
         for (CheckResult c : unverified) {
-            list.add(new JournalEvent.Unverified(c.label(), RunStore.firstLine(c.detail()), c.allow()));
+            list.add(new JournalEvent.Unverified(c.label(), Texts.firstLine(c.detail()), c.allow()));
             if (c.allow() != null && c.allow().startsWith("allowed_programs: [") && c.allow().endsWith("]")) {
                 for (String prog : c.allow().substring("allowed_programs: [".length(), c.allow().length() - 1).split(", ")) {
                     programs.add(prog);

@@ -43,7 +43,7 @@ public final class Tools {
                 new ExecuteStepTool(s.runs()),
                 new RunStatusTool(s.runs()),
                 new RollbackRunTool(s.runs()),
-                new RecordOutcomeTool(s.patternStore(), s.graphMirror(), s.runOutcomes(), s::catalog),
+                new RecordOutcomeTool(s.recorder(), s.runOutcomes(), s::catalog),
                 new PatternStatsTool(s.patternStore()),
                 new KnownIssuesTool(warmup, discovery),
                 new FindAlternativesTool(warmup, discovery, s::catalog)

@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,21 +36,20 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-import dev.metaorch.learn.ErrorPatterns;
 import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.LibraryStats;
 import dev.metaorch.learn.Lifecycle;
+import dev.metaorch.learn.OutcomeRule;
 import dev.metaorch.learn.Outcome;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.PatternScore;
+import dev.metaorch.learn.PluginStats;
 import dev.metaorch.learn.RecordResult;
 import dev.metaorch.learn.Recording;
-import dev.metaorch.learn.TaskClass;
 import dev.metaorch.util.Json;
 import dev.metaorch.util.Refusal;
-import dev.metaorch.util.Texts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -69,6 +67,9 @@ import tools.jackson.databind.annotation.JsonNaming;
  * what changed, and write every file atomically ({@link AtomicFiles}). A file that cannot be read safely
  * (syntax error, alias bomb, too large, wrong types, a link, an id that does not match its name) is
  * skipped with a warning; it never stops the store.
+ * <p>
+ * What an outcome changes is decided by {@link OutcomeRule}; the store hands it the library under the lock,
+ * names new patterns (ids are file names) and writes what the rule returns.
  */
 public final class PatternStore implements PatternLibrary, Evidence, KnownIssueSource {
 
@@ -80,7 +81,6 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
     public static final long MAX_METRICS_BYTES = 4L << 20;
     /** Most pattern files read per status folder (a folder flooded with files must not stall readers). */
     public static final int MAX_FILES_PER_FOLDER = 20_000;
-    public static final int MAX_ISSUES = 20;
     static final long RECHECK_MS = 200;
     static final long LOCK_TIMEOUT_MS = 60_000;
 
@@ -129,6 +129,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
     private final Path genFile;
     private final Path lockFile;
     private final Config config;
+    private final OutcomeRule rule;
 
     private final Object readLock = new Object();
     private volatile Snapshot snap = Snapshot.EMPTY;
@@ -145,6 +146,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
     public PatternStore(Path home, Config config) {
         this.home = home.toAbsolutePath().normalize();
         this.config = config;
+        this.rule = new OutcomeRule(config.domainOf());
         this.patternsDir = this.home.resolve("patterns");
         this.pluginsFile = this.home.resolve("plugins").resolve("metrics.yaml");
         this.indexFile = patternsDir.resolve("executions.jsonl");
@@ -401,7 +403,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
             return null;
         }
         Pattern p = (Pattern) c.value();
-        return status.equals(p.status()) ? p : withStatus(p, status); // the folder is the status
+        return status.equals(p.status()) ? p : OutcomeRule.withStatus(p, status); // the folder is the status
     }
 
     private Parsed parsePattern(Path root, Path f, String stem, String attrs) {
@@ -569,9 +571,10 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
     // ------------------------------------------------------------------ writes
 
     /**
-     * Records one finished execution: finds or creates its pattern, updates the counts, the lifecycle
-     * status, per-plugin metrics and known issues, appends metrics.csv and regenerates the summary.
-     * An execution id recorded before (by any process) changes nothing.
+     * Records one finished execution: refuses what cannot be written safely, applies {@link OutcomeRule} to the
+     * library as the files hold it now, writes the pattern and the per-plugin metrics it returns, appends
+     * metrics.csv and regenerates the summary. An execution id recorded before (by any process) changes nothing.
+     * This writes the files only: outcomes are recorded through {@link OutcomeRecorder}, which mirrors them too.
      */
     public RecordResult record(Recording rec) {
         Outcome o = rec.outcome();
@@ -586,7 +589,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         if (o.patternId() != null) {
             Ids.check("pattern_id", o.patternId());
         }
-        List<Pattern.Step> sequence = rec.sequence().isEmpty() ? sequenceOf(o.steps()) : rec.sequence();
+        List<Pattern.Step> sequence = OutcomeRule.sequence(rec);
         for (Pattern.Step s : sequence) {
             checkPluginId(s.plugin());
         }
@@ -615,15 +618,14 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
                 }
             }
             Instant now = config.clock().instant().truncatedTo(ChronoUnit.SECONDS);
-            Entry existing = resolve(s, o, sequence, rec);
-            if (sequence.isEmpty() && existing != null) {
-                sequence = existing.pattern().pluginSequence();
-            }
-            String domain = existing != null ? existing.pattern().domain() : domainFor(rec, sequence);
-            Pattern before = existing == null ? null : existing.pattern();
-            Pattern after = apply(before, rec, sequence, domain, now, s);
-            String status = Lifecycle.status(after.metrics().successfulExecutions(), after.metrics().totalExecutions());
-            after = withStatus(after, status);
+            Map<String, Pattern> library = new HashMap<>(s.patterns().size() * 2);
+            s.patterns().forEach((id, e) -> library.put(id, e.pattern()));
+            OutcomeRule.Update u = rule.apply(rec, new OutcomeRule.Library(library, s.plugins(),
+                    (domain, keywords, seq) -> newId(s, domain, keywords, seq)), now);
+            Pattern before = u.before();
+            Entry existing = before == null ? null : s.patterns().get(before.id());
+            Pattern after = u.after();
+            String status = after.status();
 
             // The index line comes first: should this process die before the rest is written, the
             // execution is never counted twice (a retry is a duplicate), at worst once partly.
@@ -638,7 +640,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
                 undoIndex(indexBefore, e);
                 throw e;
             }
-            writePlugins(s.plugins(), rec, sequence, now);
+            writePlugins(u, now);
             appendCsv(now, after);
             Map<String, Entry> all = new TreeMap<>(s.patterns());
             all.put(after.id(), new Entry(after, patternsDir.resolve(status).resolve(after.id() + ".yaml"), false));
@@ -672,204 +674,9 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         }
     }
 
-    /** The plugin sequence of per-step results, in step order, one entry per step. */
-    static List<Pattern.Step> sequenceOf(List<Outcome.StepResult> steps) {
-        Map<Integer, Pattern.Step> byStep = new TreeMap<>();
-        int i = 0;
-        for (Outcome.StepResult r : steps) {
-            i++;
-            if (r.plugin() == null) {
-                continue;
-            }
-            byStep.putIfAbsent(r.step() > 0 ? r.step() : 10_000 + i, new Pattern.Step(r.plugin(), r.component(), null, null, null));
-        }
-        return List.copyOf(byStep.values());
-    }
-
-    /** Identity of a plugin sequence: plugin and component of each step, in order. */
-    public static String sequenceKey(List<Pattern.Step> seq) {
-        StringBuilder sb = new StringBuilder();
-        for (Pattern.Step s : seq) {
-            sb.append(s.plugin()).append('#').append(s.component() == null ? "" : s.component()).append('>');
-        }
-        return sb.toString();
-    }
-
-    private String domainFor(Recording rec, List<Pattern.Step> sequence) {
-        if (rec.domain() != null && !rec.domain().isBlank()) {
-            return TaskClass.domain(rec.domain());
-        }
-        try {
-            return TaskClass.domain(config.domainOf().apply(sequence.stream().map(Pattern.Step::plugin).toList()));
-        } catch (RuntimeException e) {
-            log.debug("domain inference failed: {}", e.toString());
-            return "general";
-        }
-    }
-
-    /** The pattern this outcome belongs to: the named one, or the same task class with the same sequence. */
-    private Entry resolve(Snapshot s, Outcome o, List<Pattern.Step> sequence, Recording rec) {
-        if (o.patternId() != null) {
-            Entry e = s.patterns().get(o.patternId());
-            if (e == null) {
-                throw new Refusal("unknown pattern_id '" + o.patternId() + "' (pattern_stats lists the library)");
-            }
-            if (!rec.sequence().isEmpty() && !sequenceKey(rec.sequence()).equals(sequenceKey(e.pattern().pluginSequence()))) {
-                throw new Refusal("plugin_sequence differs from pattern " + o.patternId()
-                        + "'s; omit pattern_id to record a new sequence");
-            }
-            return e;
-        }
-        String domain = domainFor(rec, sequence);
-        Set<String> terms = TaskClass.terms(o.task());
-        Entry best = null;
-        double bestOverlap = -1;
-        boolean bestExact = false;
-        for (Entry e : s.patterns().values()) {
-            Pattern p = e.pattern();
-            if (!sameSequence(sequence, p.pluginSequence()) || !domain.equals(TaskClass.domain(p.domain()))) {
-                continue;
-            }
-            double ov = TaskClass.overlap(terms, TaskClass.terms(p.taskKeywords()));
-            boolean exact = sequenceKey(sequence).equals(sequenceKey(p.pluginSequence()));
-            if (ov >= TaskClass.SAME_CLASS_OVERLAP && (ov > bestOverlap || (ov == bestOverlap && (exact && !bestExact
-                    || exact == bestExact && p.metrics().totalExecutions() > best.pattern().metrics().totalExecutions())))) {
-                best = e;
-                bestOverlap = ov;
-                bestExact = exact;
-            }
-        }
-        return best;
-    }
-
-    /**
-     * The identity of a pattern's sequence: the same plugins in the same order, each step's component the same
-     * or not said on one side (an explicit outcome naming plugins only is the same workflow as the run that
-     * names their components too).
-     */
+    /** See {@link OutcomeRule#sameSequence}; kept for the planner, which asks the store. */
     public static boolean sameSequence(List<Pattern.Step> a, List<Pattern.Step> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            Pattern.Step x = a.get(i);
-            Pattern.Step y = b.get(i);
-            if (!x.plugin().equals(y.plugin())) {
-                return false;
-            }
-            if (x.component() != null && y.component() != null && !x.component().equals(y.component())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private Pattern apply(Pattern before, Recording rec, List<Pattern.Step> sequence, String domain, Instant now, Snapshot s) {
-        Outcome o = rec.outcome();
-        boolean ok = o.success();
-        Pattern.Metrics m = before == null ? Pattern.Metrics.EMPTY : before.metrics();
-        int total = m.totalExecutions() + 1;
-        int succ = m.successfulExecutions() + (ok ? 1 : 0);
-        double seconds = o.durationMs() / 1000.0;
-        double avg = o.durationMs() > 0 ? (m.totalExecutions() == 0 || m.avgCompletionTime() <= 0 ? seconds
-                : m.avgCompletionTime() + (seconds - m.avgCompletionTime()) / total) : m.avgCompletionTime();
-        Pattern.Metrics metrics = new Pattern.Metrics(total, succ, total - succ, Texts.round((double) succ / total, 4), Texts.round(avg, 4));
-
-        List<Pattern.Step> base = before == null ? sequence : before.pluginSequence();
-        List<Pattern.Step> steps = new ArrayList<>();
-        boolean[] seen = new boolean[base.size()];
-        Map<Integer, Outcome.StepResult> results = new HashMap<>();
-        List<Outcome.StepResult> all = o.steps();
-        for (int k = 0; k < all.size(); k++) {
-            Outcome.StepResult r = all.get(k);
-            int idx = stepIndex(base, r, seen);
-            if (idx >= 0) {
-                seen[idx] = true;
-                // A planned step followed by another result under the same step number is a step that ran a
-                // fallback: the fallback's outcome counts for the planned step.
-                Outcome.StepResult counted = r;
-                while (k + 1 < all.size() && all.get(k + 1).step() == r.step() && r.step() > 0) {
-                    counted = all.get(++k);
-                }
-                results.put(idx, counted == r ? r : new Outcome.StepResult(r.step(), r.plugin(), r.component(), counted.status(),
-                        counted.durationMs(), r.error(), counted.fixApplied()));
-            }
-        }
-        for (int i = 0; i < base.size(); i++) {
-            Pattern.Step b = base.get(i);
-            Outcome.StepResult r = results.get(i);
-            if (r == null && rec.outcome().steps().isEmpty() && ok) {
-                r = new Outcome.StepResult(i + 1, b.plugin(), b.component(), "success", 0, null, null);
-            }
-            String purpose = b.purpose() != null ? b.purpose() : i < sequence.size() ? sequence.get(i).purpose() : null;
-            Double time = b.avgTime();
-            Double rate = b.successRate();
-            if (r != null) {
-                double x = r.success() ? 1 : 0;
-                rate = Texts.round(rate == null ? x : rate + (x - rate) / total, 4);
-                if (r.durationMs() > 0) {
-                    double d = r.durationMs() / 1000.0;
-                    time = Texts.round(time == null ? d : time + (d - time) / total, 4);
-                }
-            }
-            // a pattern first recorded from plugin ids alone learns its components from a run of the same sequence
-            String component = b.component() != null ? b.component()
-                    : i < sequence.size() && b.plugin().equals(sequence.get(i).plugin()) ? sequence.get(i).component() : null;
-            steps.add(new Pattern.Step(b.plugin(), component, purpose, time, rate));
-        }
-
-        List<Pattern.KnownIssue> issues = before == null ? List.of() : before.knownIssues();
-        for (String err : rec.errors()) {
-            issues = addIssue(issues, err, rec.fix(), null);
-        }
-        for (Outcome.StepResult r : o.steps()) {
-            if (r.error() != null && !r.error().isBlank()) {
-                String label = r.plugin() == null ? r.error() : r.plugin() + ": " + r.error();
-                issues = addIssue(issues, label, r.fixApplied(), r.check());
-            }
-        }
-        List<String> env = union(before == null ? List.of() : before.environmentRequirements(), rec.environmentRequirements(), 30);
-        List<String> keywords;
-        List<String> tags;
-        String id;
-        String name;
-        String description;
-        String subdomain;
-        String created;
-        if (before == null) {
-            keywords = TaskClass.keywords(o.task());
-            tags = union(rec.tags(), keywords.subList(0, Math.min(6, keywords.size())), 20);
-            id = newId(s, domain, keywords, sequence);
-            String task = o.task() == null ? "" : o.task().strip().replaceAll("\\s+", " ");
-            name = !task.isEmpty() ? Texts.shorten(task, 100)
-                    : "Sequence " + String.join(" > ", sequence.stream().map(Pattern.Step::plugin).toList());
-            description = task.isEmpty() ? null : Texts.shorten(task, 500);
-            subdomain = rec.subdomain();
-            created = now.toString();
-        } else {
-            keywords = before.taskKeywords();
-            tags = union(before.tags(), rec.tags(), 20);
-            id = before.id();
-            name = before.name();
-            description = before.description();
-            subdomain = before.subdomain() != null ? before.subdomain() : rec.subdomain();
-            created = before.created() != null ? before.created() : now.toString();
-        }
-        return new Pattern(id, name, description, domain, subdomain, keywords, steps, metrics, issues, env, tags,
-                before == null ? "discovered" : before.status(), created, now.toString());
-    }
-
-    private static int stepIndex(List<Pattern.Step> base, Outcome.StepResult r, boolean[] seen) {
-        int i = r.step() - 1;
-        if (i >= 0 && i < base.size() && !seen[i] && (r.plugin() == null || r.plugin().equals(base.get(i).plugin()))) {
-            return i;
-        }
-        for (int j = 0; j < base.size(); j++) {
-            if (!seen[j] && base.get(j).plugin().equals(r.plugin())) {
-                return j;
-            }
-        }
-        return -1;
+        return OutcomeRule.sameSequence(a, b);
     }
 
     private String newId(Snapshot s, String domain, List<String> keywords, List<Pattern.Step> sequence) {
@@ -877,7 +684,7 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         String hash;
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] d = md.digest((sequenceKey(sequence) + "|" + domain + "|" + String.join(" ", keywords))
+            byte[] d = md.digest((OutcomeRule.sequenceKey(sequence) + "|" + domain + "|" + String.join(" ", keywords))
                     .getBytes(StandardCharsets.UTF_8));
             hash = HexFormat.of().formatHex(d, 0, 4);
         } catch (NoSuchAlgorithmException e) {
@@ -903,30 +710,6 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         return false;
     }
 
-    static List<Pattern.KnownIssue> addIssue(List<Pattern.KnownIssue> issues, String error, String fix, String check) {
-        String norm = ErrorPatterns.normalize(error);
-        if (norm.isEmpty()) {
-            return issues;
-        }
-        String f = fix == null || fix.isBlank() ? null : Texts.shorten(fix.strip(), 500);
-        List<Pattern.KnownIssue> out = new ArrayList<>(issues);
-        boolean found = false;
-        for (int i = 0; i < out.size(); i++) {
-            Pattern.KnownIssue k = out.get(i);
-            if (ErrorPatterns.matches(k.issue(), norm)) {
-                out.set(i, new Pattern.KnownIssue(k.issue(), k.frequency() + 1, f != null ? f : k.fix(),
-                        check != null ? Texts.shorten(check.strip(), 300) : k.check()));
-                found = true;
-                break;
-            }
-        }
-        if (!found) {
-            out.add(new Pattern.KnownIssue(norm, 1, f, check == null ? null : Texts.shorten(check.strip(), 300)));
-        }
-        out.sort(Comparator.comparingInt((Pattern.KnownIssue k) -> -k.frequency()));
-        return out.size() > MAX_ISSUES ? List.copyOf(out.subList(0, MAX_ISSUES)) : List.copyOf(out);
-    }
-
     private void writePattern(Entry existing, Pattern after) throws IOException {
         Path target = Ids.file(patternsDir.resolve(after.status()), "pattern_id", after.id(), ".yaml");
         byte[] yaml = Json.yaml().writeValueAsBytes(after);
@@ -950,33 +733,13 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         }
     }
 
-    private void writePlugins(Map<String, PluginStats> current, Recording rec, List<Pattern.Step> sequence, Instant now)
-            throws IOException {
-        Outcome o = rec.outcome();
-        Map<String, PluginStats> plugins = new TreeMap<>(current);
-        boolean changed = false;
-        if (!o.steps().isEmpty()) {
-            for (Outcome.StepResult r : o.steps()) {
-                if (r.plugin() != null) {
-                    plugins.put(r.plugin(), updated(plugins.get(r.plugin()), r.success(), r.durationMs(), r.plugin(),
-                            r.error(), r.fixApplied(), r.check(), now));
-                    changed = true;
-                }
-            }
-        } else if (o.success()) {
-            // A workflow succeeds only when each of its steps did; without per-step results a failure
-            // cannot be blamed on any one plugin, so it changes no plugin's counts.
-            for (Pattern.Step st : sequence) {
-                plugins.put(st.plugin(), updated(plugins.get(st.plugin()), true, 0, st.plugin(), null, null, null, now));
-                changed = true;
-            }
-        }
-        if (!changed && Files.exists(pluginsFile, LinkOption.NOFOLLOW_LINKS)) {
+    private void writePlugins(OutcomeRule.Update u, Instant now) throws IOException {
+        if (!u.pluginsChanged() && Files.exists(pluginsFile, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         preserveIfBroken(pluginsFile);
-        AtomicFiles.write(pluginsFile, Json.yaml().writeValueAsBytes(new PluginsFile(now.toString(), plugins)), config.fsync());
-        parsed.put(pluginsFile, new Parsed(attrs(pluginsFile), Map.copyOf(plugins), null));
+        AtomicFiles.write(pluginsFile, Json.yaml().writeValueAsBytes(new PluginsFile(now.toString(), u.plugins())), config.fsync());
+        parsed.put(pluginsFile, new Parsed(attrs(pluginsFile), Map.copyOf(u.plugins()), null));
     }
 
     /** A metrics file that cannot be read is kept aside (never silently overwritten) before a fresh one is written. */
@@ -987,23 +750,6 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
             Files.move(f, aside);
             log.warn("{} was unreadable ({}); kept as {} and started afresh", f, c.warning(), aside.getFileName());
         }
-    }
-
-    private static PluginStats updated(PluginStats s, boolean ok, long durationMs, String plugin, String error, String fix,
-                                       String check, Instant now) {
-        PluginStats p = s == null ? PluginStats.EMPTY : s;
-        int uses = p.uses() + 1;
-        int timed = p.timedUses();
-        double avg = p.avgSeconds();
-        if (durationMs > 0) {
-            timed++;
-            avg = Texts.round(avg + (durationMs / 1000.0 - avg) / timed, 4);
-        }
-        List<Pattern.KnownIssue> issues = p.knownIssues();
-        if (error != null && !error.isBlank()) {
-            issues = addIssue(issues, error, fix, check);
-        }
-        return new PluginStats(uses, p.successes() + (ok ? 1 : 0), timed, avg, now.toString(), issues);
     }
 
     private void undoIndex(long size, Exception cause) {
@@ -1110,26 +856,6 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
     }
 
     // ------------------------------------------------------------------ helpers
-
-    static Pattern withStatus(Pattern p, String status) {
-        return new Pattern(p.id(), p.name(), p.description(), p.domain(), p.subdomain(), p.taskKeywords(),
-                p.pluginSequence(), p.metrics(), p.knownIssues(), p.environmentRequirements(), p.tags(), status,
-                p.created(), p.lastUpdated());
-    }
-
-    private static List<String> union(List<String> a, List<String> b, int max) {
-        LinkedHashSet<String> out = new LinkedHashSet<>();
-        for (List<String> l : List.of(a, b)) {
-            for (String x : l) {
-                if (x != null && !x.isBlank() && out.size() < max) {
-                    out.add(Texts.shorten(x.strip(), 100));
-                }
-            }
-        }
-        return List.copyOf(out);
-    }
-
-
 
     /** Sorted pattern ids per status (for tests and tools). */
     public Map<String, List<String>> idsByStatus() {

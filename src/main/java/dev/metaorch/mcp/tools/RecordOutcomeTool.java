@@ -23,8 +23,7 @@ import dev.metaorch.mcp.ToolDefinition;
 import dev.metaorch.mcp.ToolException;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.store.Ids;
-import dev.metaorch.store.PatternStore;
-import dev.metaorch.store.neo4j.GraphMirror;
+import dev.metaorch.store.OutcomeRecorder;
 import dev.metaorch.util.Texts;
 
 /**
@@ -50,18 +49,15 @@ public final class RecordOutcomeTool implements McpTool {
     static final double MAX_DURATION_SECONDS = 1e7;
     static final int MAX_STEP = 1000;
 
-    private final PatternStore store;
-    private final GraphMirror mirror;
+    private final OutcomeRecorder recorder;
     private final RunOutcomes runOutcomes;
     private final Supplier<Catalog> catalog;
 
     /**
-     * {@code mirror} gets every recorded outcome after the files are written (the Neo4j dual write; a no-op without
-     * Neo4j); {@code runOutcomes} reads a finished run's outcome; {@code catalog} says which plugin ids exist.
+     * {@code recorder} writes each outcome to the file store, then mirrors it into the graph; {@code runOutcomes} reads a finished run's outcome; {@code catalog} says which plugin ids exist.
      */
-    public RecordOutcomeTool(PatternStore store, GraphMirror mirror, RunOutcomes runOutcomes, Supplier<Catalog> catalog) {
-        this.store = store;
-        this.mirror = mirror;
+    public RecordOutcomeTool(OutcomeRecorder recorder, RunOutcomes runOutcomes, Supplier<Catalog> catalog) {
+        this.recorder = recorder;
         this.runOutcomes = runOutcomes;
         this.catalog = catalog;
     }
@@ -75,17 +71,7 @@ public final class RecordOutcomeTool implements McpTool {
     public ToolResult call(Map<String, Object> arguments, ToolContext ctx) {
         Args a = DEFINITION.args(arguments);
         Recording rec = recording(a);
-        RecordResult r = store.record(rec);
-        if (!r.duplicate() && r.pattern() != null) {
-            // dual write: the files are written; now Neo4j (or its outbox), keyed by the ids the store assigned
-            Outcome o = rec.outcome();
-            mirror.patternSaved(r.pattern());
-            // An explicit outcome may come without times; the graph then gets the time the file store
-            // stamped, so both stores agree on "last used" (rankings read recency from either).
-            String completed = o.completedAt() != null ? o.completedAt() : r.pattern().lastUpdated();
-            mirror.outcomeRecorded(new Outcome(r.executionId(), r.pattern().id(), o.workflowId(), o.task(),
-                    o.status(), o.durationMs(), o.startedAt(), completed, o.steps()));
-        }
+        RecordResult r = recorder.record(rec);
         Map<String, Object> out = result(r);
         return ToolResult.of(text(r), out);
     }

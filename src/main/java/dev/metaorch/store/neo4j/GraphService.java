@@ -20,6 +20,8 @@ import dev.metaorch.learn.KnownIssueSource.PluginIssue;
 import dev.metaorch.learn.Outcome;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternLibrary;
+import dev.metaorch.store.GraphMirror;
+import dev.metaorch.store.OutcomeRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * Neo4j as the shared, secondary store: the second half of every dual write, the outbox, the catalog sync,
  * and the pull of what other servers recorded.
  *
- * <p><b>Dual write.</b> The file store writes its file first and then calls {@link #patternSaved},
- * {@link #outcomeRecorded} or {@link #issuesReported}. Here the write goes to Neo4j at once when Neo4j is
+ * <p><b>Dual write.</b> {@link OutcomeRecorder} has the file store write first and then calls
+ * {@link #patternSaved} and {@link #outcomeRecorded}. Here the write goes to Neo4j at once when Neo4j is
  * up and nothing is queued; otherwise (or when it fails) it goes to the {@link Outbox}. Once anything is
  * queued, later writes queue behind it, so Neo4j sees writes in the order they were made. The caller
  * never gets an exception and never waits more than {@link GraphClient#CALL_BUDGET}.
@@ -254,7 +256,7 @@ public final class GraphService implements GraphMirror, AutoCloseable {
         return n;
     }
 
-    // ---------------------------------------------------------------- dual write (called after the file write)
+    // ---------------------------------------------------------------- dual write (after the file store's write)
 
     @Override
     public void patternSaved(Pattern p) {
@@ -264,13 +266,6 @@ public final class GraphService implements GraphMirror, AutoCloseable {
     @Override
     public void outcomeRecorded(Outcome o) {
         submit(GraphWrite.outcome(o));
-    }
-
-    @Override
-    public void issuesReported(List<PluginIssue> list) {
-        if (!list.isEmpty()) {
-            submit(GraphWrite.issues(list));
-        }
     }
 
     /** Where a write went. */

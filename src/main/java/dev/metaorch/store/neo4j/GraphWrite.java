@@ -1,8 +1,5 @@
 package dev.metaorch.store.neo4j;
 
-import java.util.List;
-
-import dev.metaorch.learn.KnownIssueSource.PluginIssue;
 import dev.metaorch.learn.Outcome;
 import dev.metaorch.learn.Pattern;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -13,22 +10,17 @@ import tools.jackson.databind.annotation.JsonNaming;
  * Exactly one of the payload fields is set, named by {@code kind}.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record GraphWrite(String kind, Pattern pattern, Outcome outcome, List<PluginIssue> issues) {
+public record GraphWrite(String kind, Pattern pattern, Outcome outcome) {
 
     public static final String PATTERN = "pattern";
     public static final String OUTCOME = "outcome";
-    public static final String ISSUES = "issues";
 
     public static GraphWrite pattern(Pattern p) {
-        return new GraphWrite(PATTERN, p, null, null);
+        return new GraphWrite(PATTERN, p, null);
     }
 
     public static GraphWrite outcome(Outcome o) {
-        return new GraphWrite(OUTCOME, null, o, null);
-    }
-
-    public static GraphWrite issues(List<PluginIssue> issues) {
-        return new GraphWrite(ISSUES, null, null, List.copyOf(issues));
+        return new GraphWrite(OUTCOME, null, o);
     }
 
     /** Applies this write; idempotent (see {@link GraphStore}). */
@@ -36,7 +28,6 @@ public record GraphWrite(String kind, Pattern pattern, Outcome outcome, List<Plu
         switch (kind) {
             case PATTERN -> store.writePattern(pattern);
             case OUTCOME -> store.recordOutcome(outcome);
-            case ISSUES -> store.writeIssues(issues);
             default -> throw new GraphException(false, "unknown outbox entry kind '" + kind + "'");
         }
     }

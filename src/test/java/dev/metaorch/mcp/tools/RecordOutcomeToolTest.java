@@ -43,7 +43,7 @@ class RecordOutcomeToolTest {
 
     @Test
     void definitionIsPinned() throws Exception {
-        assertDefinitionPinned(new RecordOutcomeTool(null, null, null, null), false);
+        assertDefinitionPinned(new RecordOutcomeTool(null, null, null), false);
     }
 
     @Test

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.metaorch.Services;
+import dev.metaorch.learn.PluginStats;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
-import dev.metaorch.store.PluginStats;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,7 @@
-package dev.metaorch.store;
+package dev.metaorch.learn;
 
 import java.util.List;
 
-import dev.metaorch.learn.Pattern;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
