@@ -20,11 +20,9 @@ import java.util.Random;
 
 import dev.metaorch.config.Settings.Neo4jSettings;
 import dev.metaorch.learn.Evidence;
-import dev.metaorch.learn.Lifecycle;
 import dev.metaorch.learn.Outcome;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternScore;
-import dev.metaorch.learn.Posterior;
 import dev.metaorch.learn.RecordResult;
 import dev.metaorch.learn.Recording;
 import dev.metaorch.learn.TaskClass;
@@ -196,7 +194,7 @@ public final class LearningBench {
             List<Integer> ties = new ArrayList<>();
             for (int k = 0; k < SEQUENCES; k++) {
                 PatternScore s = scores[k];
-                double index = Posterior.upperIndex(s.successes(), s.trials(), total);
+                double index = Bandits.upperIndex(s.successes(), s.trials(), total);
                 if (index > best + 1e-12) {
                     best = index;
                     ties.clear();
@@ -278,7 +276,7 @@ public final class LearningBench {
             for (int k = 0; k < SEQUENCES; k++) {
                 Pattern p = cand.get(k);
                 PatternScore s = p == null ? PatternScore.NONE : PatternScore.of(p);
-                double draw = Posterior.sample(s.successes(), s.trials(), random);
+                double draw = Bandits.sample(s.successes(), s.trials(), random);
                 if (draw > bestDraw) {
                     bestDraw = draw;
                     best = k;

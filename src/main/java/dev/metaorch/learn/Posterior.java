@@ -38,35 +38,6 @@ public final class Posterior {
     }
 
     /**
-     * A draw from the Beta(s + 1, n - s + 1) posterior (Thompson sampling: pick the option whose draw is
-     * highest, so options are tried in proportion to the chance that they are the best).
-     */
-    public static double sample(int successes, int trials, java.util.Random random) {
-        double a = gamma(successes + 1.0, random);
-        double b = gamma(trials - successes + 1.0, random);
-        return a / (a + b);
-    }
-
-    /** Marsaglia and Tsang's method for a Gamma(shape, 1) draw, shape >= 1. */
-    static double gamma(double shape, java.util.Random random) {
-        double d = shape - 1.0 / 3;
-        double c = 1 / Math.sqrt(9 * d);
-        while (true) {
-            double x;
-            double v;
-            do {
-                x = random.nextGaussian();
-                v = 1 + c * x;
-            } while (v <= 0);
-            v = v * v * v;
-            double u = random.nextDouble();
-            if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
-                return d * v;
-            }
-        }
-    }
-
-    /**
      * The q-quantile of the Beta(s + 1, n - s + 1) posterior. With q = 1 - 1/(t + 1), t being how many
      * outcomes the competing options have together, this is the Bayes-UCB index (Kaufmann, Cappe and
      * Garivier 2012): an option is chosen while it could still plausibly be the best, and less often as
@@ -92,11 +63,6 @@ public final class Posterior {
             }
         }
         return (lo + hi) / 2;
-    }
-
-    /** The Bayes-UCB index of an option among options that have {@code totalTrials} outcomes together. */
-    public static double upperIndex(int successes, int trials, int totalTrials) {
-        return quantile(successes, trials, 1 - 1.0 / (totalTrials + 1));
     }
 
     /** The regularized incomplete beta function I_x(a, b): the CDF of Beta(a, b) at x. */
