@@ -674,11 +674,6 @@ public final class PatternStore implements PatternLibrary, Evidence, KnownIssueS
         }
     }
 
-    /** See {@link OutcomeRule#sameSequence}; kept for the planner, which asks the store. */
-    public static boolean sameSequence(List<Pattern.Step> a, List<Pattern.Step> b) {
-        return OutcomeRule.sameSequence(a, b);
-    }
-
     private String newId(Snapshot s, String domain, List<String> keywords, List<Pattern.Step> sequence) {
         String base = Ids.slug(domain + " " + String.join(" ", keywords.subList(0, Math.min(4, keywords.size()))), 80);
         String hash;

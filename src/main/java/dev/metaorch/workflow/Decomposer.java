@@ -40,7 +40,10 @@ public final class Decomposer {
      */
     public record Tuning(double gapFloor, double wholeFloor, double samePlugin) {
 
-        /** What leave-one-out cross-validation on the dev data chose (2026-12-04): no coverage floor (a gap when nothing shares a word), a whole-task cover at 70%, same-plugin bonus 0.4. */
+        /**
+         * What leave-one-out cross-validation on the dev data chose ({@code bench workflows --cv} prints the choice):
+         * no coverage floor (a gap when nothing shares a word), a whole-task cover at 70%, same-plugin bonus 0.4.
+         */
         public static final Tuning DEFAULT = new Tuning(0.0, 0.7, 0.4);
     }
 

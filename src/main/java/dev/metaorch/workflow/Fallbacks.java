@@ -27,9 +27,8 @@ public final class Fallbacks {
 
     /**
      * Below this similarity a component is not offered as a fallback. Chosen on data by {@link FallbackFloor}'s
-     * rule: on the judged subtasks of the realistic dev tasks (256 same-kind, same-phase candidate pairs, 154 of
-     * them real alternatives), 0.31 is the lowest floor above which 90% of candidates are real alternatives
-     * (recall 0.71); at the former 0.2 only 75% were. {@code FallbackFloorTest} recomputes it.
+     * rule: the lowest floor above which nine in ten candidates of the judged subtasks are real alternatives (a
+     * fallback Claude is handed should be one it can use). {@code FallbackFloorTest} recomputes it.
      */
     public static final double MIN_SIMILARITY = 0.31;
 

@@ -252,7 +252,7 @@ public final class WorkflowGenerator {
             seq.add(new Pattern.Step(p.ref().plugin().id(), p.ref().component().name(), null, null, null));
         }
         for (Pattern p : patterns.get().patterns()) {
-            if (!"deprecated".equals(p.status()) && dev.metaorch.store.PatternStore.sameSequence(seq, p.pluginSequence())) {
+            if (!"deprecated".equals(p.status()) && dev.metaorch.learn.OutcomeRule.sameSequence(seq, p.pluginSequence())) {
                 return Posterior.mean(p.metrics().successfulExecutions(), p.metrics().totalExecutions());
             }
         }
