@@ -66,11 +66,6 @@ public final class BenchMain {
         LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
         int code = run(argv, stdout, System.getenv());
         stdout.flush();
-        try {
-            dev.metaorch.recommend.RelevanceIndex.finishSaving(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         System.exit(code);
     }
 
