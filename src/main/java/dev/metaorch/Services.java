@@ -13,6 +13,8 @@ import dev.metaorch.learn.Evidence;
 import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.RunOutcomes;
+import dev.metaorch.recommend.IndexProvider;
+import dev.metaorch.recommend.RelevanceIndex;
 import dev.metaorch.store.GraphMirror;
 import dev.metaorch.store.OutcomeRecorder;
 import dev.metaorch.store.PatternStore;
@@ -50,10 +52,14 @@ public final class Services implements AutoCloseable {
     // Neo4j, the second store every recorded outcome is mirrored into, or null when NEO4J_URI is unset (file store only).
     private final GraphService graph;
     private final Evidence graphEvidence;
+    // The search index of each catalog, the folder built indexes are kept in and the threads writing them.
+    private final IndexProvider indexes;
 
     public Services(Settings settings, CatalogSources sources) {
         this.settings = settings;
         this.catalog = new CatalogService(sources);
+        // a restarted server opens the index it built last time for the same catalog and code
+        this.indexes = new IndexProvider(settings.home().resolve("cache").resolve("index"));
         this.workflows = new WorkflowStore(settings.home());
         this.patternStore = new PatternStore(settings.home(), new PatternStore.Config(ShippedPatterns.locate(), true,
                 null, this::domainOf));
@@ -101,8 +107,18 @@ public final class Services implements AutoCloseable {
         return planner;
     }
 
-    private final WorkflowGenerator planner = new WorkflowGenerator(this::catalog, this::patterns, this::evidence,
-            this::knownIssues);
+    private final WorkflowGenerator planner = new WorkflowGenerator(this::catalog, this::index, this::patterns,
+            this::evidence, this::knownIssues);
+
+    /** The provider of search indexes every tool shares. */
+    public IndexProvider indexes() {
+        return indexes;
+    }
+
+    /** The search index of a catalog (built once per catalog, shared by every tool). */
+    public RelevanceIndex index(Catalog c) {
+        return indexes.index(c);
+    }
 
     public WorkflowStore workflows() {
         return workflows;
@@ -152,11 +168,10 @@ public final class Services implements AutoCloseable {
                 if (graph != null) {
                     graph.start();
                 }
-                keepIndexFiles(); // before any tool can ask for the index
                 // Tools that only need the catalog go ahead now; a recommendation arriving during the
-                // index build shares it (RelevanceIndex.of builds once per catalog).
+                // index build shares it (the provider builds once per catalog).
                 ready.complete(null);
-                dev.metaorch.recommend.RelevanceIndex.of(c);
+                indexes.index(c);
                 indexReady.complete(null);
             } catch (Throwable e) {
                 log.error("warm-up failed", e);
@@ -167,14 +182,6 @@ public final class Services implements AutoCloseable {
         t.setDaemon(true);
         t.start();
         return ready;
-    }
-
-    /**
-     * A restarted server opens the search index it built last time for the same catalog and code. Set once the
-     * catalog is loaded, well off the path to initialize: it loads the index classes.
-     */
-    private void keepIndexFiles() {
-        dev.metaorch.recommend.RelevanceIndex.keepFilesIn(settings.home().resolve("cache").resolve("index"));
     }
 
     /**
@@ -223,12 +230,19 @@ public final class Services implements AutoCloseable {
 
     /** For callers (CLI) that never start a background warm-up. */
     public void markReady() {
-        keepIndexFiles();
         if (graph != null) {
             graph.start();
         }
         ready.complete(null);
         indexReady.complete(null);
+    }
+
+    /**
+     * Lets an index file being written finish (at most {@code millis}), so a process that built its index and ends
+     * soon after still leaves it for the next start.
+     */
+    public void finishSaving(long millis) throws InterruptedException {
+        indexes.finishSaving(millis);
     }
 
     @Override

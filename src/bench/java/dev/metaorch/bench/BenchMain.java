@@ -66,11 +66,6 @@ public final class BenchMain {
         LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
         int code = run(argv, stdout, System.getenv());
         stdout.flush();
-        try {
-            dev.metaorch.recommend.RelevanceIndex.finishSaving(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         System.exit(code);
     }
 
@@ -93,11 +88,19 @@ public final class BenchMain {
             }
             Main.checkNamedPaths(opts);
             Services services = Main.services(opts, env);
-            services.settings().warnings().forEach(w -> System.err.println("warning: " + w));
-            if (!isGraphBench(opts)) { // bench --neo4j opens its own throwaway graph; the CLI's mirror stays off
-                services.markReady();
+            try {
+                services.settings().warnings().forEach(w -> System.err.println("warning: " + w));
+                if (!isGraphBench(opts)) { // bench --neo4j opens its own throwaway graph; the CLI's mirror stays off
+                    services.markReady();
+                }
+                return BenchCommand.run(opts, services, out);
+            } finally {
+                // as the product's Main: a search index this process built is kept for the next run
+                services.finishSaving(500);
             }
-            return BenchCommand.run(opts, services, out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         } catch (Options.UsageException e) {
             System.err.println("meta-orchestrator bench: " + e.getMessage());
             System.err.println("Run 'meta-orchestrator bench --help' for usage.");

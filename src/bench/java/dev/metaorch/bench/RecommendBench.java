@@ -186,7 +186,7 @@ public final class RecommendBench {
         out.println("| ranker | hit@1 | Recall@5 | Recall@10 | nDCG@10 | MRR |");
         out.println("|---|---|---|---|---|---|");
         RankingMetrics mo = evaluate(qs, q -> ours(ours, q, DEPTH));
-        RankingMetrics mr = evaluate(qs, q -> index.rankIds(q, DEPTH));
+        RankingMetrics mr = evaluate(qs, q -> rankIds(index, q, DEPTH));
         RankingMetrics mb = evaluate(qs, q -> ids(bm25.search(q, DEPTH)));
         RankingMetrics mf = fullText == null ? null : evaluate(qs, q -> ids(fullText.search(q, DEPTH)));
         row(out, "recommend_plugins", mo);
@@ -204,7 +204,7 @@ public final class RecommendBench {
             }
             RelevanceIndex ix = RelevanceIndex.build(c, cfg);
             ablated.put(a[0] + " (" + a[1] + ")", ix);
-            row(out, a[0] + " (" + a[1] + ")", evaluate(qs, q -> ix.rankIds(q, DEPTH)));
+            row(out, a[0] + " (" + a[1] + ")", evaluate(qs, q -> rankIds(ix, q, DEPTH)));
         }
         RankingMetrics base = mf != null ? mf : mb;
         if (mf != null) {
@@ -226,12 +226,12 @@ public final class RecommendBench {
             out.println("| ranker | nDCG@10 | hit@1 | P@5 | junk@5 | unjudged |");
             out.println("|---|---|---|---|---|---|");
             graded(out, "recommend_plugins", c, tasks, t -> ours(ours, t, 10));
-            graded(out, "ranking alone (the rows below change it)", c, tasks, t -> index.rankIds(t, 10));
+            graded(out, "ranking alone (the rows below change it)", c, tasks, t -> rankIds(index, t, 10));
             graded(out, "bm25", c, tasks, t -> ids(bm25.search(t, 10)));
             if (fullText != null) {
                 graded(out, "bm25-fulltext", c, tasks, t -> ids(fullText.search(t, 10)));
             }
-            ablated.forEach((name, ix) -> graded(out, name, c, tasks, t -> ix.rankIds(t, 10)));
+            ablated.forEach((name, ix) -> graded(out, name, c, tasks, t -> rankIds(ix, t, 10)));
             if (show) {
                 for (RealisticTasks t : tasks) {
                     out.printf(Locale.ROOT, "%n%s %s%n", t.id(), t.task());
@@ -319,13 +319,13 @@ public final class RecommendBench {
         for (int k = 0; k < grid.length; k++) {
             RelevanceIndex ix = RelevanceIndex.build(c, changed(config, grid[k]));
             for (int i = 0; i < qs.size(); i++) {
-                RankingMetrics m = RankingMetrics.of(ix.rankIds(qs.get(i).query(), DEPTH), qs.get(i).relevant(),
+                RankingMetrics m = RankingMetrics.of(rankIds(ix, qs.get(i).query(), DEPTH), qs.get(i).relevant(),
                         qs.get(i).relevance());
                 ndcg[k][i] = m.ndcg10();
                 hit[k][i] = m.hit1();
             }
             for (int i = 0; i < tasks.size(); i++) {
-                GradedMetrics m = GradedMetrics.of(c, tasks.get(i), ix.rankIds(tasks.get(i).task(), 10));
+                GradedMetrics m = GradedMetrics.of(c, tasks.get(i), rankIds(ix, tasks.get(i).task(), 10));
                 tNdcg[k][i] = m.ndcg10();
                 tHit[k][i] = m.hit1();
             }
@@ -409,5 +409,10 @@ public final class RecommendBench {
 
     private static double ms(long t0) {
         return (System.nanoTime() - t0) / 1e6;
+    }
+
+    /** The fused plugin ranking as plugin ids: what the ranking figures are computed from. */
+    static List<String> rankIds(RelevanceIndex index, String query, int limit) {
+        return index.rankPlugins(query, null, limit).stream().map(h -> h.item().id()).toList();
     }
 }

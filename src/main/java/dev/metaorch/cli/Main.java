@@ -32,12 +32,6 @@ public final class Main {
         java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization").setLevel(java.util.logging.Level.SEVERE);
         int code = run(argv, stdout, System.getenv());
         stdout.flush();
-        try {
-            // a search index built by this process is kept for the next start, if its write is under way
-            dev.metaorch.recommend.RelevanceIndex.finishSaving(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         System.exit(code);
     }
 
@@ -72,13 +66,18 @@ public final class Main {
             // serve: the transport is set up (and starts reading) while the services are built
             var stdio = opts.command().equals("serve") ? Server.openStdio(System.in, out) : null;
             Services services = services(opts, env);
-            services.settings().warnings().forEach(w -> System.err.println("warning: " + w));
-            if (stdio != null) {
-                opts.allow(Options.SHARED);
-                Server.serve(services, stdio.join());
-                return 0;
+            try {
+                services.settings().warnings().forEach(w -> System.err.println("warning: " + w));
+                if (stdio != null) {
+                    opts.allow(Options.SHARED);
+                    Server.serve(services, stdio.join());
+                    return 0;
+                }
+                return Commands.run(opts, services, out);
+            } finally {
+                // a search index built by this process is kept for the next start, if its write is under way
+                services.finishSaving(500);
             }
-            return Commands.run(opts, services, out);
         } catch (Options.UsageException e) {
             System.err.println("meta-orchestrator: " + e.getMessage());
             System.err.println("Run 'meta-orchestrator help' for usage.");

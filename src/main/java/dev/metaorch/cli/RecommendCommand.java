@@ -92,7 +92,7 @@ final class RecommendCommand {
                 }
                 Map<String, Object> args = new LinkedHashMap<>(common);
                 args.put("task", task);
-                Map<String, Object> result = RecommendPluginsTool.recommend(services.catalog(), services.evidence(),
+                Map<String, Object> result = RecommendPluginsTool.recommend(services.index(services.catalog()), services.evidence(),
                         RecommendPluginsTool.request(args));
                 answer = new LinkedHashMap<>();
                 answer.put("id", id);

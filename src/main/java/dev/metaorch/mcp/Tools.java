@@ -34,7 +34,7 @@ public final class Tools {
         // known_issues and find_alternatives read the same sources: the shared graph when configured, else local files
         Discovery discovery = new Discovery(s::catalog, s::evidence, s::knownIssues, s.graph());
         return List.of(
-                new RecommendPluginsTool(warmup, s::catalog, s::evidence),
+                new RecommendPluginsTool(warmup, s::catalog, s::index, s::evidence),
                 new CatalogStatusTool(s::catalog, s.catalogService()::invalidate),
                 new ResearchPluginsTool(warmup, new Research(s.planner()::search, s::patterns, s::evidence, s::knownIssues)),
                 new GenerateWorkflowTool(warmup, s.planner(), s.workflows(), s.settings()),

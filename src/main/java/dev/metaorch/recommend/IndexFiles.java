@@ -235,7 +235,7 @@ final class IndexFiles {
     }
 
     private static ByteBuffersDirectory readDirectory(DataInputStream in) throws IOException {
-        ByteBuffersDirectory d = RelevanceIndex.directory();
+        ByteBuffersDirectory d = IndexBuilder.directory();
         int files = in.readInt();
         for (int i = 0; i < files; i++) {
             String name = in.readUTF();

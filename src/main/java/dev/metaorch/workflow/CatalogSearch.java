@@ -52,10 +52,6 @@ public final class CatalogSearch {
     private final Map<String, Set<Phase>> phasesByPlugin = new ConcurrentHashMap<>();
     private final int count;
 
-    public CatalogSearch(Catalog catalog) {
-        this(catalog, RelevanceIndex.of(catalog));
-    }
-
     public CatalogSearch(Catalog catalog, RelevanceIndex index) {
         this.catalog = catalog;
         this.index = index;

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -22,6 +23,8 @@ import dev.metaorch.learn.KnownIssueSource;
 import dev.metaorch.learn.Pattern;
 import dev.metaorch.learn.PatternLibrary;
 import dev.metaorch.learn.Posterior;
+import dev.metaorch.recommend.IndexProvider;
+import dev.metaorch.recommend.RelevanceIndex;
 import dev.metaorch.store.Ids;
 import dev.metaorch.util.Refusal;
 import dev.metaorch.util.Texts;
@@ -58,10 +61,20 @@ public final class WorkflowGenerator {
     private final Supplier<Evidence> evidence;
     private final Supplier<KnownIssueSource> issues;
     private volatile CatalogSearch search;
+    private final Function<Catalog, RelevanceIndex> indexes;
 
+    /** A planner with search indexes of its own, kept in memory (tests and benchmarks). */
     public WorkflowGenerator(Supplier<Catalog> catalog, Supplier<PatternLibrary> patterns, Supplier<Evidence> evidence,
                              Supplier<KnownIssueSource> issues) {
+        this(catalog, IndexProvider.inMemory()::index, patterns, evidence, issues);
+    }
+
+    /** A planner that gets the index of each catalog from {@code indexes} (the server's shared provider). */
+    public WorkflowGenerator(Supplier<Catalog> catalog, Function<Catalog, RelevanceIndex> indexes,
+                             Supplier<PatternLibrary> patterns, Supplier<Evidence> evidence,
+                             Supplier<KnownIssueSource> issues) {
         this.catalog = catalog;
+        this.indexes = indexes;
         this.patterns = patterns;
         this.evidence = evidence;
         this.issues = issues;
@@ -75,7 +88,7 @@ public final class WorkflowGenerator {
             synchronized (this) {
                 s = search;
                 if (s == null || s.catalog() != c) {
-                    s = new CatalogSearch(c);
+                    s = new CatalogSearch(c, indexes.apply(c));
                     search = s;
                 }
             }

@@ -25,6 +25,14 @@ class IndexFilesTest {
     @TempDir
     Path dir;
 
+    /** Opens or builds without caching, so every open reads the folder again; its saves are waited on. */
+    private IndexProvider indexes;
+
+    @org.junit.jupiter.api.BeforeEach
+    void provider() {
+        indexes = new IndexProvider(dir);
+    }
+
     static final List<String> QUERIES = List.of("review my pull request for security issues", "tune slow sql queries",
             "slim docker images", "write a newsletter email", "format markdown tables", "nothing matches zzzz");
 
@@ -38,7 +46,7 @@ class IndexFilesTest {
 
     static void sameAnswers(RelevanceIndex expected, RelevanceIndex actual) {
         for (String q : QUERIES) {
-            assertEquals(expected.rankIds(q, 10), actual.rankIds(q, 10), q);
+            assertEquals(Ranked.ids(expected, q, 10), Ranked.ids(actual, q, 10), q);
             assertEquals(expected.searchComponents(q, java.util.Set.of(), null, 5).stream().map(h -> h.component().name()).toList(),
                     actual.searchComponents(q, java.util.Set.of(), null, 5).stream().map(h -> h.component().name()).toList(), q);
         }
@@ -57,12 +65,12 @@ class IndexFilesTest {
     private Kept buildAndKeep() throws Exception {
         Catalog c = catalog();
         IndexFiles files = new IndexFiles(dir);
-        RelevanceIndex built = RelevanceIndex.open(c, RelevanceConfig.DEFAULT, files);
+        RelevanceIndex built = indexes.open(c);
         return new Kept(c, files, built, awaitIndexFile(), IndexFiles.key(c, RelevanceConfig.DEFAULT));
     }
 
     private Path awaitIndexFile() throws Exception {
-        RelevanceIndex.finishSaving(10_000);
+        indexes.finishSaving(10_000);
         List<Path> idx = files(".idx");
         assertEquals(1, idx.size(), "one index file: " + idx);
         return idx.get(0);
@@ -75,13 +83,13 @@ class IndexFilesTest {
         assertNotNull(k.files().load(k.key(), k.catalog().plugins().size()), "the file written is read back");
 
         Object inode = Files.readAttributes(k.file(), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        RelevanceIndex opened = RelevanceIndex.open(k.catalog(), RelevanceConfig.DEFAULT, k.files());
-        RelevanceIndex.finishSaving(10_000);
+        RelevanceIndex opened = indexes.open(k.catalog());
+        indexes.finishSaving(10_000);
         assertEquals(List.of(k.file()), files(".idx"));
         assertEquals(inode, Files.readAttributes(k.file(), java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
                 "opened, not built and written again");
         sameAnswers(k.built(), opened);
-        assertFalse(k.built().rankIds("tune slow sql queries", 3).isEmpty());
+        assertFalse(Ranked.ids(k.built(), "tune slow sql queries", 3).isEmpty());
     }
 
     @Test
@@ -94,12 +102,12 @@ class IndexFilesTest {
         assertNull(k.files().load(k.key(), k.catalog().plugins().size()), "a flipped byte is caught by the checksum");
         assertFalse(Files.exists(k.file()), "the damaged file is removed");
 
-        RelevanceIndex rebuilt = RelevanceIndex.open(k.catalog(), RelevanceConfig.DEFAULT, k.files());
+        RelevanceIndex rebuilt = indexes.open(k.catalog());
         sameAnswers(k.built(), rebuilt);
         Path again = awaitIndexFile();
         Files.write(again, java.util.Arrays.copyOf(Files.readAllBytes(again), 100)); // torn write
         assertNull(k.files().load(k.key(), k.catalog().plugins().size()));
-        sameAnswers(k.built(), RelevanceIndex.open(k.catalog(), RelevanceConfig.DEFAULT, k.files()));
+        sameAnswers(k.built(), indexes.open(k.catalog()));
 
         Files.writeString(dir.resolve(k.key() + ".idx"), "not an index");
         assertNull(k.files().load(k.key(), k.catalog().plugins().size()));
@@ -124,8 +132,8 @@ class IndexFilesTest {
         IndexFiles files = new IndexFiles(dir);
         for (int n = 1; n <= 7; n++) {
             Catalog c = RecommenderTest.catalog(RecommenderTest.filler(n + 3));
-            RelevanceIndex.open(c, RelevanceConfig.DEFAULT, files);
-            RelevanceIndex.finishSaving(10_000);
+            indexes.open(c);
+            indexes.finishSaving(10_000);
             Thread.sleep(20); // distinct modification times for pruning
         }
         assertEquals(5, files(".idx").size(), "the current file and the four most recently used are kept");

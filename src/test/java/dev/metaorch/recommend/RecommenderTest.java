@@ -250,14 +250,14 @@ class RecommenderTest {
         Plugin dark = plugin("theme-kit", "m1", "Dark mode toggles and colour themes for settings pages", "frontend");
         String q = "Add a dark mode toggle to the settings page";
         Catalog without = catalog(with(filler(10), bare, dark));
-        assertEquals("theme-kit@m1", RelevanceIndex.build(without).rankIds(q, 3).get(0));
+        assertEquals("theme-kit@m1", Ranked.ids(RelevanceIndex.build(without), q, 3).get(0));
 
         Plugin taught = new Plugin(null, "story-mode", "m1", "1.0.0", bare.description(), "productivity", List.of(), null, null,
                 null, ".", null, true, true, List.of(narrator.withExamples(List.of("Add a dark mode toggle to the settings page"))),
                 List.of(), null, List.of("Add a dark mode toggle to settings"));
         RelevanceIndex idx = RelevanceIndex.build(catalog(with(filler(10), taught, dark)));
         // it now ranks beside the plugin whose description says the same (both texts hold every word), above the rest
-        assertTrue(idx.rankIds(q, 2).contains("story-mode@m1"), "the author's own example request finds its plugin");
+        assertTrue(Ranked.ids(idx, q, 2).contains("story-mode@m1"), "the author's own example request finds its plugin");
         Recommender.Recommendation x = new Recommender(idx, Evidence.NONE).recommend(Recommender.Request.of(q, 2)).stream()
                 .filter(r -> r.hit().plugin().name().equals("story-mode")).findFirst().orElseThrow();
         assertTrue(x.reason().contains("example requests"), x.reason());
@@ -274,8 +274,8 @@ class RecommenderTest {
         String request = "what should you use to deploy flask";
         assertEquals("flask-deployer@m1", RelevanceIndex.build(cat).searchPlugins(request, null, 5).get(0).plugin().id());
         RelevanceConfig framed = RelevanceConfig.DEFAULT.with("queryStop", 0);
-        List<String> kept = RelevanceIndex.build(cat, framed).rankIds(request, 5);
-        List<String> dropped = RelevanceIndex.build(cat).rankIds(request, 5);
+        List<String> kept = Ranked.ids(RelevanceIndex.build(cat, framed), request, 5);
+        List<String> dropped = Ranked.ids(RelevanceIndex.build(cat), request, 5);
         assertTrue(kept.contains("chat-buddy@m1") && !dropped.contains("chat-buddy@m1"),
                 "with the request's framing words kept the chatty plugin is a result, without them it is not: " + kept
                         + " / " + dropped);
@@ -286,10 +286,12 @@ class RecommenderTest {
     @Test
     void noMatchingWordGivesNoResultsAndIndexIsCachedPerCatalog() {
         Catalog cat = catalog(filler(5));
-        assertTrue(RelevanceIndex.of(cat).searchPlugins("zzzz qqqq", null, 5).isEmpty());
-        assertTrue(RelevanceIndex.of(cat).searchPlugins("the and of", null, 5).isEmpty());
-        assertTrue(RelevanceIndex.of(cat) == RelevanceIndex.of(cat));
-        assertNotEquals(RelevanceIndex.of(cat), RelevanceIndex.of(catalog(filler(5))));
+        IndexProvider indexes = IndexProvider.inMemory();
+        assertTrue(indexes.index(cat).searchPlugins("zzzz qqqq", null, 5).isEmpty());
+        assertTrue(indexes.index(cat).searchPlugins("the and of", null, 5).isEmpty());
+        assertTrue(indexes.index(cat) == indexes.index(cat));
+        assertNotEquals(indexes.index(cat), indexes.index(catalog(filler(5))));
+        assertNotEquals(indexes.index(cat), IndexProvider.inMemory().index(cat), "each provider has its own indexes");
     }
 
     static Catalog real() {
@@ -300,7 +302,7 @@ class RecommenderTest {
     @Test
     void onTheRealCatalogAComponentsOwnDescriptionFindsIt() {
         Catalog c = real();
-        RelevanceIndex idx = RelevanceIndex.of(c);
+        RelevanceIndex idx = RelevanceIndex.build(c);
         java.util.Random rnd = new java.util.Random(7);
         List<Component> pool = new java.util.ArrayList<>();
         Map<Component, Plugin> owner = new HashMap<>();

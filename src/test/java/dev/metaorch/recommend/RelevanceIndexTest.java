@@ -39,12 +39,12 @@ class RelevanceIndexTest {
                 agent("assistant-b", "Assists developers", body));
         String q = "quarantine the flaky integration suite";
         RelevanceIndex idx = RelevanceIndex.build(catalog(with(filler(20), plain, bodied)));
-        List<String> ranked = idx.rankIds(q, 5);
+        List<String> ranked = Ranked.ids(idx, q, 5);
         assertEquals("helper-b@m1", ranked.get(0), ranked.toString());
         assertFalse(ranked.contains("helper-a@m1"), "the plain plugin shares no word of the request: " + ranked);
         RelevanceIndex noBodies = RelevanceIndex.build(catalog(with(filler(20), plain, bodied)),
                 RelevanceConfig.DEFAULT.with("bodies", 0).with("cBody", 0).with("fullRanker", 0));
-        assertFalse(noBodies.rankIds(q, 5).contains("helper-b@m1"), "without its body the plugin is not found");
+        assertFalse(Ranked.ids(noBodies, q, 5).contains("helper-b@m1"), "without its body the plugin is not found");
     }
 
     /** Three vendor packs sharing templated skill names, and one general CI plugin. */
@@ -81,11 +81,11 @@ class RelevanceIndexTest {
         // control: without specificity a vendor pack (its name, description and templated skills all say CI and
         // GitHub Actions) wins on words alone
         RelevanceIndex off = RelevanceIndex.build(c, RelevanceConfig.DEFAULT.with("specific", 1));
-        assertTrue(off.rankIds(generic, 1).get(0).endsWith("-pack@m1"), off.rankIds(generic, 4).toString());
+        assertTrue(Ranked.ids(off, generic, 1).get(0).endsWith("-pack@m1"), Ranked.ids(off, generic, 4).toString());
 
-        assertEquals("ci-pipelines@m1", idx.rankIds(generic, 4).get(0), idx.rankIds(generic, 4).toString());
+        assertEquals("ci-pipelines@m1", Ranked.ids(idx, generic, 4).get(0), Ranked.ids(idx, generic, 4).toString());
         String named = generic + " for our Acmecloud integration";
-        assertEquals("acmecloud-pack@m1", idx.rankIds(named, 4).get(0), idx.rankIds(named, 4).toString());
+        assertEquals("acmecloud-pack@m1", Ranked.ids(idx, named, 4).get(0), Ranked.ids(idx, named, 4).toString());
         assertEquals("acmecloud-ci-integration", idx.searchComponents(named, null, null, 1).get(0).component().name());
     }
 
@@ -97,13 +97,13 @@ class RelevanceIndexTest {
         RelevanceIndex idx = RelevanceIndex.build(c);
         // "GitHub Actions" and "CI" are names too, but every CI plugin mentions them: only the rare one counts
         assertEquals(List.of("Test Hub"), idx.analyze(q, null).named());
-        assertEquals("acmecloud-pack@m1", idx.rankIds(q, 4).get(0), idx.rankIds(q, 4).toString());
+        assertEquals("acmecloud-pack@m1", Ranked.ids(idx, q, 4).get(0), Ranked.ids(idx, q, 4).toString());
         // control: the same words written as common words ("test hub") are no name, and the pack stays down
         String lower = q.replace("Test Hub", "test hub");
         assertFalse(idx.analyze(lower, null).named().contains("Test Hub"));
-        assertEquals("ci-pipelines@m1", idx.rankIds(lower, 4).get(0), idx.rankIds(lower, 4).toString());
+        assertEquals("ci-pipelines@m1", Ranked.ids(idx, lower, 4).get(0), Ranked.ids(idx, lower, 4).toString());
         RelevanceIndex off = RelevanceIndex.build(c, RelevanceConfig.DEFAULT.with("involve", 0));
-        assertEquals("ci-pipelines@m1", off.rankIds(q, 4).get(0), off.rankIds(q, 4).toString());
+        assertEquals("ci-pipelines@m1", Ranked.ids(off, q, 4).get(0), Ranked.ids(off, q, 4).toString());
     }
 
     @Test
@@ -148,18 +148,18 @@ class RelevanceIndexTest {
         assertEquals("pr-kit@market-b", pr.plugin().id(), "the installed copy represents the plugin");
         assertEquals(List.of("pr-kit@market-a"), pr.alsoIn());
         // the answer lists where else it is
-        Map<String, Object> out = RecommendPluginsTool.recommend(c, Evidence.NONE, Recommender.Request.of("review my pull request", 5));
+        Map<String, Object> out = RecommendPluginsTool.recommend(RelevanceIndex.build(c), Evidence.NONE, Recommender.Request.of("review my pull request", 5));
         assertTrue(RecommendPluginsTool.textOf(out).contains("also in: pr-kit@market-a"), RecommendPluginsTool.textOf(out));
     }
 
     @Test
     void aWeakMatchIsReportedAsWeak() {
         Catalog c = vendorCatalog();
-        Map<String, Object> weak = RecommendPluginsTool.recommend(c, Evidence.NONE,
+        Map<String, Object> weak = RecommendPluginsTool.recommend(RelevanceIndex.build(c), Evidence.NONE,
                 Recommender.Request.of("bake a sourdough loaf for the pipeline party", 5));
         assertEquals(true, weak.get("weak_match"), weak.toString());
         assertTrue(RecommendPluginsTool.textOf(weak).startsWith("Weak match: Nothing in the catalog matches"));
-        Map<String, Object> strong = RecommendPluginsTool.recommend(c, Evidence.NONE,
+        Map<String, Object> strong = RecommendPluginsTool.recommend(RelevanceIndex.build(c), Evidence.NONE,
                 Recommender.Request.of("set up GitHub Actions CI pipelines that run the tests", 5));
         assertEquals(false, strong.get("weak_match"), strong.toString());
         @SuppressWarnings("unchecked")

@@ -68,7 +68,7 @@ class DecomposerTest {
     @Test
     void thePlannerAndRecommendRankTheSameComponentsForTheSameText() {
         Catalog c = catalog();
-        dev.metaorch.recommend.RelevanceIndex idx = dev.metaorch.recommend.RelevanceIndex.of(c);
+        dev.metaorch.recommend.RelevanceIndex idx = dev.metaorch.recommend.RelevanceIndex.build(c);
         for (String task : List.of("scan our npm dependencies for vulnerable packages", "write a changelog from the commits",
                 "set up GitHub Actions CI pipelines")) {
             WorkflowSpec s = plan(c, task, List.of(task), null);
@@ -145,7 +145,7 @@ class DecomposerTest {
         WorkflowSpec s = plan(c, "Plan and build a complete model training service", List.of(), null);
         assertEquals(List.of("data-engineer", "ml-engineer"), components(s));
         Constraints noData = new Constraints(Set.of(), Set.of("data-kit@m"), Set.of(), false, Constraints.DEFAULT_MAX_STEPS);
-        List<Decomposer.Pick> picks = new Decomposer(new CatalogSearch(c)).fromTask("Plan and build a complete model training service", noData).picks();
+        List<Decomposer.Pick> picks = new Decomposer(new CatalogSearch(c, dev.metaorch.recommend.RelevanceIndex.build(c))).fromTask("Plan and build a complete model training service", noData).picks();
         assertTrue(picks.stream().noneMatch(p -> !p.gap() && p.ref().plugin().name().equals("data-kit")), picks.toString());
     }
 }

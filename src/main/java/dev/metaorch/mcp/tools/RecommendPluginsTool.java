@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.metaorch.catalog.Catalog;
@@ -31,11 +32,14 @@ public final class RecommendPluginsTool implements McpTool {
 
     private final Warmup warmup;
     private final Supplier<Catalog> catalog;
+    private final Function<Catalog, RelevanceIndex> indexes;
     private final Supplier<Evidence> evidence;
 
-    public RecommendPluginsTool(Warmup warmup, Supplier<Catalog> catalog, Supplier<Evidence> evidence) {
+    public RecommendPluginsTool(Warmup warmup, Supplier<Catalog> catalog, Function<Catalog, RelevanceIndex> indexes,
+                                Supplier<Evidence> evidence) {
         this.warmup = warmup;
         this.catalog = catalog;
+        this.indexes = indexes;
         this.evidence = evidence;
     }
 
@@ -49,7 +53,7 @@ public final class RecommendPluginsTool implements McpTool {
         Recommender.Request req = request(arguments);
         warmup.await(ctx);
         Catalog c = catalog.get();
-        Map<String, Object> out = recommend(c, evidence.get(), req);
+        Map<String, Object> out = recommend(indexes.apply(c), evidence.get(), req);
         // An empty result from an empty catalog is not a bad query: say how to add marketplaces.
         return ToolResult.of(c.isEmpty() ? CatalogStatusTool.EMPTY_HINT : textOf(out), out);
     }
@@ -64,10 +68,11 @@ public final class RecommendPluginsTool implements McpTool {
     }
 
     /** The {@code recommend --json} object; scripts read it, so fields are added, never renamed or removed. */
-    public static Map<String, Object> recommend(Catalog catalog, Evidence evidence, Recommender.Request req) {
+    public static Map<String, Object> recommend(RelevanceIndex index, Evidence evidence, Recommender.Request req) {
+        Catalog catalog = index.catalog();
         List<Recommender.Recommendation> recs;
         try {
-            recs = new Recommender(RelevanceIndex.of(catalog), evidence).recommend(req);
+            recs = new Recommender(index, evidence).recommend(req);
         } catch (Recommender.InvalidRequest e) {
             throw new ToolException(NAME + ": " + e.getMessage());
         }

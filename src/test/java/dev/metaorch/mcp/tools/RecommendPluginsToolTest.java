@@ -90,7 +90,7 @@ class RecommendPluginsToolTest {
 
     @Test
     void definitionIsPinned() throws Exception {
-        ToolTests.assertDefinitionPinned(new RecommendPluginsTool(null, null, null), true);
+        ToolTests.assertDefinitionPinned(new RecommendPluginsTool(null, null, null, null), true);
     }
 
     @Test

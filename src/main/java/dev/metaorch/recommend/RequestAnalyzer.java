@@ -1,0 +1,131 @@
+package dev.metaorch.recommend;
+
+import static dev.metaorch.recommend.IndexBuilder.*;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.metaorch.util.QueryTerms;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.Weight;
+
+/**
+ * A request analysed once for every ranking: its terms as the index's analyzer makes them (the request's framing words
+ * dropped), its word pairs, the words as written (for the explanations), and the names it writes that a few plugins'
+ * texts hold ({@link Names}), whose plugins count as named for specificity.
+ */
+final class RequestAnalyzer {
+
+    /** Weight of a context word (a word of the whole task that the action's own text does not have). */
+    static final float CONTEXT_WEIGHT = 0.3f;
+
+    private final IndexData data;
+
+    RequestAnalyzer(IndexData data) {
+        this.data = data;
+    }
+
+    /**
+     * A request analysed once for every ranking: its own terms (framing words dropped), and when it is one action
+     * of a larger task ({@code context}, null: none), the task's other terms at {@link #CONTEXT_WEIGHT} each.
+     */
+    AnalyzedQuery analyze(String query, String context) {
+        String text = query == null ? "" : query;
+        Map<String, Integer> own = queryTerms(text);
+        Map<String, Float> terms = new LinkedHashMap<>();
+        own.forEach((t, n) -> terms.put(t, (float) n));
+        if (context != null && !own.isEmpty()) {
+            for (String t : queryTerms(context).keySet()) {
+                terms.putIfAbsent(t, CONTEXT_WEIGHT);
+            }
+        }
+        List<String> names = new ArrayList<>();
+        Set<Integer> involved = new HashSet<>();
+        if (data.config.specific() < 1 && data.config.involve()) {
+            for (String name : Names.in(text)) {
+                Set<Integer> ords = mentioning(name);
+                if (!ords.isEmpty() && ords.size() <= Math.floor(data.config.specificDf() * data.plugins.size())) {
+                    names.add(name);
+                    involved.addAll(ords);
+                }
+            }
+        }
+        return new AnalyzedQuery(text, own, terms, queryPairs(text), QueryTerms.surface(data.analyzer, DESC, text), names,
+                involved);
+    }
+
+    /** The plugins whose whole text holds a name, its words in its order. */
+    private Set<Integer> mentioning(String name) {
+        List<String> words = QueryTerms.tokens(data.analyzer, FULL, name);
+        if (words.isEmpty()) {
+            return Set.of();
+        }
+        Query q;
+        if (words.size() == 1) {
+            q = new TermQuery(new Term(FULL, words.get(0)));
+        } else {
+            PhraseQuery.Builder b = new PhraseQuery.Builder();
+            for (String w : words) {
+                b.add(new Term(FULL, w));
+            }
+            q = b.build();
+        }
+        Set<Integer> out = new HashSet<>();
+        for (Scored<Integer> d : IndexData.run(data.pluginSearcher, q, data.plugins.size())) {
+            out.add(d.item());
+        }
+        return out;
+    }
+
+    /** The analyzed terms of a request with their counts, the request's framing words dropped when configured. */
+    private Map<String, Integer> queryTerms(String query) {
+        Map<String, Integer> terms = QueryTerms.counts(data.analyzer, DESC, query == null ? "" : query);
+        if (!data.config.queryStop()) {
+            return terms;
+        }
+        Map<String, Integer> kept = new LinkedHashMap<>(terms);
+        kept.keySet().removeAll(requestStopTerms());
+        return kept.isEmpty() ? terms : kept;
+    }
+
+    /** Snowball's English stop words as this index's analyzer turns them into terms; read once per index. */
+    private Set<String> requestStopTerms() {
+        Set<String> s = stopTerms;
+        if (s == null) {
+            s = new HashSet<>();
+            try (java.io.Reader r = new java.io.InputStreamReader(org.apache.lucene.analysis.snowball.SnowballFilter.class
+                    .getResourceAsStream("english_stop.txt"), java.nio.charset.StandardCharsets.UTF_8)) {
+                for (Object w : org.apache.lucene.analysis.WordlistLoader.getSnowballWordSet(r)) {
+                    s.addAll(QueryTerms.tokens(data.analyzer, DESC, new String((char[]) w)));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            stopTerms = Set.copyOf(s);
+        }
+        return s;
+    }
+
+    /** Lazily read (a benign race: every thread computes the same set). */
+    private volatile Set<String> stopTerms;
+
+    /** The query's adjacent word pairs, as indexed in the pair field (none when pairs are off). */
+    private List<String> queryPairs(String query) {
+        if (data.config.pairs() <= 0) {
+            return List.of();
+        }
+        String joined = IndexBuilder.bigrams(data.analyzer, query);
+        return joined.isBlank() ? List.of() : new ArrayList<>(new LinkedHashSet<>(List.of(joined.trim().split(" "))));
+    }
+
+}
