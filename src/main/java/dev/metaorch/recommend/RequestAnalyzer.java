@@ -53,8 +53,9 @@ final class RequestAnalyzer {
         Set<Integer> involved = new HashSet<>();
         if (data.config.specific() < 1 && data.config.involve()) {
             for (String name : Names.in(text)) {
-                Set<Integer> ords = mentioning(name);
-                if (!ords.isEmpty() && ords.size() <= Math.floor(data.config.specificDf() * data.plugins.size())) {
+                int rare = (int) Math.floor(data.config.specificDf() * data.plugins.size());
+                Set<Integer> ords = mentioning(name, rare);
+                if (!ords.isEmpty() && ords.size() <= rare) {
                     names.add(name);
                     involved.addAll(ords);
                 }
@@ -64,8 +65,11 @@ final class RequestAnalyzer {
                 involved);
     }
 
-    /** The plugins whose whole text holds a name, its words in its order. */
-    private Set<Integer> mentioning(String name) {
+    /**
+     * The plugins whose whole text holds a name, its words in its order; only whether there are more than
+     * {@code max} of them when there are (a name many plugins share is no name to go by).
+     */
+    private Set<Integer> mentioning(String name, int max) {
         List<String> words = QueryTerms.tokens(data.analyzer, FULL, name);
         if (words.isEmpty()) {
             return Set.of();
@@ -81,7 +85,8 @@ final class RequestAnalyzer {
             q = b.build();
         }
         Set<Integer> out = new HashSet<>();
-        for (Scored<Integer> d : IndexData.run(data.pluginSearcher, q, data.plugins.size())) {
+        // at most max + 1 hits: a collector sized by the catalog would cost as much as the whole ranking
+        for (Scored<Integer> d : IndexData.run(data.pluginSearcher, q, max + 1)) {
             out.add(d.item());
         }
         return out;
