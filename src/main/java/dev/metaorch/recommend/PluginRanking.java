@@ -280,7 +280,7 @@ final class PluginRanking {
     }
 
     /**
-     * When the query names a component ("use backend-architect to ..."), the plugins that have it come first,
+     * When the query names a component verbatim ("ask the code-reviewer agent"), the plugins that have it come first,
      * in their fused order (those outside the fused pool after them); the rest keep theirs. Scores are lifted
      * above the rest so that any later sort by score keeps this order.
      */
