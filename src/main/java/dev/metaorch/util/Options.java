@@ -58,7 +58,8 @@ public record Options(String command, List<String> positional, Map<String, List<
             }
             if (value == null) {
                 if (i + 1 >= argv.length) {
-                    throw new UsageException("--" + name + " needs a value");
+                    // the last word: either an option missing its value or a word no command takes as a flag
+                    throw new UsageException("--" + name + " needs a value (or is no option of this command: see --help)");
                 }
                 value = argv[++i];
             }

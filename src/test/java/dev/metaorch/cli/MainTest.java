@@ -104,7 +104,7 @@ class MainTest {
         assertEquals("", r.out());
         Run flag = run(env(tmp), "catalog", "--verbose");
         assertEquals(2, flag.code());
-        assertTrue(flag.err().contains("--verbose"), flag.err());
+        assertTrue(flag.err().contains("--verbose") && flag.err().contains("no option of this command"), flag.err());
         Run cmd = run(env(tmp), "frobnicate");
         assertEquals(2, cmd.code());
         assertTrue(cmd.err().contains("unknown command 'frobnicate'"), cmd.err());
