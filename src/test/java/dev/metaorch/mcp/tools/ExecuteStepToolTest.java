@@ -36,9 +36,7 @@ class ExecuteStepToolTest {
     @BeforeEach
     void start() {
         s = ToolTests.services(home);
-        ToolTests.storeWorkflow(s, "wf-exec", "code-review@claude-code-plugins");
-        runId = (String) Tools.byName(s, StartRunTool.NAME).call(Map.of("workflow_id", "wf-exec", "workspace", ws.toString()),
-                ToolContext.NONE).structured().get("run_id");
+        runId = ToolTests.startRun(s, "wf-exec", ws);
         t = Tools.byName(s, ExecuteStepTool.NAME);
     }
 

@@ -36,9 +36,7 @@ class RollbackRunToolTest {
     void start() throws Exception {
         TestGit.initRepo(ws);
         s = ToolTests.services(home);
-        ToolTests.storeWorkflow(s, "wf-rollback", "code-review@claude-code-plugins");
-        runId = (String) Tools.byName(s, StartRunTool.NAME).call(Map.of("workflow_id", "wf-rollback", "workspace", ws.toString()),
-                ToolContext.NONE).structured().get("run_id");
+        runId = ToolTests.startRun(s, "wf-rollback", ws);
         t = Tools.byName(s, RollbackRunTool.NAME);
     }
 

@@ -17,6 +17,7 @@ import dev.metaorch.cli.Main;
 import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.Server;
 import dev.metaorch.mcp.ToolContext;
+import dev.metaorch.mcp.Tools;
 import dev.metaorch.testing.MarketplaceFixtures;
 import dev.metaorch.util.Json;
 import dev.metaorch.util.Options;
@@ -88,6 +89,13 @@ final class ToolTests {
      * Stores a two-step workflow over {@code plugin} whose first step is checked by {@code app/main.py} existing, the
      * second by nothing: enough for a run to start, pass a check, fail one and finish.
      */
+    /** Stores a one-step workflow under {@code workflowId} and starts a run of it in {@code workspace}: the run id. */
+    static String startRun(Services s, String workflowId, Path workspace) {
+        storeWorkflow(s, workflowId, "code-review@claude-code-plugins");
+        return (String) Tools.byName(s, StartRunTool.NAME).call(Map.of("workflow_id", workflowId, "workspace",
+                workspace.toString()), ToolContext.NONE).structured().get("run_id");
+    }
+
     static WorkflowSpec storeWorkflow(Services s, String id, String plugin) {
         WorkflowStep.RetryStrategy once = new WorkflowStep.RetryStrategy(1, 1000, 2.0, 60_000, true,
                 WorkflowStep.RetryStrategy.standard().nonRetryable());
