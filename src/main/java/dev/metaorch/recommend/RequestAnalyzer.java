@@ -95,12 +95,45 @@ final class RequestAnalyzer {
     /** The analyzed terms of a request with their counts, the request's framing words dropped when configured. */
     private Map<String, Integer> queryTerms(String query) {
         Map<String, Integer> terms = QueryTerms.counts(data.analyzer, DESC, query == null ? "" : query);
+        if (data.config.compounds()) {
+            for (String c : compounds(query == null ? "" : query)) {
+                terms.merge(c, 1, Integer::sum);
+            }
+        }
         if (!data.config.queryStop()) {
             return terms;
         }
         Map<String, Integer> kept = new LinkedHashMap<>(terms);
         kept.keySet().removeAll(requestStopTerms());
         return kept.isEmpty() ? terms : kept;
+    }
+
+    private static final java.util.regex.Pattern WORD_PAIR = java.util.regex.Pattern.compile("(?=\\b([a-z]+)[ -]([a-z]+)\\b)");
+
+    /**
+     * Compounds the request writes as two words ("roll back", "set up", "log in") that the catalog's prose writes as
+     * one ("rollback", "setup", "login"): the joined word, analyzed, when at least two plugin or component
+     * descriptions hold it.
+     */
+    private List<String> compounds(String text) {
+        List<String> out = new ArrayList<>();
+        java.util.regex.Matcher m = WORD_PAIR.matcher(text.toLowerCase(java.util.Locale.ROOT));
+        while (m.find()) {
+            List<String> t = QueryTerms.tokens(data.analyzer, DESC, m.group(1) + m.group(2));
+            if (t.size() == 1 && !out.contains(t.get(0)) && described(t.get(0))) {
+                out.add(t.get(0));
+            }
+        }
+        return out;
+    }
+
+    private boolean described(String term) {
+        try {
+            var r = data.pluginSearcher.getIndexReader();
+            return r.docFreq(new Term(DESC, term)) + r.docFreq(new Term(CDESCS, term)) >= 2;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Snowball's English stop words as this index's analyzer turns them into terms; read once per index. */

@@ -90,6 +90,26 @@ class RelevanceIndexTest {
     }
 
     @Test
+    void aCompoundTheRequestWritesApartFindsTheOneWordTheCatalogWrites() {
+        Plugin guard = plugin("release-guard", "m1", "Rollback of failed releases to the previous version", "deployment",
+                agent("release-undo", "Performs a rollback of the last deployment", "Restores the previous release."));
+        Plugin office = plugin("sales-reports", "m1", "Reports that roll up sales figures and look back over the quarter",
+                "business", agent("sales-roller", "Sums the figures of the week", "One report per week."));
+        Catalog c = catalog(with(filler(20), guard, office));
+        String q = "roll back the deployment";
+        RelevanceIndex idx = RelevanceIndex.build(c);
+        assertTrue(idx.analyze(q, null).ownTerms().contains("rollback"), idx.analyze(q, null).ownTerms().toString());
+        assertEquals("release-guard@m1", Ranked.ids(idx, q, 3).get(0), Ranked.ids(idx, q, 3).toString());
+        // control: without compounds only the literal words count, and the office plugin holds both
+        RelevanceIndex off = RelevanceIndex.build(c, RelevanceConfig.DEFAULT.with("compounds", 0));
+        assertFalse(off.analyze(q, null).ownTerms().contains("rollback"));
+        assertEquals("sales-reports@m1", Ranked.ids(off, q, 3).get(0), Ranked.ids(off, q, 3).toString());
+        // a joined pair no description writes is no word: "the deployment" adds nothing
+        assertEquals(idx.analyze("deployment", null).ownTerms().size() + 1,
+                idx.analyze("the deployment rollback", null).ownTerms().size());
+    }
+
+    @Test
     void aRareNameTheRequestWritesInvolvesThePluginsWhoseTextHoldsIt() {
         Catalog c = vendorCatalog();
         // "Test Hub" is Acmecloud's product: the request involves Acmecloud without naming it
