@@ -258,8 +258,10 @@ public final class WorkflowBench {
         List<Decomposer.Tuning> out = new ArrayList<>();
         for (double gap : new double[]{0, 0.1, 0.2, 0.3, 0.4, 0.5}) {
             for (double whole : new double[]{0.7, 0.8, 0.9, 1.01}) {
-                for (double same : new double[]{0, 0.1, 0.2, 0.4}) {
-                    out.add(new Decomposer.Tuning(gap, whole, same));
+                for (double same : new double[]{0, 0.1, 0.2, 0.3, 0.4}) {
+                    for (double cover : new double[]{0, 0.5, 1}) {
+                        out.add(new Decomposer.Tuning(gap, whole, same, cover));
+                    }
                 }
             }
         }
