@@ -25,7 +25,8 @@ public final class FindAlternativesTool implements McpTool {
 
     public static final ToolDefinition DEFINITION = ToolDefinition.reading(NAME,
             "Plugins similar to a given one (TF-IDF cosine over their descriptions and components, edges at 0.7 and "
-                + "above), with recorded uses and success rate: fallbacks when a plugin fails or is unavailable.");
+                + "above), with recorded uses and success rate: fallbacks when a plugin fails or is unavailable. The same "
+                + "plugin shipped by another marketplace is no alternative and is listed apart (also_in).");
 
     private final Warmup warmup;
     private final Discovery discovery;
@@ -70,12 +71,20 @@ public final class FindAlternativesTool implements McpTool {
         out.put("plugin_id", id);
         out.put("min_score", min);
         out.put("alternatives", alts);
+        List<String> alsoIn = catalog.get().twins(id).stream().filter(t -> !t.equals(id)).toList();
+        if (!alsoIn.isEmpty()) {
+            out.put("also_in", alsoIn);
+        }
         ToolSupport.putSource(out, a);
-        return ToolResult.of(text(id, min, a), out);
+        return ToolResult.of(text(id, min, a, alsoIn), out);
     }
 
-    static String text(String id, double min, Discovery.Answer<List<Alternative>> a) {
+    static String text(String id, double min, Discovery.Answer<List<Alternative>> a, List<String> alsoIn) {
         StringBuilder sb = new StringBuilder();
+        if (!alsoIn.isEmpty()) {
+            sb.append("The same plugin (same components) is also in ").append(String.join(", ", alsoIn))
+                    .append(": not an alternative, it fails the same way.\n\n");
+        }
         if (a.value().isEmpty()) {
             sb.append("No plugin is similar to ").append(id).append(" at a score of ")
                     .append(String.format(Locale.ROOT, "%.2f", min)).append(" or more")

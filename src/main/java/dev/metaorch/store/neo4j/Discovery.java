@@ -95,10 +95,15 @@ public final class Discovery {
 
     /** Plugins similar to this one, most similar first, with their recorded success. */
     public Answer<List<GraphStore.Alternative>> alternatives(String pluginId, double minScore, int limit) {
+        // the same plugin shipped by another marketplace is no alternative: it fails the way this one does
+        Set<String> same = new HashSet<>(catalog.get().twins(pluginId));
         Supplier<List<GraphStore.Alternative>> fromCatalog = () -> {
             Evidence ev = evidence.get();
             List<GraphStore.Alternative> out = new ArrayList<>();
             for (PluginSimilarity.Neighbour n : PluginSimilarity.of(catalog.get()).neighbours(pluginId, minScore, Integer.MAX_VALUE)) {
+                if (same.contains(n.pluginId())) {
+                    continue;
+                }
                 PluginEvidence e = ev.plugin(n.pluginId());
                 out.add(new GraphStore.Alternative(n.pluginId(), n.score(), e.uses(), e.successes(),
                         e.uses() == 0 ? null : (double) e.successes() / e.uses()));
@@ -117,7 +122,11 @@ public final class Discovery {
             return new Answer<>(fromCatalog.get(), "catalog", neo, "scores below " + PluginSimilarity.EDGE_THRESHOLD
                     + " are computed from the catalog; SIMILAR_TO edges start at " + PluginSimilarity.EDGE_THRESHOLD);
         }
-        return answer(g -> g.alternatives(pluginId, minScore, limit), fromCatalog);
+        return answer(g -> {
+            List<GraphStore.Alternative> l = g.alternatives(pluginId, minScore, limit + same.size()).stream()
+                    .filter(a -> !same.contains(a.pluginId())).toList();
+            return l.size() > limit ? List.copyOf(l.subList(0, limit)) : l;
+        }, fromCatalog);
     }
 
     /** Plugins of these categories with a success rate of at least {@code minSuccess}: best evidence first, then most used. */

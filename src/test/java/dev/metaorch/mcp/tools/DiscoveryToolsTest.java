@@ -50,11 +50,11 @@ class DiscoveryToolsTest {
 
     @Test
     void findAlternativesFromTheCatalogWhenNeo4jIsNotConfigured() {
-        ToolResult r = call("find_alternatives", Map.of("plugin", "code-review@claude-code-plugins"));
+        ToolResult r = call("find_alternatives", Map.of("plugin", "api-contract-generator@claude-code-plugins-plus"));
         assertEquals("file", r.structured().get("source"));
         assertEquals("not_configured", r.structured().get("neo4j"));
         List<?> alts = (List<?>) r.structured().get("alternatives");
-        assertEquals("code-review@claude-plugins-official", ((Map<?, ?>) alts.get(0)).get("plugin_id"));
+        assertEquals("contract-test-validator@claude-code-plugins-plus", ((Map<?, ?>) alts.get(0)).get("plugin_id"));
         assertTrue(r.text().contains("Neo4j is not configured"), r.text());
         for (Object a : alts) {
             assertTrue(((Number) ((Map<?, ?>) a).get("similarity_score")).doubleValue() >= 0.7);

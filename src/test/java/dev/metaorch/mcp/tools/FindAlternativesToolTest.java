@@ -4,6 +4,7 @@ import static dev.metaorch.mcp.tools.ToolTests.args;
 import static dev.metaorch.mcp.tools.ToolTests.assertDefinitionPinned;
 import static dev.metaorch.mcp.tools.ToolTests.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** find_alternatives: its pinned definition, a plugin's twin in another marketplace, and the calls it refuses. */
+/** find_alternatives: its pinned definition, a similar plugin, a plugin's twin in another marketplace (listed apart), and the calls it refuses. */
 class FindAlternativesToolTest {
 
     @TempDir
@@ -40,20 +41,32 @@ class FindAlternativesToolTest {
     }
 
     @Test
-    void findsTheSamePluginOfAnotherMarketplaceFirst() {
-        ToolResult r = t.call(Map.of("plugin", "code-review@claude-code-plugins", "limit", 3), ToolContext.NONE);
+    void theSamePluginOfAnotherMarketplaceIsListedApartNotAsAnAlternative() {
+        ToolResult r = t.call(Map.of("plugin", "code-review@claude-code-plugins", "min_score", 0.2, "limit", 5), ToolContext.NONE);
+        assertEquals(List.of("code-review@claude-plugins-official"), r.structured().get("also_in"));
         List<?> alts = (List<?>) r.structured().get("alternatives");
-        assertTrue(!alts.isEmpty() && alts.size() <= 3, alts.toString());
-        Map<?, ?> first = (Map<?, ?>) alts.get(0);
-        assertEquals("code-review@claude-plugins-official", first.get("plugin_id"));
+        assertTrue(!alts.isEmpty() && alts.size() <= 5, alts.toString());
         double last = 1;
         for (Object a : alts) {
-            double score = ((Number) ((Map<?, ?>) a).get("similarity_score")).doubleValue();
-            assertTrue(score >= 0.7 && score <= last, alts.toString());
+            Map<?, ?> m = (Map<?, ?>) a;
+            assertFalse(String.valueOf(m.get("plugin_id")).startsWith("code-review@"), alts.toString());
+            double score = ((Number) m.get("similarity_score")).doubleValue();
+            assertTrue(score >= 0.2 && score <= last, alts.toString());
             last = score;
         }
         assertEquals("code-review@claude-code-plugins", r.structured().get("plugin_id"));
-        assertTrue(r.text().startsWith("Alternatives to code-review@claude-code-plugins"), r.text());
+        assertTrue(r.text().contains("also in code-review@claude-plugins-official: not an alternative"), r.text());
+    }
+
+    @Test
+    void aSimilarPluginOfItsOwnIsAnAlternative() {
+        ToolResult r = t.call(Map.of("plugin", "database-health-monitor@claude-code-plugins-plus"), ToolContext.NONE);
+        List<?> alts = (List<?>) r.structured().get("alternatives");
+        Map<?, ?> first = (Map<?, ?>) alts.get(0);
+        assertEquals("database-transaction-monitor@claude-code-plugins-plus", first.get("plugin_id"), alts.toString());
+        assertTrue(((Number) first.get("similarity_score")).doubleValue() >= 0.7);
+        assertFalse(r.structured().containsKey("also_in"), "a plugin of one marketplace has no twin");
+        assertTrue(r.text().startsWith("Alternatives to database-health-monitor@claude-code-plugins-plus"), r.text());
     }
 
     @Test
