@@ -277,6 +277,7 @@ public final class RecommendBench {
             {"without names that involve a vendor's plugins", "involve=0"},
             {"without the coverage factor", "coord=0"},
             {"without compounds written apart", "compounds=0"},
+            {"without plugins called by name first", "called=0"},
             {"without request stop words", "queryStop=0"},
     };
 
@@ -284,7 +285,7 @@ public final class RecommendBench {
     static final String[] CV_GRID = {"", "specific=0.6", "specific=1", "fullRanker=0.5", "fullRanker=2", "bLong=0.75",
             "cBody=0.15", "cBody=0.6", "componentRanker=0.5", "componentRanker=1.5", "examples=0.35", "rrfK=20",
             "bodies=0.3", "coord=0", "coord=0.5", "coord=2", "coordTerms=3", "coordTerms=6",
-            "compounds=0"};
+            "compounds=0", "called=0"};
 
     /** {@code config} with the changes of {@code changes} ("name=value,name=value"; empty: none). */
     static RelevanceConfig changed(RelevanceConfig config, String changes) {

@@ -59,6 +59,60 @@ final class PluginRanking {
             }
         }
         this.named = byName;
+        Map<String, List<Integer>> pn = new HashMap<>();
+        for (int ord = 0; ord < plugins.size(); ord++) {
+            pn.computeIfAbsent(plugins.get(ord).name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(ord);
+        }
+        this.pluginNames = pn;
+    }
+
+    /** Plugin names, lower case -> ordinals of the plugins (one per marketplace that ships it). */
+    private final Map<String, List<Integer>> pluginNames;
+
+    private static final java.util.regex.Pattern WORDS = java.util.regex.Pattern.compile("[a-z0-9]+(?:[-.][a-z0-9]+)*");
+
+    /**
+     * Plugins whose whole name the request writes ("set up Sentry" writes sentry's), when few plugins mention that
+     * name: a name many plugins use is a topic, not the plugin.
+     */
+    private Set<Integer> called(String text) {
+        Set<Integer> out = new LinkedHashSet<>();
+        if (!data.config.called()) {
+            return out;
+        }
+        Matcher m = WORDS.matcher(text.toLowerCase(Locale.ROOT));
+        List<String> words = new ArrayList<>();
+        while (m.find()) {
+            words.add(m.group());
+        }
+        int rare = (int) Math.floor(data.config.specificDf() * data.plugins.size());
+        for (int i = 0; i < words.size(); i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int j = i; j < Math.min(words.size(), i + 4); j++) {
+                sb.append(j > i ? "-" : "").append(words.get(j));
+                List<Integer> ords = pluginNames.get(sb.toString());
+                if (ords != null && mentions(sb.toString().replace('-', ' '), rare) <= rare) {
+                    out.addAll(ords);
+                }
+            }
+        }
+        return out;
+    }
+
+    private int mentions(String name, int max) {
+        List<String> ws = dev.metaorch.util.QueryTerms.tokens(data.analyzer, FULL, name);
+        if (ws.isEmpty()) {
+            return Integer.MAX_VALUE;
+        }
+        Query q;
+        if (ws.size() == 1) {
+            q = new TermQuery(new Term(FULL, ws.get(0)));
+        } else {
+            org.apache.lucene.search.PhraseQuery.Builder b = new org.apache.lucene.search.PhraseQuery.Builder();
+            ws.forEach(w -> b.add(new Term(FULL, w)));
+            q = b.build();
+        }
+        return IndexData.run(data.pluginSearcher, q, max + 1).size();
     }
 
     List<Scored<Plugin>> rank(AnalyzedQuery q, Predicate<Plugin> filter, int limit) {
@@ -90,6 +144,7 @@ final class PluginRanking {
                     ord -> data.pluginUnnamed(ord, q), pool);
         }
         Set<Integer> mentioned = mentioned(q.text());
+        mentioned.addAll(called(q.text()));
         if (!mentioned.isEmpty()) {
             fused = namedFirst(fused, mentioned, filter);
         }
@@ -280,7 +335,8 @@ final class PluginRanking {
     }
 
     /**
-     * When the query names a component verbatim ("ask the code-reviewer agent"), the plugins that have it come first,
+     * When the query names a component verbatim ("ask the code-reviewer agent") or a plugin by its name (see
+     * {@link #called}), the plugins that have it come first,
      * in their fused order (those outside the fused pool after them); the rest keep theirs. Scores are lifted
      * above the rest so that any later sort by score keeps this order.
      */

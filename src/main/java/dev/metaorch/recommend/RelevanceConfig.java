@@ -55,6 +55,10 @@ import java.util.function.Function;
  *                         one plugin covers
  * @param involve          whether a name the request writes ("Agent Engine") that a plugin's text holds and few
  *                         plugins share lifts specificity off that plugin ({@link AnalyzedQuery#involved()})
+ * @param compounds        whether two words a request writes apart ("roll back", "set up") are also searched as the one
+ *                         word the catalog's descriptions write ("rollback", "setup"), when at least two descriptions do
+ * @param called           whether a plugin whose whole name the request writes ("set up Sentry") comes first, as a
+ *                         component named verbatim does, when at most {@code specificDf} of the plugins mention the name
  */
 public record RelevanceConfig(double pluginName, double pluginDesc, double componentNames, double componentDescs,
                               double examples, double readme, double bodies, double docs, double k1, double bShort,
@@ -62,14 +66,14 @@ public record RelevanceConfig(double pluginName, double pluginDesc, double compo
                               double componentRanker, double componentRest, double pairs, int rrfK, int pool,
                               int bodyChars, int readmeChars, double specific, double specificDf, boolean queryStop,
                               double full, double fullRanker, double coord, int coordTerms, boolean involve,
-                              boolean compounds) {
+                              boolean compounds, boolean called) {
 
     public RelevanceConfig {
         // the fields are not assigned yet in a compact constructor: check the parameters, in record order
         double[] values = {pluginName, pluginDesc, componentNames, componentDescs, examples, readme, bodies, docs, k1,
                 bShort, bLong, cName, cDesc, cExamples, cBody, cPlugin, componentRanker, componentRest, pairs, rrfK, pool,
                 bodyChars, readmeChars, specific, specificDf, queryStop ? 1 : 0, full, fullRanker, coord, coordTerms, involve ? 1 : 0,
-                compounds ? 1 : 0};
+                compounds ? 1 : 0, called ? 1 : 0};
         int i = 0;
         for (Setting s : SETTINGS.values()) {
             double v = values[i++];
@@ -141,6 +145,7 @@ public record RelevanceConfig(double pluginName, double pluginDesc, double compo
         add("coordTerms", 1, 1000, c -> (double) c.coordTerms(), (c, v) -> c.copy(29, v));
         add("involve", 0, 1, c -> c.involve() ? 1.0 : 0.0, (c, v) -> c.copy(30, v));
         add("compounds", 0, 1, c -> c.compounds() ? 1.0 : 0.0, (c, v) -> c.copy(31, v));
+        add("called", 0, 1, c -> c.called() ? 1.0 : 0.0, (c, v) -> c.copy(32, v));
     }
 
     /** Declared after the settings table, which its validation reads. */
@@ -148,16 +153,16 @@ public record RelevanceConfig(double pluginName, double pluginDesc, double compo
             1.0, 1.0, 0.5, 0.5, 0.7, 0.0, 0.0, 0.0, 1.2, 0.5,
             1.0, 1.0, 1.0, 0.7, 0.3, 0.3,
             1.0, 0.1, 0.5, 60, 50,
-            4000, 8000, 0.3, 0.05, true, 0, 1, 1, 4, true, true);
+            4000, 8000, 0.3, 0.05, true, 0, 1, 1, 4, true, true, true);
 
     private RelevanceConfig copy(int i, double v) {
         double[] a = {pluginName, pluginDesc, componentNames, componentDescs, examples, readme, bodies, docs, k1, bShort,
                 bLong, cName, cDesc, cExamples, cBody, cPlugin, componentRanker, componentRest, pairs, rrfK, pool,
                 bodyChars, readmeChars, specific, specificDf, queryStop ? 1 : 0, full, fullRanker, coord, coordTerms, involve ? 1 : 0,
-                compounds ? 1 : 0};
+                compounds ? 1 : 0, called ? 1 : 0};
         a[i] = v;
         return new RelevanceConfig(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12],
                 a[13], a[14], a[15], a[16], a[17], a[18], (int) a[19], (int) a[20], (int) a[21], (int) a[22], a[23],
-                a[24], a[25] > 0, a[26], a[27], a[28], (int) a[29], a[30] > 0, a[31] > 0);
+                a[24], a[25] > 0, a[26], a[27], a[28], (int) a[29], a[30] > 0, a[31] > 0, a[32] > 0);
     }
 }

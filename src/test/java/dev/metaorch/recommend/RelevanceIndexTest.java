@@ -110,6 +110,25 @@ class RelevanceIndexTest {
     }
 
     @Test
+    void aPluginTheRequestCallsByItsNameComesFirstUnlessManyPluginsMentionTheName() {
+        Plugin vendor = plugin("zephyrlog", "m1", "Zephyrlog error monitoring", "monitoring");
+        Plugin toolkit = plugin("frontend-toolkit", "m1", "React frontend app helpers: error boundaries, frontend errors "
+                + "shown to users, app setup", "development",
+                agent("react-app-helper", "Sets up React app error handling for frontend errors",
+                        "Wraps the React app in error boundaries so frontend errors are seen and reported."));
+        Plugin docker = plugin("docker", "m1", "Container helpers", "devops");
+        Catalog c = catalog(with(filler(20), vendor, toolkit, docker));
+        String q = "set up Zephyrlog in our React app so we actually see frontend errors";
+        RelevanceIndex idx = RelevanceIndex.build(c);
+        assertEquals("zephyrlog@m1", Ranked.ids(idx, q, 3).get(0), Ranked.ids(idx, q, 3).toString());
+        RelevanceIndex off = RelevanceIndex.build(c, RelevanceConfig.DEFAULT.with("called", 0));
+        assertEquals("frontend-toolkit@m1", Ranked.ids(off, q, 3).get(0), Ranked.ids(off, q, 3).toString());
+        // "docker" is a topic several plugins mention (the fillers about docker images): no plugin is called by it
+        String topic = "make the docker image smaller by slimming it";
+        assertFalse(Ranked.ids(idx, topic, 3).get(0).equals("docker@m1"), Ranked.ids(idx, topic, 3).toString());
+    }
+
+    @Test
     void aRareNameTheRequestWritesInvolvesThePluginsWhoseTextHoldsIt() {
         Catalog c = vendorCatalog();
         // "Test Hub" is Acmecloud's product: the request involves Acmecloud without naming it
