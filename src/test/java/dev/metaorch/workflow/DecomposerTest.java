@@ -117,6 +117,24 @@ class DecomposerTest {
     }
 
     @Test
+    void aCallersSubtaskTakesTheComponentHoldingMoreOfItsWords() {
+        // the subtask's rarest word in a component's name, description and plugin, against three of its words said once
+        Plugin lint = plugin("terraform-kit", agent("terraform-formatter", "Terraform formatter for Terraform modules"));
+        Plugin audit = plugin("review-kit", agent("code-auditor", "Audits code for security issues"));
+        Catalog c = catalog(lint, audit);
+        CatalogSearch search = new CatalogSearch(c, dev.metaorch.recommend.RelevanceIndex.build(c));
+        String task = "harden our infrastructure code";
+        List<String> subs = List.of("audit the Terraform modules for security issues");
+        Decomposer.Tuning off = new Decomposer.Tuning(0, 0.7, 0, 0);
+        Decomposer.Tuning on = new Decomposer.Tuning(0, 0.7, 0, Decomposer.Tuning.DEFAULT.subtaskCoverage());
+        Decomposer.Pick without = new Decomposer(search, off).fromSubtasks(task, subs, Constraints.NONE).picks().get(0);
+        Decomposer.Pick with = new Decomposer(search, on).fromSubtasks(task, subs, Constraints.NONE).picks().get(0);
+        assertEquals("terraform-formatter", without.ref().component().name(), "the rare word alone wins on score");
+        assertEquals("code-auditor", with.ref().component().name());
+        assertTrue(with.coverage() > without.coverage());
+    }
+
+    @Test
     void aStepNothingFitsIsAGapNotAWeakMatch() {
         List<String> subs = List.of("write unit tests for the parser", "translate the onboarding guide into Klingon");
         WorkflowSpec s = plan(catalog(), "ship the parser", subs, null);
