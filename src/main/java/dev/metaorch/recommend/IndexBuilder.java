@@ -144,7 +144,7 @@ final class IndexBuilder {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
         return new IndexFiles.Contents(pdir, cdir, cp.stream().mapToInt(Integer::intValue).toArray(),
-                ci.stream().mapToInt(Integer::intValue).toArray());
+                ci.stream().mapToInt(Integer::intValue).toArray(), null);
     }
 
     private static void text(Document d, String field, String value) {

@@ -61,7 +61,7 @@ final class IndexData {
     final int[][] twins;
 
     IndexData(Catalog catalog, RelevanceConfig config, Analyzer analyzer, IndexSearcher pluginSearcher,
-              IndexSearcher componentSearcher, int[] compPlugin, int[] compIndex) {
+              IndexSearcher componentSearcher, int[] compPlugin, int[] compIndex, Specificity kept) {
         this.catalog = catalog;
         this.config = config;
         this.analyzer = analyzer;
@@ -93,7 +93,8 @@ final class IndexData {
         }
         this.twins = tw;
         IndexReader pr = pluginSearcher.getIndexReader();
-        this.specificity = Specificity.of(plugins, compPlugin, compIndex, this::nameTerm,
+        // derived from the texts and the settings, which the kept file's key covers: read back, not derived again
+        this.specificity = kept != null ? kept : Specificity.of(plugins, compPlugin, compIndex, this::nameTerm,
                 text -> QueryTerms.tokens(analyzer, DESC, text), t -> pluginDf(pr, t),
                 config.specificDf());
     }

@@ -50,15 +50,23 @@ final class IndexFiles {
     private static final Logger log = LoggerFactory.getLogger(IndexFiles.class);
 
     /** Bump when the file layout or the documents an index holds change in a way the key cannot see. */
-    private static final int FORMAT = 3;
+    private static final int FORMAT = 4;
     private static final int MAGIC = 0x4D4F4958; // "MOIX"
     private static final String SUFFIX = ".idx";
     private static final String PARTIAL = ".partial";
     /** Index files kept besides the current one (other catalogs, e.g. a snapshot named on the command line). */
     private static final int KEEP = 4;
 
-    /** What a file restores: the two directories and the arrays computed with them. */
-    record Contents(ByteBuffersDirectory plugins, ByteBuffersDirectory components, int[] compPlugin, int[] compIndex) {
+    /**
+     * What a file restores: the two directories, the arrays computed with them and what {@link Specificity} derived
+     * from the catalog's texts (null in contents built now, before it is derived; a kept file always has it).
+     */
+    record Contents(ByteBuffersDirectory plugins, ByteBuffersDirectory components, int[] compPlugin, int[] compIndex,
+                    Specificity specificity) {
+
+        Contents withSpecificity(Specificity s) {
+            return new Contents(plugins, components, compPlugin, compIndex, s);
+        }
     }
 
     private final Path dir;
@@ -128,8 +136,9 @@ final class IndexFiles {
             if (cp.length != ci.length) {
                 throw new IOException("arrays do not match the catalog");
             }
+            Specificity spec = Specificity.read(in, pluginCount, cp.length);
             touch(file);
-            return new Contents(plugins, components, cp, ci);
+            return new Contents(plugins, components, cp, ci, spec);
         } catch (IOException | RuntimeException e) {
             log.warn("index file {} unusable ({}); rebuilding", file, e.toString());
             try {
@@ -154,6 +163,7 @@ final class IndexFiles {
             writeDirectory(out, contents.components());
             writeInts(out, contents.compPlugin());
             writeInts(out, contents.compIndex());
+            contents.specificity().write(out);
             out.flush();
             CRC32 crc = new CRC32();
             byte[] body = buf.toByteArray();

@@ -85,11 +85,13 @@ public final class IndexProvider {
             }
         }
         IndexFiles.Contents built = IndexBuilder.contents(catalog, config);
+        RelevanceIndex index = RelevanceIndex.fromContents(catalog, config, built);
         if (key != null) {
             // Saving is off the path to the first answer; the directories are not written to again.
+            IndexFiles.Contents complete = built.withSpecificity(index.specificity());
             Thread t = new Thread(() -> {
                 try {
-                    kept.save(key, built);
+                    kept.save(key, complete);
                 } finally {
                     saving.remove(Thread.currentThread());
                 }
@@ -98,7 +100,7 @@ public final class IndexProvider {
             saving.add(t);
             t.start();
         }
-        return RelevanceIndex.fromContents(catalog, config, built);
+        return index;
     }
 
     private IndexFiles files() {

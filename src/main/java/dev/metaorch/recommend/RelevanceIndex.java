@@ -82,7 +82,7 @@ public final class RelevanceIndex {
                 }
             }
             return new RelevanceIndex(new IndexData(catalog, config, IndexBuilder.analyzer(), ps, cs, c.compPlugin(),
-                    c.compIndex()));
+                    c.compIndex(), c.specificity()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -94,6 +94,11 @@ public final class RelevanceIndex {
         s.setSimilarity(similarity);
         s.setQueryCache(null);
         return s;
+    }
+
+    /** What specificity derived from the catalog's texts, to keep with the index. */
+    Specificity specificity() {
+        return data.specificity;
     }
 
     public Catalog catalog() {

@@ -155,6 +155,82 @@ final class Specificity {
         return new Specificity(pl, co, sf);
     }
 
+    /**
+     * Writes what was derived, so that a kept index is opened without scanning the catalog's prose again (the scan
+     * is the larger part of opening an index).
+     */
+    void write(java.io.DataOutput out) throws java.io.IOException {
+        writeArrays(out, plugins);
+        writeArrays(out, components);
+        out.writeInt(surface.length);
+        for (List<String> l : surface) {
+            writeArray(out, l.toArray(NONE));
+        }
+    }
+
+    /** What {@link #write} wrote, checked against the index it belongs to. */
+    @SuppressWarnings("unchecked")
+    static Specificity read(java.io.DataInput in, int pluginCount, int componentCount) throws java.io.IOException {
+        String[][] pl = readArrays(in);
+        String[][] co = readArrays(in);
+        int n = in.readInt();
+        if (pl.length != pluginCount || co.length != componentCount || n != pluginCount) {
+            throw new java.io.IOException("specificity does not match the index");
+        }
+        List<String>[] sf = new List[n];
+        for (int i = 0; i < n; i++) {
+            sf[i] = List.of(readArray(in));
+        }
+        return new Specificity(pl, co, sf);
+    }
+
+    /** Whether both say the same of every plugin and component. */
+    boolean sameAs(Specificity o) {
+        return java.util.Arrays.deepEquals(plugins, o.plugins) && java.util.Arrays.deepEquals(components, o.components)
+                && java.util.Arrays.equals(surface, o.surface);
+    }
+
+    private static void writeArrays(java.io.DataOutput out, String[][] a) throws java.io.IOException {
+        out.writeInt(a.length);
+        for (String[] x : a) {
+            writeArray(out, x);
+        }
+    }
+
+    private static void writeArray(java.io.DataOutput out, String[] a) throws java.io.IOException {
+        out.writeInt(a.length);
+        for (String x : a) {
+            out.writeUTF(x);
+        }
+    }
+
+    private static String[][] readArrays(java.io.DataInput in) throws java.io.IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 10_000_000) {
+            throw new java.io.IOException("bad length " + n);
+        }
+        String[][] out = new String[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = readArray(in);
+        }
+        return out;
+    }
+
+    private static String[] readArray(java.io.DataInput in) throws java.io.IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 100_000) {
+            throw new java.io.IOException("bad length " + n);
+        }
+        if (n == 0) {
+            return NONE;
+        }
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = in.readUTF();
+        }
+        return out;
+    }
+
     /** Whether the plugin is built for something the request (its analyzed terms) does not name. */
     boolean pluginUnnamed(int ord, Set<String> request) {
         return unnamed(plugins[ord], request);

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import dev.metaorch.catalog.Catalog;
 import dev.metaorch.catalog.Component;
 import dev.metaorch.catalog.ComponentKind;
+import dev.metaorch.catalog.Plugin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +42,10 @@ class IndexFilesTest {
                 RecommenderTest.plugin("sec-review", "alpha", "Security review of pull requests", "security",
                         Component.of(ComponentKind.AGENT, "security-auditor", "Audits code changes for vulnerabilities")),
                 RecommenderTest.plugin("db-tuner", "beta", "Database helpers", "database",
-                        Component.of(ComponentKind.COMMAND, "explain", "Explains and tunes slow SQL queries"))));
+                        Component.of(ComponentKind.COMMAND, "explain", "Explains and tunes slow SQL queries")),
+                // built for one vendor: specificity has something to say about it
+                RecommenderTest.plugin("zetamail-pack", "beta", "Send newsletters through Zetamail", "email",
+                        Component.of(ComponentKind.SKILL, "zetamail-sender", "Sends a newsletter email with Zetamail"))));
     }
 
     static void sameAnswers(RelevanceIndex expected, RelevanceIndex actual) {
@@ -80,7 +84,13 @@ class IndexFilesTest {
     void aKeptIndexIsOpenedAndAnswersExactlyAsTheBuiltOne() throws Exception {
         Kept k = buildAndKeep();
         assertTrue(k.file().getFileName().toString().startsWith(k.key()));
-        assertNotNull(k.files().load(k.key(), k.catalog().plugins().size()), "the file written is read back");
+        IndexFiles.Contents read = k.files().load(k.key(), k.catalog().plugins().size());
+        assertNotNull(read, "the file written is read back");
+        // what specificity derived from the texts is kept with the index, not derived again on opening
+        assertNotNull(read.specificity());
+        assertTrue(read.specificity().sameAs(k.built().specificity()));
+        Plugin vendor = k.catalog().plugin("zetamail-pack@beta").orElseThrow();
+        assertFalse(k.built().subjects(vendor).isEmpty(), "the vendor pack has a subject");
 
         Object inode = Files.readAttributes(k.file(), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
         RelevanceIndex opened = indexes.open(k.catalog());
@@ -89,6 +99,7 @@ class IndexFilesTest {
         assertEquals(inode, Files.readAttributes(k.file(), java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
                 "opened, not built and written again");
         sameAnswers(k.built(), opened);
+        assertEquals(k.built().subjects(vendor), opened.subjects(vendor));
         assertFalse(Ranked.ids(k.built(), "tune slow sql queries", 3).isEmpty());
     }
 
@@ -122,7 +133,10 @@ class IndexFilesTest {
                 RecommenderTest.plugin("sec-review", "alpha", "Security review of pull requests!", "security",
                         Component.of(ComponentKind.AGENT, "security-auditor", "Audits code changes for vulnerabilities")),
                 RecommenderTest.plugin("db-tuner", "beta", "Database helpers", "database",
-                        Component.of(ComponentKind.COMMAND, "explain", "Explains and tunes slow SQL queries"))));
+                        Component.of(ComponentKind.COMMAND, "explain", "Explains and tunes slow SQL queries")),
+                // built for one vendor: specificity has something to say about it
+                RecommenderTest.plugin("zetamail-pack", "beta", "Send newsletters through Zetamail", "email",
+                        Component.of(ComponentKind.SKILL, "zetamail-sender", "Sends a newsletter email with Zetamail"))));
         assertNotEquals(key, IndexFiles.key(changed, RelevanceConfig.DEFAULT), "one changed description");
         assertNotEquals(key, IndexFiles.key(c, RelevanceConfig.DEFAULT.with("pairs", 0)), "other settings");
     }
