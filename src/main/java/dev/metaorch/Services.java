@@ -245,10 +245,23 @@ public final class Services implements AutoCloseable {
         indexes.finishSaving(millis);
     }
 
+    /**
+     * Lets an index file still being written finish (at most {@link #CLOSE_SAVE_WAIT_MS}) so nothing is left half
+     * written in a folder that its owner may delete next, then closes the graph.
+     */
     @Override
     public void close() {
-        if (graph != null) {
-            graph.close();
+        try {
+            indexes.finishSaving(CLOSE_SAVE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (graph != null) {
+                graph.close();
+            }
         }
     }
+
+    /** How long {@link #close} waits for an index file being written: far above a save's usual second. */
+    static final long CLOSE_SAVE_WAIT_MS = 30_000;
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.metaorch.Services;
 import dev.metaorch.cli.Main;
 import dev.metaorch.util.Options;
+import dev.metaorch.testing.ClosesServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,8 +20,8 @@ class FallbackFloorTest {
     @Test
     void theFloorIsWhatTheRuleGivesOnTheJudgedSubtasks(@TempDir Path home) {
         Path shared = Path.of(System.getProperty("shared.dir", "../shared"));
-        Services s = Main.services(Options.parse("catalog", "--home", home.toString(), "--catalog",
-                shared.resolve("catalog").toString()), Map.of());
+        Services s = ClosesServices.track(Main.services(Options.parse("catalog", "--home", home.toString(), "--catalog",
+                shared.resolve("catalog").toString()), Map.of()));
         // only candidates of the same phase are ever offered (Fallbacks), so only those calibrate the floor
         List<FallbackFloor.Pair> pairs = FallbackFloor.pairs(s.catalog(), shared.resolve("bench").resolve("realistic-dev.jsonl"))
                 .stream().filter(FallbackFloor.Pair::samePhase).toList();

@@ -20,6 +20,7 @@ import dev.metaorch.mcp.Tools;
 import dev.metaorch.testing.MarketplaceFixtures;
 import dev.metaorch.util.Json;
 import dev.metaorch.util.Refusal;
+import dev.metaorch.testing.ClosesServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CatalogStatusToolTest {
 
     static Services services(Path tmp, CatalogSources sources) {
-        Services s = new Services(Settings.load(tmp, Map.of()), sources);
+        Services s = ClosesServices.track(new Services(Settings.load(tmp, Map.of()), sources));
         s.markReady();
         return s;
     }

@@ -22,6 +22,7 @@ import dev.metaorch.mcp.Tools;
 import dev.metaorch.util.Json;
 import dev.metaorch.util.Options;
 import dev.metaorch.util.Refusal;
+import dev.metaorch.testing.ClosesServices;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,7 @@ class LearningToolsTest {
     void setUp() throws Exception {
         // record_outcome refuses plugin ids the catalog does not have: a small snapshot with the ones used here
         dev.metaorch.testing.SnapshotFixtures.plugins(catalog, List.of("api@m", "cache@m", "a@m", "b@m"));
-        services = Main.services(Options.parse("serve", "--home", home.toString(), "--catalog", catalog.toString()), Map.of());
+        services = ClosesServices.track(Main.services(Options.parse("serve", "--home", home.toString(), "--catalog", catalog.toString()), Map.of()));
         services.markReady();
     }
 

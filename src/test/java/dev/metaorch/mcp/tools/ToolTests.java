@@ -18,6 +18,7 @@ import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.Server;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.Tools;
+import dev.metaorch.testing.ClosesServices;
 import dev.metaorch.testing.MarketplaceFixtures;
 import dev.metaorch.util.Json;
 import dev.metaorch.util.Options;
@@ -44,7 +45,7 @@ final class ToolTests {
 
     /** Services over the given catalog (a JSONL file or a folder of them), ready at once. */
     static Services services(Path home, String catalog) {
-        Services s = Main.services(Options.parse("serve", "--home", home.toString(), "--catalog", catalog), Map.of());
+        Services s = ClosesServices.track(Main.services(Options.parse("serve", "--home", home.toString(), "--catalog", catalog), Map.of()));
         s.markReady();
         return s;
     }
