@@ -223,16 +223,18 @@ public final class Server {
             } catch (java.util.concurrent.TimeoutException e) {
                 Thread w = worker.get();
                 Waits.Wait wait = w == null ? null : Waits.of(w);
+                beats++;
+                long secs = (System.nanoTime() - t0) / 1_000_000_000L;
+                // every beat is sent, also the one that ends the call at the deadline: whether the client heard
+                // that the call waits must not depend on how late this thread woke
+                ctx.heartbeat(wait != null ? "still waiting for " + wait.what() + " (" + secs + " s)"
+                        : "still working (" + secs + " s)");
                 if (wait != null && wait.elapsed().compareTo(Waits.DEADLINE) >= 0) {
                     Waits.dumpThreads(t.name() + " waited " + wait.elapsed().toSeconds() + " s for " + wait.what());
                     f.cancel(true);
                     r = ToolResult.error(t.name() + ": " + Services.deadlineMessage(wait.what(), Waits.DEADLINE));
                     break;
                 }
-                beats++;
-                long secs = (System.nanoTime() - t0) / 1_000_000_000L;
-                ctx.heartbeat(wait != null ? "still waiting for " + wait.what() + " (" + secs + " s)"
-                        : "still working (" + secs + " s)");
                 if (beats % 12 == 0) {
                     log.info("tool {} still running after {} s{}", t.name(), secs, wait == null ? "" : " (waiting for " + wait.what() + ")");
                 }
