@@ -17,9 +17,11 @@ import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.IntField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LogDocMergePolicy;
@@ -149,8 +151,21 @@ final class IndexBuilder {
 
     private static void text(Document d, String field, String value) {
         if (value != null && !value.isBlank()) {
-            d.add(new TextField(field, value, Field.Store.NO));
+            d.add(FULL.equals(field) ? new TextField(field, value, Field.Store.NO) : new Field(field, value, COUNTS_ONLY));
         }
+    }
+
+    /**
+     * Only the whole-text field is searched for phrases (a name of several words); every other field keeps what
+     * BM25 reads (which documents, how often, how long) and not where, which is most of the writing.
+     */
+    private static final FieldType COUNTS_ONLY = countsOnly();
+
+    private static FieldType countsOnly() {
+        FieldType t = new FieldType(TextField.TYPE_NOT_STORED);
+        t.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
+        t.freeze();
+        return t;
     }
 
     /** The first {@code max} characters of a text, cut at a word boundary; the whole text when shorter. */

@@ -94,8 +94,10 @@ final class IndexData {
         this.twins = tw;
         IndexReader pr = pluginSearcher.getIndexReader();
         // derived from the texts and the settings, which the kept file's key covers: read back, not derived again
+        // the scan asks for the same description terms again and again: each is looked up once
+        Map<String, Integer> dfs = kept != null ? null : new HashMap<>();
         this.specificity = kept != null ? kept : Specificity.of(plugins, compPlugin, compIndex, this::nameTerm,
-                text -> QueryTerms.tokens(analyzer, DESC, text), t -> pluginDf(pr, t),
+                text -> QueryTerms.tokens(analyzer, DESC, text), t -> dfs.computeIfAbsent(t, x -> pluginDf(pr, x)),
                 config.specificDf());
     }
 
