@@ -89,12 +89,12 @@ public final class MarketplaceFolderLoader {
             warnings.add("marketplace.json has no name; using the folder name '" + name + "'");
         }
         String pluginRoot = SnapshotLoader.text(root.path("metadata"), "pluginRoot");
-        List<Plugin> plugins = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         JsonNode entries = root.path("plugins");
         if (!entries.isArray()) {
             warnings.add("marketplace.json has no plugins list");
         }
+        List<JsonNode> listed = new ArrayList<>();
         for (JsonNode entry : entries) {
             String pluginName = SnapshotLoader.text(entry, "name");
             if (pluginName == null || pluginName.isBlank()) {
@@ -105,13 +105,33 @@ public final class MarketplaceFolderLoader {
                 warnings.add("plugin '" + pluginName + "' is listed twice; the first entry is used");
                 continue;
             }
+            listed.add(entry);
+        }
+        // Reading a plugin's folder is independent of the others: the folders are read on every core (most of
+        // a first start over large marketplaces), and the results are taken in the listed order.
+        String market = name;
+        List<Loaded> loaded = java.util.stream.IntStream.range(0, listed.size()).parallel().mapToObj(i -> {
+            Set<Path> mine = new LinkedHashSet<>();
             try {
-                plugins.add(loadPlugin(dir, name, pluginRoot, entry, watched));
+                return new Loaded(loadPlugin(dir, market, pluginRoot, listed.get(i), mine), mine, null);
             } catch (RuntimeException e) {
-                warnings.add("plugin '" + pluginName + "': " + firstLine(e));
+                return new Loaded(null, mine, "plugin '" + SnapshotLoader.text(listed.get(i), "name") + "': " + firstLine(e));
+            }
+        }).toList();
+        List<Plugin> plugins = new ArrayList<>();
+        for (Loaded l : loaded) {
+            watched.addAll(l.watched());
+            if (l.plugin() != null) {
+                plugins.add(l.plugin());
+            } else {
+                warnings.add(l.warning());
             }
         }
         return new Marketplace(name, source, origin, withDocExamples(dir, plugins, watched), warnings);
+    }
+
+    /** One listed plugin read: the plugin or why it was not, and the paths whose changes reload it. */
+    private record Loaded(Plugin plugin, Set<Path> watched, String warning) {
     }
 
     /** Most marketplace-level Markdown documents read for command invocations (root README, then docs/). */

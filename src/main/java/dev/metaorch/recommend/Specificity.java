@@ -280,16 +280,19 @@ final class Specificity {
         }
 
         static Map<String, int[]> count(List<Plugin> catalog, Set<String> words) {
-            Map<String, int[]> out = new HashMap<>();
-            for (Plugin p : catalog) {
+            // counts add up, so the plugins are scanned on every core (the scan reads every body and README)
+            return catalog.parallelStream().collect(HashMap<String, int[]>::new, (out, p) -> {
                 scan(p.description(), words, out);
                 scan(p.readme(), words, out);
                 for (Component c : p.components()) {
                     scan(c.description(), words, out);
                     scan(c.body(), words, out);
                 }
-            }
-            return out;
+            }, (a, b) -> b.forEach((w, c) -> a.merge(w, c, (x, y) -> {
+                x[0] += y[0];
+                x[1] += y[1];
+                return x;
+            })));
         }
 
         static void scan(String text, Set<String> words, Map<String, int[]> out) {
