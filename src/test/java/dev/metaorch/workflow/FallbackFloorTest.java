@@ -9,8 +9,8 @@ import java.util.Map;
 
 import dev.metaorch.Services;
 import dev.metaorch.cli.Main;
-import dev.metaorch.util.Options;
 import dev.metaorch.testing.ClosesServices;
+import dev.metaorch.util.Options;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

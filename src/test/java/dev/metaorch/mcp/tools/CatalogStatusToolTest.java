@@ -17,10 +17,10 @@ import dev.metaorch.mcp.McpTool;
 import dev.metaorch.mcp.ToolContext;
 import dev.metaorch.mcp.ToolResult;
 import dev.metaorch.mcp.Tools;
+import dev.metaorch.testing.ClosesServices;
 import dev.metaorch.testing.MarketplaceFixtures;
 import dev.metaorch.util.Json;
 import dev.metaorch.util.Refusal;
-import dev.metaorch.testing.ClosesServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
