@@ -256,11 +256,15 @@ public final class WorkflowBench {
     /** The decomposition settings cross-validation compares (the default among them). */
     public static List<Decomposer.Tuning> tuningGrid() {
         List<Decomposer.Tuning> out = new ArrayList<>();
-        for (double gap : new double[]{0, 0.1, 0.2, 0.3, 0.4, 0.5}) {
-            for (double whole : new double[]{0.7, 0.8, 0.9, 1.01}) {
+        for (double gap : new double[]{0, 0.2, 0.4}) {
+            for (double whole : new double[]{0.7, 0.9, 1.01}) {
                 for (double same : new double[]{0, 0.1, 0.2, 0.3, 0.4}) {
                     for (double cover : new double[]{0, 0.5, 1}) {
-                        out.add(new Decomposer.Tuning(gap, whole, same, cover));
+                        for (double context : new double[]{0.1, 0.2, 0.3}) {
+                            for (double repeat : new double[]{0, 0.25}) {
+                                out.add(new Decomposer.Tuning(gap, whole, same, cover, context, repeat));
+                            }
+                        }
                     }
                 }
             }

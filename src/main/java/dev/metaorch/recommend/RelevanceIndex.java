@@ -182,6 +182,16 @@ public final class RelevanceIndex {
         return searchComponents(analyze(query, context), kinds, filter, limit);
     }
 
+    /**
+     * {@link #searchComponents(String, String, Set, Predicate, int)} with the context's words at {@code contextWeight}
+     * each instead of {@link RequestAnalyzer#CONTEXT_WEIGHT} (a whole action a caller wrote needs less of its task
+     * than a fragment of it).
+     */
+    public List<ComponentHit> searchComponents(String query, String context, float contextWeight,
+                                               Set<ComponentKind> kinds, Predicate<Plugin> filter, int limit) {
+        return searchComponents(requests.analyze(query, context, contextWeight), kinds, filter, limit);
+    }
+
     /** {@link #searchComponents(String, String, Set, Predicate, int)} for a request analysed already. */
     public List<ComponentHit> searchComponents(AnalyzedQuery q, Set<ComponentKind> kinds, Predicate<Plugin> filter,
                                                int limit) {

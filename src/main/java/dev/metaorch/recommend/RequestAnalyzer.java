@@ -40,13 +40,21 @@ final class RequestAnalyzer {
      * of a larger task ({@code context}, null: none), the task's other terms at {@link #CONTEXT_WEIGHT} each.
      */
     AnalyzedQuery analyze(String query, String context) {
+        return analyze(query, context, CONTEXT_WEIGHT);
+    }
+
+    /** {@link #analyze(String, String)} with the context's words at {@code contextWeight} each (0: no context). */
+    AnalyzedQuery analyze(String query, String context, float contextWeight) {
+        if (!(contextWeight >= 0)) {
+            throw new IllegalArgumentException("context weight " + contextWeight + " is negative");
+        }
         String text = query == null ? "" : query;
         Map<String, Integer> own = queryTerms(text);
         Map<String, Float> terms = new LinkedHashMap<>();
         own.forEach((t, n) -> terms.put(t, (float) n));
-        if (context != null && !own.isEmpty()) {
+        if (context != null && !own.isEmpty() && contextWeight > 0) {
             for (String t : queryTerms(context).keySet()) {
-                terms.putIfAbsent(t, CONTEXT_WEIGHT);
+                terms.putIfAbsent(t, contextWeight);
             }
         }
         List<String> names = new ArrayList<>();

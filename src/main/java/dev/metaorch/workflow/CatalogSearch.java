@@ -108,6 +108,11 @@ public final class CatalogSearch {
         return index.searchComponents(action, context, INVOCABLE, allowed, limit);
     }
 
+    /** {@link #hits(String, String, Predicate, int)} with the context's words at {@code contextWeight} each. */
+    public List<ComponentHit> hits(String action, String context, float contextWeight, Predicate<Plugin> allowed, int limit) {
+        return index.searchComponents(action, context, contextWeight, INVOCABLE, allowed, limit);
+    }
+
     public List<Scored<Ref>> components(String text, int limit, Predicate<Ref> allowed) {
         List<Scored<Ref>> out = new ArrayList<>();
         for (ComponentHit h : index.searchComponents(text, null, INVOCABLE, null, Math.min(count, limit * 3 + 50))) {

@@ -125,13 +125,52 @@ class DecomposerTest {
         CatalogSearch search = new CatalogSearch(c, dev.metaorch.recommend.RelevanceIndex.build(c));
         String task = "harden our infrastructure code";
         List<String> subs = List.of("audit the Terraform modules for security issues");
-        Decomposer.Tuning off = new Decomposer.Tuning(0, 0.7, 0, 0);
-        Decomposer.Tuning on = new Decomposer.Tuning(0, 0.7, 0, Decomposer.Tuning.DEFAULT.subtaskCoverage());
+        Decomposer.Tuning off = new Decomposer.Tuning(0, 0.7, 0, 0, Decomposer.Tuning.DEFAULT.subtaskContext(), Decomposer.Tuning.DEFAULT.repeat());
+        Decomposer.Tuning on = new Decomposer.Tuning(0, 0.7, 0, Decomposer.Tuning.DEFAULT.subtaskCoverage(),
+                Decomposer.Tuning.DEFAULT.subtaskContext(), Decomposer.Tuning.DEFAULT.repeat());
         Decomposer.Pick without = new Decomposer(search, off).fromSubtasks(task, subs, Constraints.NONE).picks().get(0);
         Decomposer.Pick with = new Decomposer(search, on).fromSubtasks(task, subs, Constraints.NONE).picks().get(0);
         assertEquals("terraform-formatter", without.ref().component().name(), "the rare word alone wins on score");
         assertEquals("code-auditor", with.ref().component().name());
         assertTrue(with.coverage() > without.coverage());
+    }
+
+    @Test
+    void aCallersSubtaskIsSearchedOnItsOwnWordsMoreThanOnTheTasks() {
+        // the task's words (test coverage, refund) all sit in one reviewer; the subtask asks for the other
+        Plugin review = plugin("review-kit", agent("logic-reviewer", "Reviews a diff for bugs and logic errors"),
+                agent("coverage-reviewer", "Reviews pull request test coverage: checks that tests cover the refund and"
+                        + " payment changes, flags missing tests for each PR"));
+        Catalog c = catalog(review);
+        CatalogSearch search = new CatalogSearch(c, dev.metaorch.recommend.RelevanceIndex.build(c));
+        String task = "review the PR that changes the refund logic and check its test coverage";
+        List<String> subs = List.of("review the diff for logic errors");
+        Decomposer.Tuning d = Decomposer.Tuning.DEFAULT;
+        Decomposer.Tuning asFragment = new Decomposer.Tuning(d.gapFloor(), d.wholeFloor(), 0, 0, 1.0, d.repeat());
+        Decomposer.Tuning asAction = new Decomposer.Tuning(d.gapFloor(), d.wholeFloor(), 0, 0, d.subtaskContext(), d.repeat());
+        assertEquals("coverage-reviewer", new Decomposer(search, asFragment).fromSubtasks(task, subs, Constraints.NONE)
+                .picks().get(0).ref().component().name(), "the task's words at full weight pull the subtask to the task's match");
+        assertEquals("logic-reviewer", new Decomposer(search, asAction).fromSubtasks(task, subs, Constraints.NONE)
+                .picks().get(0).ref().component().name());
+    }
+
+    @Test
+    void theTasksOwnClausesDoNotAllTakeTheComponentThatMatchesTheWholeTask() {
+        // every clause shares the task's words with the mobile tester; the sync clause has a component of its own
+        Plugin mobile = plugin("mobile-kit", agent("mobile-tester", "Tests mobile apps offline on iOS and Android devices and syncs their data"));
+        Plugin sync = plugin("sync-kit", agent("sync-engineer", "Builds background sync for when the network returns"));
+        Catalog c = catalog(mobile, sync);
+        CatalogSearch search = new CatalogSearch(c, dev.metaorch.recommend.RelevanceIndex.build(c));
+        String task = "test the mobile app offline on ios and android, then sync the data when the network comes back";
+        Decomposer.Tuning d = Decomposer.Tuning.DEFAULT;
+        Decomposer.Tuning noRepeat = new Decomposer.Tuning(d.gapFloor(), d.wholeFloor(), d.samePlugin(), d.subtaskCoverage(),
+                d.subtaskContext(), 0);
+        List<String> without = new Decomposer(search, noRepeat).fromTask(task, Constraints.NONE).picks().stream()
+                .map(p -> p.ref().component().name()).toList();
+        List<String> with = new Decomposer(search, d).fromTask(task, Constraints.NONE).picks().stream()
+                .map(p -> p.ref().component().name()).toList();
+        assertEquals(List.of("mobile-tester", "mobile-tester"), without, "the task's context pulls both clauses to one agent");
+        assertEquals(List.of("mobile-tester", "sync-engineer"), with);
     }
 
     @Test
