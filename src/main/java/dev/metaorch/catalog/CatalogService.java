@@ -35,6 +35,8 @@ public final class CatalogService {
     private final AtomicLong versions = new AtomicLong();
     private final LongSupplier clock;
     private volatile long lastCheck;
+    // The files the last build read: stamped again before the next build reads them (see stamps(Set, Map, long)).
+    private volatile Set<Path> lastWatched = Set.of();
 
     public CatalogService(CatalogSources sources) {
         this(sources, System::nanoTime);
@@ -71,6 +73,8 @@ public final class CatalogService {
     }
 
     private Built build(CatalogSources s) {
+        long started = System.currentTimeMillis();
+        Map<Path, String> before = stamps(lastWatched);
         List<String> warnings = new ArrayList<>();
         Set<Path> watched = new LinkedHashSet<>();
         List<Marketplace> marketplaces = new ArrayList<>();
@@ -109,7 +113,36 @@ public final class CatalogService {
             marketplaces = withState;
         }
         watched.remove(null);
-        return new Built(new Catalog(marketplaces, warnings, Instant.now(), versions.incrementAndGet()), stamps(watched));
+        lastWatched = Set.copyOf(watched);
+        return new Built(new Catalog(marketplaces, warnings, Instant.now(), versions.incrementAndGet()),
+                settled(stamps(watched), before, started));
+    }
+
+    /** The stamp of a file that changed while a build read it: never equal to a real one, so the next check rebuilds. */
+    static final String UNSETTLED = "changed while it was read";
+
+    /**
+     * The stamps taken after a build, with those of files that may have changed while it read them replaced by
+     * {@link #UNSETTLED}. Stamping after the read alone would miss an edit made during it (the build holds the old
+     * text or a half-written file while the stamp already holds the new time and size, so no check ever sees a
+     * change): a file the last build also read is unsettled when its stamp moved during this build, a file read for
+     * the first time when its modification time is not older than the build's start.
+     */
+    static Map<Path, String> settled(Map<Path, String> after, Map<Path, String> before, long started) {
+        Map<Path, String> out = new HashMap<>(after);
+        for (Map.Entry<Path, String> e : after.entrySet()) {
+            String was = before.get(e.getKey());
+            boolean moved = was != null ? !was.equals(e.getValue()) : modifiedSince(e.getValue(), started);
+            if (moved) {
+                out.put(e.getKey(), UNSETTLED);
+            }
+        }
+        return out;
+    }
+
+    private static boolean modifiedSince(String stamp, long millis) {
+        int colon = stamp.indexOf(':');
+        return colon > 0 && Long.parseLong(stamp.substring(0, colon)) >= millis;
     }
 
     /** Modification time and size of each path ("-" when missing), the change detector. */

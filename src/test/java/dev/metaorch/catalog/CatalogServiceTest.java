@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -152,5 +153,20 @@ class CatalogServiceTest {
                 .stream().anyMatch(a -> a.name().equals("reviewer-" + (edits - 1))));
         // Concurrent callers share builds: one per edit, not one per caller (plus the first build).
         assertTrue(last.version() <= 1 + 2L * edits, "builds: " + last.version() + " for " + calls.get() + " calls");
+    }
+
+    @Test
+    void aFileEditedWhileTheBuildReadsItIsCheckedAgain() {
+        Path a = Path.of("a.md"), b = Path.of("b.md"), c = Path.of("c.md"), gone = Path.of("gone.md");
+        long start = 1_000_000;
+        // a: read by the last build too and unchanged; b: edited during this build; c: new, written during the build
+        Map<Path, String> before = Map.of(a, "500:10", b, "600:10");
+        Map<Path, String> after = Map.of(a, "500:10", b, "1000500:12", c, "1000200:7", gone, "-");
+        Map<Path, String> s = CatalogService.settled(after, before, start);
+        assertEquals("500:10", s.get(a));
+        assertEquals(CatalogService.UNSETTLED, s.get(b), "the build may hold the old or a half-written text");
+        assertEquals(CatalogService.UNSETTLED, s.get(c));
+        assertEquals("-", s.get(gone));
+        assertEquals("999:3", CatalogService.settled(Map.of(c, "999:3"), Map.of(), start).get(c), "older than the build");
     }
 }
