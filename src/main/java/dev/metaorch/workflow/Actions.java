@@ -249,9 +249,12 @@ public final class Actions {
         return w.size() > n && v.context().contains(w.get(n));
     }
 
+    /** Words that open a relative clause, which says what the action's object is rather than what the action does. */
+    private static final Set<String> RELATIVE = Set.of("that", "which", "who", "whose", "where");
+
     /**
-     * The action's phase: each role word of its text counts one, its verb one; a tie goes to the role words
-     * ("write a changelog" documents, "fix the flaky tests" tests).
+     * The action's phase: each role word of its text counts one (half in a relative clause), its verb one; a tie
+     * goes to the role words ("write a changelog" documents, "fix the flaky tests" tests).
      */
     static Phase phaseOf(String verb, String text) {
         List<String> words = Phase.words(text);
@@ -260,10 +263,20 @@ public final class Actions {
             int n = Phase.words(verb).size();
             words = words.subList(Math.min(n, words.size()), words.size());
         }
+        // a relative clause describes the object ("a CI workflow that runs the tests"): its role words count half
+        int rel = words.size();
+        for (int i = 0; i < words.size(); i++) {
+            if (RELATIVE.contains(words.get(i))) {
+                rel = i;
+                break;
+            }
+        }
+        List<String> main = words.subList(0, rel);
+        List<String> clause = words.subList(rel, words.size());
         Phase best = null;
         double bestScore = 0;
         for (Phase p : Phase.values()) {
-            double s = p.roleHits(words);
+            double s = p.roleHits(main) + 0.5 * p.roleHits(clause);
             if (s > bestScore) {
                 best = p;
                 bestScore = s;
@@ -281,7 +294,7 @@ public final class Actions {
         if (best == null) {
             return byVerb != null ? byVerb : Phase.BUILD;
         }
-        if (byVerb != null && byVerb != best && 1 + byVerb.roleHits(words) > bestScore) {
+        if (byVerb != null && byVerb != best && 1 + byVerb.roleHits(main) > bestScore) {
             return byVerb;
         }
         return best;

@@ -63,6 +63,9 @@ class ActionsTest {
         assertEquals(Phase.SECURE, Actions.of("scan the container images for vulnerabilities").get(0).phase());
         assertEquals(Phase.DOCUMENT, Actions.of("write a runbook for the billing service").get(0).phase());
         assertEquals(Phase.DISCOVER, Actions.of("profile the image resizer").get(0).phase());
+        // a relative clause says what the object is: a CI workflow that runs tests is CI, not a test step
+        assertEquals(Phase.DEPLOY, Actions.of("set up a CI workflow that runs the tests").get(0).phase());
+        assertEquals(Phase.TEST, Actions.of("write tests for the module that builds the cache").get(0).phase());
     }
 
     @Test
