@@ -33,6 +33,8 @@ final class RequestAnalyzer {
 
     RequestAnalyzer(IndexData data) {
         this.data = data;
+        // one pass over the components' names, made with the index rather than in the first request that needs it
+        this.templates = new Templates(data);
     }
 
     /**
@@ -65,7 +67,8 @@ final class RequestAnalyzer {
                 Set<Integer> ords = mentioning(name, rare);
                 if (!ords.isEmpty() && ords.size() <= rare) {
                     names.add(name);
-                    involved.addAll(ords);
+                    // a vendor's plugin is involved when it writes the name itself, not as a template's boilerplate
+                    involved.addAll(templates.involved(ords, name));
                 }
             }
         }
@@ -164,6 +167,9 @@ final class RequestAnalyzer {
 
     /** Lazily read (a benign race: every thread computes the same set). */
     private volatile Set<String> stopTerms;
+
+    /** The catalog's template families (see {@link Templates}). */
+    private final Templates templates;
 
     /** The query's adjacent word pairs, as indexed in the pair field (none when pairs are off). */
     private List<String> queryPairs(String query) {

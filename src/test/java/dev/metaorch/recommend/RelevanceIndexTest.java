@@ -146,6 +146,43 @@ class RelevanceIndexTest {
     }
 
     @Test
+    void aNameThatIsATemplatesBoilerplateInvolvesNoVendorPack() {
+        // four vendor packs built from one template: their CI skill says "Hubflow Runner" whatever the vendor
+        // 146 plugins: six mentioning a name keeps it under 5% of them, a name to go by
+        List<Plugin> ps = new ArrayList<>(List.of(filler(140)));
+        for (String v : List.of("Acmecloud", "Zetamail", "Orbitdb", "Quarkdb")) {
+            String l = v.toLowerCase();
+            ps.add(plugin(l + "-pack", "m1", "Skills for building on " + v, "vendor",
+                    Component.of(ComponentKind.SKILL, l + "-ci-integration", "Configure CI for " + v + " integrations")
+                            .withText("Runs the " + v + " checks on Hubflow Runner pipelines that run the tests and cache "
+                                    + "the dependencies.", "skills/" + l + "-ci-integration/SKILL.md"),
+                    Component.of(ComponentKind.SKILL, l + "-auth-setup", "Authenticate to " + v)
+                            .withText("Keys for " + v + ".", "skills/" + l + "-auth-setup/SKILL.md")));
+        }
+        // a fifth pack writes the name in a component of its own: the name involves it
+        ps.add(plugin("nimbus-pack", "m1", "Skills for building on Nimbus", "vendor",
+                Component.of(ComponentKind.SKILL, "nimbus-auth-setup", "Authenticate to Nimbus")
+                        .withText("Keys for Nimbus.", "skills/nimbus-auth-setup/SKILL.md"),
+                Component.of(ComponentKind.SKILL, "nimbus-runner-bridge", "Bridge Nimbus jobs")
+                        .withText("Streams Nimbus job logs into Hubflow Runner pipelines.", "skills/nimbus-runner-bridge/SKILL.md")));
+        ps.add(plugin("ci-pipelines", "m1", "Continuous integration for any project", "devops",
+                agent("ci-author", "Sets up CI pipelines", "Writes Hubflow Runner pipelines: jobs, caching, matrix builds.")));
+        Catalog c = catalog(ps.toArray(Plugin[]::new));
+        RelevanceIndex idx = RelevanceIndex.build(c);
+        String q = "set up Hubflow Runner pipelines that run the tests and cache the dependencies";
+        AnalyzedQuery a = idx.analyze(q, null);
+        assertEquals(List.of("Hubflow Runner"), a.named());
+        java.util.function.Function<String, Boolean> involved = id -> a.involved().contains(idx.ordinal(id));
+        assertFalse(involved.apply("acmecloud-pack@m1"), "its CI skill says what the template says in every pack");
+        assertTrue(involved.apply("nimbus-pack@m1"), "it writes the name in a component of its own");
+        assertTrue(involved.apply("ci-pipelines@m1"));
+        List<String> ranked = Ranked.ids(idx, q, 3);
+        assertEquals("ci-pipelines@m1", ranked.get(0), ranked.toString());
+        assertFalse(ranked.stream().anyMatch(id -> id.startsWith("acmecloud") || id.startsWith("zetamail")
+                || id.startsWith("orbitdb") || id.startsWith("quarkdb")), ranked.toString());
+    }
+
+    @Test
     void aPluginHoldingOneRareWordOfAShortRequestFallsBehindOneHoldingAllOfIt() {
         // "glacier" is rare and fills the first plugin's name and description; the second says everything the
         // request says, once
