@@ -56,6 +56,12 @@ class DecomposerTest {
         return new Catalog(List.of(new Marketplace("m", "test", "snapshot", ps, List.of())), List.of(), Instant.now(), 1);
     }
 
+    /** The planner's view of the small catalog with {@code extra} plugins. */
+    static CatalogSearch search(Plugin... extra) {
+        Catalog c = catalog(extra);
+        return new CatalogSearch(c, dev.metaorch.recommend.RelevanceIndex.build(c));
+    }
+
     static WorkflowSpec plan(Catalog c, String task, List<String> subtasks, String workspace) {
         return new WorkflowGenerator(() -> c, () -> PatternLibrary.EMPTY, () -> Evidence.NONE, () -> KnownIssueSource.NONE)
                 .generate(new WorkflowGenerator.Request(task, subtasks, null, workspace));
@@ -121,8 +127,7 @@ class DecomposerTest {
         // the subtask's rarest word in a component's name, description and plugin, against three of its words said once
         Plugin lint = plugin("terraform-kit", agent("terraform-formatter", "Terraform formatter for Terraform modules"));
         Plugin audit = plugin("review-kit", agent("code-auditor", "Audits code for security issues"));
-        Catalog c = catalog(lint, audit);
-        CatalogSearch search = new CatalogSearch(c, dev.metaorch.recommend.RelevanceIndex.build(c));
+        CatalogSearch search = search(lint, audit);
         String task = "harden our infrastructure code";
         List<String> subs = List.of("audit the Terraform modules for security issues");
         Decomposer.Tuning off = new Decomposer.Tuning(0, 0.7, 0, 0, Decomposer.Tuning.DEFAULT.subtaskContext(), Decomposer.Tuning.DEFAULT.repeat());
@@ -141,8 +146,7 @@ class DecomposerTest {
         Plugin review = plugin("review-kit", agent("logic-reviewer", "Reviews a diff for bugs and logic errors"),
                 agent("coverage-reviewer", "Reviews pull request test coverage: checks that tests cover the refund and"
                         + " payment changes, flags missing tests for each PR"));
-        Catalog c = catalog(review);
-        CatalogSearch search = new CatalogSearch(c, dev.metaorch.recommend.RelevanceIndex.build(c));
+        CatalogSearch search = search(review);
         String task = "review the PR that changes the refund logic and check its test coverage";
         List<String> subs = List.of("review the diff for logic errors");
         Decomposer.Tuning d = Decomposer.Tuning.DEFAULT;
@@ -159,8 +163,7 @@ class DecomposerTest {
         // every clause shares the task's words with the mobile tester; the sync clause has a component of its own
         Plugin mobile = plugin("mobile-kit", agent("mobile-tester", "Tests mobile apps offline on iOS and Android devices and syncs their data"));
         Plugin sync = plugin("sync-kit", agent("sync-engineer", "Builds background sync for when the network returns"));
-        Catalog c = catalog(mobile, sync);
-        CatalogSearch search = new CatalogSearch(c, dev.metaorch.recommend.RelevanceIndex.build(c));
+        CatalogSearch search = search(mobile, sync);
         String task = "test the mobile app offline on ios and android, then sync the data when the network comes back";
         Decomposer.Tuning d = Decomposer.Tuning.DEFAULT;
         Decomposer.Tuning noRepeat = new Decomposer.Tuning(d.gapFloor(), d.wholeFloor(), d.samePlugin(), d.subtaskCoverage(),
