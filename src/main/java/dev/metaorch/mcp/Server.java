@@ -213,48 +213,57 @@ public final class Server {
                 worker.set(null);
             }
         });
-        long t0 = System.nanoTime();
-        int beats = 0;
-        ToolResult r;
-        while (true) {
-            try {
-                r = f.get(HEARTBEAT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-                break;
-            } catch (java.util.concurrent.TimeoutException e) {
-                Thread w = worker.get();
-                Waits.Wait wait = w == null ? null : Waits.of(w);
-                beats++;
-                long secs = (System.nanoTime() - t0) / 1_000_000_000L;
-                // every beat is sent, also the one that ends the call at the deadline: whether the client heard
-                // that the call waits must not depend on how late this thread woke
-                ctx.heartbeat(wait != null ? "still waiting for " + wait.what() + " (" + secs + " s)"
-                        : "still working (" + secs + " s)");
-                if (wait != null && wait.elapsed().compareTo(Waits.DEADLINE) >= 0) {
-                    Waits.dumpThreads(t.name() + " waited " + wait.elapsed().toSeconds() + " s for " + wait.what());
-                    f.cancel(true);
-                    r = ToolResult.error(t.name() + ": " + Services.deadlineMessage(wait.what(), Waits.DEADLINE));
-                    break;
-                }
-                if (beats % 12 == 0) {
-                    log.info("tool {} still running after {} s{}", t.name(), secs, wait == null ? "" : " (waiting for " + wait.what() + ")");
-                }
-            } catch (java.util.concurrent.ExecutionException e) {
-                log.error("tool {} failed", t.name(), e.getCause());
-                r = ToolResult.error(t.name() + INTERNAL_FAILURE + " (" + e.getCause().getClass().getSimpleName()
-                        + "); details are in the server log");
-                break;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                f.cancel(true);
-                r = ToolResult.error(t.name() + ": the server is shutting down");
-                break;
-            }
-        }
+        ToolResult r = watch(t.name(), f, () -> {
+            Thread w = worker.get();
+            return w == null ? null : Waits.of(w);
+        }, ctx::heartbeat, HEARTBEAT, Waits.DEADLINE);
         return McpSchema.CallToolResult.builder()
                 .addTextContent(r.text())
                 .structuredContent(r.structured())
                 .isError(r.error())
                 .build();
+    }
+
+    /**
+     * Waits for a running call: every {@code every} it is still running, a heartbeat says so (and what the call waits
+     * for, if anything); once it has waited longer than {@code deadline} the call is cancelled and ends with a clear
+     * error, after that last heartbeat (whether the client heard that the call waits must not depend on how late this
+     * thread woke).
+     *
+     * @param waitOf what the call's worker waits for now, or null
+     */
+    static ToolResult watch(String name, java.util.concurrent.Future<ToolResult> f,
+                            java.util.function.Supplier<Waits.Wait> waitOf, java.util.function.Consumer<String> heartbeat,
+                            java.time.Duration every, java.time.Duration deadline) {
+        long t0 = System.nanoTime();
+        int beats = 0;
+        while (true) {
+            try {
+                return f.get(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                Waits.Wait wait = waitOf.get();
+                beats++;
+                long secs = (System.nanoTime() - t0) / 1_000_000_000L;
+                heartbeat.accept(wait != null ? "still waiting for " + wait.what() + " (" + secs + " s)"
+                        : "still working (" + secs + " s)");
+                if (wait != null && wait.elapsed().compareTo(deadline) >= 0) {
+                    Waits.dumpThreads(name + " waited " + wait.elapsed().toSeconds() + " s for " + wait.what());
+                    f.cancel(true);
+                    return ToolResult.error(name + ": " + Services.deadlineMessage(wait.what(), deadline));
+                }
+                if (beats % 12 == 0) {
+                    log.info("tool {} still running after {} s{}", name, secs, wait == null ? "" : " (waiting for " + wait.what() + ")");
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                log.error("tool {} failed", name, e.getCause());
+                return ToolResult.error(name + INTERNAL_FAILURE + " (" + e.getCause().getClass().getSimpleName()
+                        + "); details are in the server log");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                f.cancel(true);
+                return ToolResult.error(name + ": the server is shutting down");
+            }
+        }
     }
 
     private static ToolResult run(Services services, McpTool t, ToolContext ctx, McpSchema.CallToolRequest request) {
