@@ -23,7 +23,6 @@ public enum Phase {
 
     private final String id;
     private final String goal;
-    private final String searchWords;
     private final List<String> stems;
     private final List<String> verbs;
 
@@ -31,7 +30,6 @@ public enum Phase {
         Vocabulary.PhaseWords w = Vocabulary.get().phase(id);
         this.id = id;
         this.goal = w.goal();
-        this.searchWords = w.search();
         this.stems = w.roles();
         this.verbs = w.verbs();
     }
@@ -48,11 +46,6 @@ public enum Phase {
     /** What work in this phase is for, in a few words. */
     public String goal() {
         return goal;
-    }
-
-    /** Plain words that find a component doing this phase's work in a catalog search (the role, not a task). */
-    public String searchWords() {
-        return searchWords;
     }
 
     /** The role word stems that mark this phase. */

@@ -23,7 +23,7 @@ public record Vocabulary(Map<String, PhaseWords> phases, List<String> compounds,
                          List<String> otherVerbs, List<String> subjects) {
 
     /** The words of one phase. */
-    public record PhaseWords(String goal, String search, List<String> roles, List<String> verbs) {
+    public record PhaseWords(String goal, List<String> roles, List<String> verbs) {
         public PhaseWords {
             roles = List.copyOf(roles);
             verbs = List.copyOf(verbs);
@@ -64,8 +64,8 @@ public record Vocabulary(Map<String, PhaseWords> phases, List<String> compounds,
             JsonNode n = Json.MAPPER.readTree(in);
             Map<String, PhaseWords> phases = new LinkedHashMap<>();
             for (JsonNode p : n.path("phases")) {
-                phases.put(p.path("id").asString(), new PhaseWords(p.path("goal").asString(), p.path("search").asString(),
-                        strings(p.path("roles")), strings(p.path("verbs"))));
+                phases.put(p.path("id").asString(), new PhaseWords(p.path("goal").asString(), strings(p.path("roles")),
+                        strings(p.path("verbs"))));
             }
             List<Order> order = new ArrayList<>();
             for (JsonNode o : n.path("order")) {
