@@ -35,7 +35,7 @@ public final class CatalogService {
     private final AtomicLong versions = new AtomicLong();
     private final LongSupplier clock;
     private volatile long lastCheck;
-    // The files the last build read: stamped again before the next build reads them (see stamps(Set, Map, long)).
+    // The files the last build read: stamped again before the next build reads them (see settled).
     private volatile Set<Path> lastWatched = Set.of();
 
     public CatalogService(CatalogSources sources) {

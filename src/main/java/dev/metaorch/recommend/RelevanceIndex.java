@@ -96,12 +96,12 @@ public final class RelevanceIndex {
         return s;
     }
 
-    /** What specificity derived from the catalog's texts, to keep with the index. */
     /** The ordinal of a plugin in this index (-1: not in it), as {@link AnalyzedQuery#involved()} holds them. */
     int ordinal(String pluginId) {
         return data.ordinal(pluginId);
     }
 
+    /** What specificity derived from the catalog's texts, to keep with the index. */
     Specificity specificity() {
         return data.specificity;
     }

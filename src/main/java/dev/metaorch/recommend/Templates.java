@@ -67,19 +67,15 @@ final class Templates {
                 }
             }
         }
-        family = new String[n][];
-        for (int ord = 0; ord < n; ord++) {
-            family[ord] = new String[keys[ord].length];
-            for (int i = 0; i < keys[ord].length; i++) {
-                String k = keys[ord][i];
-                family[ord][i] = k != null && subjectsByKey.get(k).size() >= FAMILY ? k : null;
+        // a key names a family only when plugins built for enough different things share it
+        for (String[] k : keys) {
+            for (int i = 0; i < k.length; i++) {
+                if (k[i] != null && subjectsByKey.get(k[i]).size() < FAMILY) {
+                    k[i] = null;
+                }
             }
         }
-    }
-
-    /** The template family of the component at {@code index} of plugin {@code ord}, null when it has none. */
-    String family(int ord, int index) {
-        return family[ord][index];
+        family = keys;
     }
 
     /**
