@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  * A task as the ordered actions it asks for (what is to be done, on what), read from its clauses: a clause that
  * opens with a verb of the vocabulary is an action; one without a verb joins the action before it ("google and
  * github login") unless a strong separator ("then", "plus", a new sentence) or a role word of its own ("with
- * evals") makes it one, taking the previous verb; a clause that describes the situation ("prod is throwing
- * 502s") is context, not an action. The task's order is kept unless a data dependency of the vocabulary says
+ * evals") makes it one, taking the previous verb; after a comma "with" lists more to deliver ("build a job, with
+ * models on top"); a clause that describes the situation ("prod is throwing 502s") is context, not an action, and so is
+ * a verbless clause joined to it ("it touches the middleware and the refund logic"). The task's order is kept unless a data dependency of the vocabulary says
  * otherwise (a scan before the fix it informs, a changelog before the tag) or the task says "after".
  */
 public final class Actions {
@@ -51,6 +52,8 @@ public final class Actions {
             "\\s*(?:,\\s*)?\\b(and then|then|plus|as well as|after|once|before|afterwards)\\b\\s*"
                     + "|\\s*,\\s*(?:and\\s+)?|\\s+(?:and|with|&)\\s+",
             Pattern.CASE_INSENSITIVE);
+    /** "with" opening the clause after a comma. */
+    private static final Pattern COMMA_WITH = Pattern.compile("with\\s+", Pattern.CASE_INSENSITIVE);
     private static final Pattern ARROW = Pattern.compile("\\s*(?:->|=>|\u2192)\\s*");
     private static final Set<String> BACK_REFERENCES = Set.of("it", "them", "these", "those", "this", "that", "they");
 
@@ -67,6 +70,13 @@ public final class Actions {
             String s = m.group(1) != null ? m.group(1).toLowerCase(Locale.ROOT) : m.group().strip().toLowerCase(Locale.ROOT);
             sep = listed && !s.equals("with") ? "item" : s;
             at = m.end();
+            Matcher with = COMMA_WITH.matcher(sentence).region(at, sentence.length());
+            if (s.equals(",") && with.lookingAt()) {
+                // "build a job, with models on top and quality checks": what follows is more to deliver, not a
+                // detail of the object before the comma ("a VPC with private subnets" has no comma)
+                sep = "with,";
+                at = with.end();
+            }
         }
         out.add(new Segment(sentence.substring(at), sep));
     }
@@ -89,6 +99,7 @@ public final class Actions {
         List<Action> actions = new ArrayList<>();
         List<Integer> beforePrevious = new ArrayList<>();
         String lastVerb = null;
+        boolean context = false;
         for (Segment s : segments) {
             String text = clean(s.text(), v);
             if (Phase.words(text).isEmpty()) {
@@ -108,12 +119,17 @@ public final class Actions {
             }
             boolean strong = switch (s.separator()) {
                 case "sentence", "elaboration", "item", "then", "and then", "plus", "as well as", "after", "once", "before",
-                     "afterwards" -> true;
+                     "afterwards", "with," -> true;
                 default -> false;
             };
             if (verb == null ? describes(text, v) : describesAfterVerb(text, verb, v)) {
+                context = true;
                 continue; // the situation, not something to do
             }
+            if (context && verb == null && !strong) {
+                continue; // "it touches the middleware and the refund logic": a further part of the situation
+            }
+            context = false;
             if (verb == null && !actions.isEmpty() && !strong && Phase.mentioned(text).isEmpty()) {
                 // a further object of the previous action ("lint the css and the templates")
                 Action prev = actions.remove(actions.size() - 1);

@@ -47,6 +47,17 @@ class ActionsTest {
                 texts("the nightly build is red since this morning. find the failing test and fix it"));
         assertEquals(List.of("design a rate limiter for the gateway", "implement a rate limiter for the gateway"),
                 texts("can you design and implement a rate limiter for the gateway"));
+        // what is joined to the situation by "and" is more of the situation, not a further object of the action
+        assertEquals(List.of("refactor the session store", "add a benchmark"),
+                texts("refactor the session store, it is used by the login flow and the billing jobs. add a benchmark"));
+    }
+
+    @Test
+    void withAfterACommaAddsSomethingToDeliver() {
+        // after a comma, "with" lists more to deliver; without one it says what the object has
+        assertEquals(List.of("write a parser for the config format", "write a fuzzing harness and golden files"),
+                texts("write a parser for the config format, with a fuzzing harness and golden files"));
+        assertEquals(List.of("provision a cluster with three node pools"), texts("provision a cluster with three node pools"));
     }
 
     @Test
