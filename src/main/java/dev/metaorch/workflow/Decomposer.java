@@ -233,8 +233,9 @@ public final class Decomposer {
 
     /**
      * A command or agent that runs other agents and covers the whole task: its team in its order (the agents its
-     * body hands work to, else those its description names, else the plugin's agents that fit the task well),
-     * or null when there is none.
+     * body hands work to, else those its description names, else, when its body holds no instructions to tell, the
+     * plugin's agents that fit the task well), or null when there is none. A command whose instructions hand the
+     * work to no agent does it itself: it is no team's head.
      */
     List<Pick> orchestration(String task, Constraints c, List<String> notes) {
         for (ComponentHit h : search.hits(task, null, c::allows, 10)) {
@@ -254,6 +255,11 @@ public final class Decomposer {
                 team = mentions(r, agents, r.plugin());
                 source = "its description names them";
             }
+            if (team.size() < 2 && !orchestrator(r) && instructs(r.component().body())) {
+                // its body says how to do the work and hands it to no agent: it does the work itself, as one step
+                // among the task's actions, not as the head of a team of its plugin's agents
+                continue;
+            }
             if (team.size() < 2) {
                 // its body names no agent: the plugin's own agents that do the task, strongest first, ordered by phase
                 team = new ArrayList<>();
@@ -267,7 +273,7 @@ public final class Decomposer {
                     }
                 }
                 team.sort(Comparator.comparingInt((Ref x) -> x.phase().ordinal()));
-                source = "its body names none, so its plugin's agents that match the task";
+                source = "its body does not say who does the work, so its plugin's agents that match the task";
             }
             team = team.stream().filter(x -> c.allows(x.plugin())).toList();
             if (team.size() < 2) {
@@ -283,6 +289,24 @@ public final class Decomposer {
             return out;
         }
         return null;
+    }
+
+    /** Characters of prose (headings and blank lines left out) from which a body says how its work is done. */
+    static final int INSTRUCTIONS = 200;
+
+    /**
+     * Whether a body holds instructions of its own, not just a title: a catalog may keep only a component's front
+     * matter and heading, and then who does its work is not known.
+     */
+    static boolean instructs(String body) {
+        int prose = 0;
+        for (String line : body.lines().toList()) {
+            String l = line.strip();
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                prose += l.length();
+            }
+        }
+        return prose >= INSTRUCTIONS;
     }
 
     /** A component whose job is to run other agents: its name or opening words have an orchestration role word. */

@@ -123,6 +123,30 @@ class DecomposerTest {
     }
 
     @Test
+    void aCoveringCommandWhoseInstructionsHandWorkToNoAgentIsNoTeamsHead() {
+        String description = "Audit the lockfile of a Rust crate for yanked crates and unsafe code";
+        String instructions = "# Crate audit\n\nRun cargo audit and cargo geiger on the workspace. Read the lockfile, list every "
+                + "yanked crate with the version that replaces it, then count the unsafe blocks per crate and report the "
+                + "crates whose unsafe code grew since the last release. Finish with a table of findings and fixes.";
+        Plugin kit = plugin("crate-kit", Component.of(ComponentKind.COMMAND, "crate-audit", description)
+                        .withText(instructions, null),
+                agent("crate-reviewer", "Reviews Rust crate code for unsafe blocks"),
+                agent("crate-publisher", "Publishes a Rust crate and its lockfile to the registry"));
+        String task = "audit the lockfile of our Rust crate for yanked crates and unsafe code";
+        Decomposer.Result r = new Decomposer(search(kit)).fromTask(task, Constraints.NONE);
+        assertEquals(List.of("crate-audit"), r.picks().stream().map(p -> p.ref().component().name()).toList(),
+                "the command does the work itself: " + r.notes());
+        // the same command with only its heading kept: who does its work is not known, so its plugin's agents do
+        Plugin bare = plugin("crate-kit", Component.of(ComponentKind.COMMAND, "crate-audit", description)
+                        .withText("# Crate audit\n", null),
+                agent("crate-reviewer", "Reviews Rust crate code for unsafe blocks"),
+                agent("crate-publisher", "Publishes a Rust crate and its lockfile to the registry"));
+        Decomposer.Result team = new Decomposer(search(bare)).fromTask(task, Constraints.NONE);
+        assertTrue(team.notes().stream().anyMatch(n -> n.contains("covers the whole task")), team.notes().toString());
+        assertTrue(team.picks().size() >= 2, team.picks().toString());
+    }
+
+    @Test
     void aCallersSubtaskTakesTheComponentHoldingMoreOfItsWords() {
         // the subtask's rarest word in a component's name, description and plugin, against three of its words said once
         Plugin lint = plugin("terraform-kit", agent("terraform-formatter", "Terraform formatter for Terraform modules"));
