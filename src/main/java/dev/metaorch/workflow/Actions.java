@@ -33,11 +33,15 @@ public final class Actions {
         }
     }
 
-    /** A reordering the data dependencies made, said in the plan's notes. */
-    public record Decomposition(List<Action> actions, List<String> notes) {
+    /**
+     * The actions, the reorderings the data dependencies made (said in the plan's notes), and the clauses that describe
+     * the situation, in the task's order: what an opening "find them" points back to.
+     */
+    public record Decomposition(List<Action> actions, List<String> notes, List<String> situation) {
         public Decomposition {
             actions = List.copyOf(actions);
             notes = List.copyOf(notes);
+            situation = List.copyOf(situation);
         }
     }
 
@@ -100,6 +104,7 @@ public final class Actions {
         List<Integer> beforePrevious = new ArrayList<>();
         String lastVerb = null;
         boolean context = false;
+        List<String> situation = new ArrayList<>();
         for (Segment s : segments) {
             String text = clean(s.text(), v);
             if (Phase.words(text).isEmpty()) {
@@ -124,9 +129,11 @@ public final class Actions {
             };
             if (verb == null ? describes(text, v) : describesAfterVerb(text, verb, v)) {
                 context = true;
+                situation.add(text);
                 continue; // the situation, not something to do
             }
             if (context && verb == null && !strong) {
+                situation.add(text);
                 continue; // "it touches the middleware and the refund logic": a further part of the situation
             }
             context = false;
@@ -172,7 +179,7 @@ public final class Actions {
             notes.add("'" + a.text() + "' comes first: the task says so ('after')");
         }
         dependencies(actions, v, notes);
-        return new Decomposition(actions, notes);
+        return new Decomposition(actions, notes, situation);
     }
 
     private static Action action(String verb, String text) {

@@ -155,12 +155,13 @@ public final class Decomposer {
         List<Pick> picks = new ArrayList<>();
         Set<String> used = new HashSet<>();
         Map<String, Double> home = home(task, c);
-        Actions.Action prev = null;
+        // "update them": what "them" is comes from the action before, or for the first action from the situation
+        // the task describes ("our API is leaking N+1 queries, find them")
+        String prev = d.situation().isEmpty() ? null : String.join(" ", d.situation());
         for (Actions.Action a : d.actions()) {
-            // "update them": what "them" is comes from the action before
-            Pick p = pick(task, a, Actions.pointsBack(a.text()) && prev != null ? a.text() + " " + prev.text() : a.text(),
+            Pick p = pick(task, a, Actions.pointsBack(a.text()) && prev != null ? a.text() + " " + prev : a.text(),
                     c, used, home, null);
-            prev = a;
+            prev = a.text();
             picks.add(p);
             if (!p.gap()) {
                 used.add(p.ref().plugin().id());

@@ -123,6 +123,15 @@ class DecomposerTest {
     }
 
     @Test
+    void anOpeningPronounPointsBackToTheSituation() {
+        Plugin orm = plugin("orm-kit", agent("query-inspector", "Inspects ORM code for duplicate SQL queries and batches them"));
+        Plugin finder = plugin("finder-kit", agent("bug-finder", "Find bugs, find typos, find anything"));
+        Decomposer.Result r = new Decomposer(search(orm, finder))
+                .fromTask("our orm is issuing duplicate queries on every page, find them", Constraints.NONE);
+        assertEquals(List.of("query-inspector"), r.picks().stream().map(p -> p.ref().component().name()).toList());
+    }
+
+    @Test
     void aCoveringCommandWhoseInstructionsHandWorkToNoAgentIsNoTeamsHead() {
         String description = "Audit the lockfile of a Rust crate for yanked crates and unsafe code";
         String instructions = "# Crate audit\n\nRun cargo audit and cargo geiger on the workspace. Read the lockfile, list every "
