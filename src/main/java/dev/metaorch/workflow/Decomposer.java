@@ -485,11 +485,46 @@ public final class Decomposer {
                 cut = i;
             }
         }
-        String s = d.substring(0, cut).strip();
+        String s = asAction(d.substring(0, cut).strip());
         if (s.length() > 200) {
             s = s.substring(0, 197).strip() + "...";
         }
         return s;
+    }
+
+    /**
+     * Claude Code's convention for when to use a component ("Use this agent when you need to review code", "Use when
+     * building frontends") said as the action a step's purpose is ("Review code", "Build frontends"); a sentence in
+     * another form is kept as written.
+     */
+    private static final java.util.regex.Pattern USE = java.util.regex.Pattern.compile(
+            "(?i)^use(?: this (?:agent|skill|command))?(?: proactively)?\\s+(to|for|when)\\s+"
+                    + "(?:((?:you|the user) (?:need|needs|want|wants|ask|asks) to)\\s+)?(.+)$", java.util.regex.Pattern.DOTALL);
+
+    static String asAction(String sentence) {
+        java.util.regex.Matcher m = USE.matcher(sentence);
+        if (!m.matches() || !Character.isLetter(m.group(3).charAt(0))) {
+            return sentence; // 'when the user asks to "create an agent"': requests, not an action
+        }
+        String rest = m.group(3).strip();
+        boolean infinitive = m.group(1).equalsIgnoreCase("to") || m.group(2) != null;
+        String verb = Actions.verbOf(rest, Vocabulary.get());
+        String first = rest.split("\\s+", 2)[0];
+        if (!infinitive) {
+            // "when reviewing code", "for reviewing code": the action is the gerund's verb; "when the user has..."
+            // and "for Git Flow operations" say no action
+            if (verb == null || verb.contains(" ") || first.equalsIgnoreCase(verb)) {
+                return sentence;
+            }
+            StringBuilder out = new StringBuilder();
+            for (String w : rest.split(" ")) {
+                String v = out.isEmpty() || out.toString().endsWith(" or ") || out.toString().endsWith(" and ")
+                        ? Actions.verbOf(w, Vocabulary.get()) : null;
+                out.append(v != null && !v.contains(" ") && !w.equalsIgnoreCase(v) ? v : w).append(' ');
+            }
+            rest = out.toString().strip();
+        }
+        return Character.toUpperCase(rest.charAt(0)) + rest.substring(1);
     }
 
     /** Distinct plugins of the picks, in order (gaps left out). */

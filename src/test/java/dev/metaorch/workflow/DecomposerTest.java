@@ -123,6 +123,18 @@ class DecomposerTest {
     }
 
     @Test
+    void aUseWhenDescriptionIsSaidAsTheActionItNames() {
+        assertEquals("Audit a Helm chart for drift", Decomposer.asAction("Use this agent when you need to audit a Helm chart for drift"));
+        assertEquals("Verify the release notes", Decomposer.asAction("Use this skill to verify the release notes"));
+        assertEquals("Write Terraform modules or review them", Decomposer.asAction("Use when writing Terraform modules or reviewing them"));
+        // no action to say, or another meaning ("after deploying" is not "deploy"): kept as written
+        for (String kept : List.of("Use after deploying a service", "Use this agent when the user mentions a flaky build",
+                "Use PROACTIVELY for Kafka topics", "Use this agent when the user asks to \"tidy the backlog\"", "Tidies the backlog")) {
+            assertEquals(kept, Decomposer.asAction(kept));
+        }
+    }
+
+    @Test
     void anOpeningPronounPointsBackToTheSituation() {
         Plugin orm = plugin("orm-kit", agent("query-inspector", "Inspects ORM code for duplicate SQL queries and batches them"));
         Plugin finder = plugin("finder-kit", agent("bug-finder", "Find bugs, find typos, find anything"));
