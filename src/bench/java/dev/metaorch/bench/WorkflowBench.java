@@ -262,7 +262,9 @@ public final class WorkflowBench {
                     for (double cover : new double[]{0, 0.5, 1}) {
                         for (double context : new double[]{0.1, 0.2, 0.3}) {
                             for (double repeat : new double[]{0, 0.25}) {
-                                out.add(new Decomposer.Tuning(gap, whole, same, cover, context, repeat));
+                                for (double roleMiss : new double[]{0, 0.3}) {
+                                    out.add(new Decomposer.Tuning(gap, whole, same, cover, context, repeat, roleMiss));
+                                }
                             }
                         }
                     }

@@ -117,20 +117,39 @@ public enum Phase {
                 }
                 boolean generic = s.startsWith("~");
                 String stem = generic ? s.substring(1) : s;
-                boolean match;
-                if (stem.endsWith("=")) {
-                    String exact = stem.substring(0, stem.length() - 1);
-                    match = w.equals(exact) || w.equals(exact + "s");
-                } else {
-                    match = w.startsWith(stem);
-                }
-                if (match) {
+                if (stemMatches(stem, w)) {
                     best = Math.max(best, generic ? 0.5 : 1.0);
                 }
             }
             n += best;
         }
         return n;
+    }
+
+    /**
+     * Whether the words name this phase's kind of work: one of them carries a role stem of the phase that is not a
+     * generic one ("tests", "security", "changelog"; not "developer").
+     */
+    boolean named(List<String> words) {
+        String joined = " " + String.join(" ", words) + " ";
+        for (String s : stems) {
+            if (s.startsWith("~")) {
+                continue;
+            }
+            if (s.indexOf(' ') > 0 ? joined.contains(" " + s) : words.stream().anyMatch(w -> stemMatches(s, w))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A role stem against one word: a word start, or with {@code =} the whole word or its plural. */
+    private static boolean stemMatches(String stem, String w) {
+        if (stem.endsWith("=")) {
+            String exact = stem.substring(0, stem.length() - 1);
+            return w.equals(exact) || w.equals(exact + "s");
+        }
+        return w.startsWith(stem);
     }
 
     /** The strongest match of one word: 1 for a role stem, 0.5 for a generic one, 0 for none. */

@@ -123,6 +123,27 @@ class DecomposerTest {
     }
 
     @Test
+    void anActionThatNamesItsKindOfWorkTakesAComponentThatDoesIt() {
+        // the plan's home plugin has a command that shares the object ("toggle") with the subtask, which asks for an
+        // accessibility check: only the auditor does that
+        Plugin prefs = plugin("prefs-kit", Component.of(ComponentKind.COMMAND, "toggle-panel", "Add a toggle panel to a settings page"));
+        Plugin a11y = plugin("a11y-kit", agent("a11y-auditor", "Audits screen reader and keyboard accessibility of web pages"));
+        CatalogSearch search = search(prefs, a11y);
+        String task = "add a toggle panel to the settings page and check its accessibility";
+        List<String> subs = List.of("Add a toggle panel to the settings page",
+                "Check the toggle panel for accessibility with a screen reader");
+        Decomposer.Tuning d = Decomposer.Tuning.DEFAULT;
+        Decomposer.Tuning off = new Decomposer.Tuning(d.gapFloor(), d.wholeFloor(), d.samePlugin(), d.subtaskCoverage(),
+                d.subtaskContext(), d.repeat(), 0);
+        assertEquals("prefs-kit", new Decomposer(search, off).fromSubtasks(task, subs, Constraints.NONE).picks().get(1)
+                .ref().plugin().name(), "without the rule a toggle of the home plugin wins");
+        List<Decomposer.Pick> picks = new Decomposer(search, d).fromSubtasks(task, subs, Constraints.NONE).picks();
+        assertEquals("a11y-auditor", picks.get(1).ref().component().name());
+        // a building action names no role to require: the panel command keeps its step
+        assertEquals("toggle-panel", picks.get(0).ref().component().name());
+    }
+
+    @Test
     void aUseWhenDescriptionIsSaidAsTheActionItNames() {
         assertEquals("Audit a Helm chart for drift", Decomposer.asAction("Use this agent when you need to audit a Helm chart for drift"));
         assertEquals("Verify the release notes", Decomposer.asAction("Use this skill to verify the release notes"));
@@ -175,9 +196,10 @@ class DecomposerTest {
         CatalogSearch search = search(lint, audit);
         String task = "harden our infrastructure code";
         List<String> subs = List.of("audit the Terraform modules for security issues");
-        Decomposer.Tuning off = new Decomposer.Tuning(0, 0.7, 0, 0, Decomposer.Tuning.DEFAULT.subtaskContext(), Decomposer.Tuning.DEFAULT.repeat());
+        Decomposer.Tuning off = new Decomposer.Tuning(0, 0.7, 0, 0, Decomposer.Tuning.DEFAULT.subtaskContext(),
+                Decomposer.Tuning.DEFAULT.repeat(), 0);
         Decomposer.Tuning on = new Decomposer.Tuning(0, 0.7, 0, Decomposer.Tuning.DEFAULT.subtaskCoverage(),
-                Decomposer.Tuning.DEFAULT.subtaskContext(), Decomposer.Tuning.DEFAULT.repeat());
+                Decomposer.Tuning.DEFAULT.subtaskContext(), Decomposer.Tuning.DEFAULT.repeat(), 0);
         Decomposer.Pick without = new Decomposer(search, off).fromSubtasks(task, subs, Constraints.NONE).picks().get(0);
         Decomposer.Pick with = new Decomposer(search, on).fromSubtasks(task, subs, Constraints.NONE).picks().get(0);
         assertEquals("terraform-formatter", without.ref().component().name(), "the rare word alone wins on score");
