@@ -49,9 +49,9 @@ public final class Decomposer {
      *                   the whole task; a distinct clause deserves its own component unless that one is clearly
      *                   best. A caller's subtasks are whole actions searched on their own words: not applied there
      * @param roleMiss   penalty (on the score relative to the action's best) of a component whose name and description
-     *                   carry no role word of the action's phase, when the action names that phase's kind of work
-     *                   itself ("write tests for the toggle" asks for something that tests, not for what toggles).
-     *                   Building is exempt: it is what an agent without a role word does
+     *                   carry no role word of the action's phase ("write tests for the toggle" asks for something
+     *                   that tests, not for what toggles). Building is exempt: it is what an agent without a role
+     *                   word does
      */
     public record Tuning(double gapFloor, double wholeFloor, double samePlugin, double subtaskCoverage,
                          double subtaskContext, double repeat, double roleMiss) {
@@ -212,8 +212,8 @@ public final class Decomposer {
             return gap(a, subtask, "no allowed agent, command or skill shares a word with it", 0);
         }
         double max = hits.get(0).score();
-        // "write tests for the toggle": the action names its kind of work, which the component must do too
-        boolean roleNamed = tuning.roleMiss() > 0 && a.phase() != Phase.BUILD && a.phase().named(Phase.words(a.text()));
+        // "write tests for the toggle": the action's kind of work is testing, which the component must do too
+        boolean roleNamed = tuning.roleMiss() > 0 && a.phase() != Phase.BUILD;
         ComponentHit best = null;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (ComponentHit h : hits) {

@@ -127,8 +127,8 @@ public enum Phase {
     }
 
     /**
-     * Whether the words name this phase's kind of work: one of them carries a role stem of the phase that is not a
-     * generic one ("tests", "security", "changelog"; not "developer").
+     * Whether the words name this phase's kind of work: they carry a role stem of the phase that is not a generic
+     * one ("tests", "security", "changelog"; not "developer").
      */
     boolean named(List<String> words) {
         String joined = " " + String.join(" ", words) + " ";

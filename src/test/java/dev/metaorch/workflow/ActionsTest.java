@@ -77,6 +77,8 @@ class ActionsTest {
         // a relative clause says what the object is: a CI workflow that runs tests is CI, not a test step
         assertEquals(Phase.DEPLOY, Actions.of("set up a CI workflow that runs the tests").get(0).phase());
         assertEquals(Phase.TEST, Actions.of("write tests for the module that builds the cache").get(0).phase());
+        // "make sure" is "ensure": a check, not a build
+        assertEquals(Phase.TEST, Actions.of("write the parser and make sure it handles empty files").get(1).phase());
     }
 
     @Test
