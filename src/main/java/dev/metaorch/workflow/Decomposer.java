@@ -74,15 +74,16 @@ public final class Decomposer {
             this(gapFloor, wholeFloor, samePlugin, subtaskCoverage, subtaskContext, repeat, ROLE_MISS);
         }
 
-        /** Neutral on the dev tasks from 0.1 to 0.5 (see docs/benchmarks.md); what it is for is the case above. */
+        /** Neutral on the dev tasks from 0.1 to 0.5 (docs/benchmarks.md); it is for the case {@code roleMiss} names. */
         static final double ROLE_MISS = 0.3;
 
         /**
          * What leave-one-out cross-validation on the dev data chose ({@code bench workflows --cv} prints the choice;
          * on the realistic tasks this setting in 12 of 13 folds): no coverage floor (a gap when nothing shares a word),
          * a whole-task cover at 70%, same-plugin bonus 0.3, a subtask's coverage to the power 0.5, the task's other
-         * words at 0.2 each around a subtask, and 0.25 off a component an earlier clause of the task already took;
-         * 0.3 off a component that does not do the kind of work the action names.
+         * words at 0.2 each around a subtask, and 0.25 off a component an earlier clause of the task already took.
+         * Every fold is indifferent to the role miss; it is 0.3 off a component that does not do the action's kind
+         * of work, for the case its parameter names.
          */
         public static final Tuning DEFAULT = new Tuning(0.0, 0.7, 0.3, 0.5, 0.2, 0.25, ROLE_MISS);
     }
@@ -213,7 +214,7 @@ public final class Decomposer {
         }
         double max = hits.get(0).score();
         // "write tests for the toggle": the action's kind of work is testing, which the component must do too
-        boolean roleNamed = tuning.roleMiss() > 0 && a.phase() != Phase.BUILD;
+        boolean roleAsked = tuning.roleMiss() > 0 && a.phase() != Phase.BUILD;
         ComponentHit best = null;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (ComponentHit h : hits) {
@@ -223,7 +224,7 @@ public final class Decomposer {
             double s = h.score() / max * (subtask == null ? 1 : Math.pow(h.coverage(), tuning.subtaskCoverage()))
                     + tuning.samePlugin() * Math.max(used.contains(id) ? 1 : 0, home.getOrDefault(id, 0.0))
                     + (c.required().contains(id) ? 0.2 : 0)
-                    - (roleNamed && !a.phase().named(Phase.words(h.component().name() + " " + h.component().description()))
+                    - (roleAsked && !a.phase().named(Phase.words(h.component().name() + " " + h.component().description()))
                         ? tuning.roleMiss() : 0)
                     - (subtask == null && used.contains(key) ? tuning.repeat() : 0);
             if (s > bestScore) {
