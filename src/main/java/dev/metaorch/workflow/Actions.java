@@ -64,6 +64,10 @@ public final class Actions {
     private record Segment(String text, String separator) {
     }
 
+    /** Separators after which a gerund opens a clause of its own ("then testing it"), not a noun of a list. */
+    private static final Set<String> GERUND_OPENS = Set.of("sentence", "elaboration", "then", "and then", "after", "once",
+            "before", "afterwards");
+
     /** The clauses of one sentence; in a list ({@code listed}) every comma and "and" starts a part of its own. */
     private static void split(String sentence, String first, boolean listed, List<Segment> out) {
         String sep = first;
@@ -119,8 +123,12 @@ public final class Actions {
                 verb = verbOf(text, v);
             }
             if (verb != null && !Phase.wordsKeepingHyphens(text).get(0).equals(Phase.wordsKeepingHyphens(verb).get(0))) {
-                // a gerund ("after scanning the dependencies"): the action in the imperative
-                text = verb + text.substring(text.indexOf(' ') < 0 ? text.length() : text.indexOf(' '));
+                if (GERUND_OPENS.contains(s.separator())) {
+                    // a gerund opening a clause ("after scanning the dependencies"): the action in the imperative
+                    text = verb + text.substring(text.indexOf(' ') < 0 ? text.length() : text.indexOf(' '));
+                } else {
+                    verb = null; // a gerund in a list is a noun: "set up monitoring and alerting"
+                }
             }
             boolean strong = switch (s.separator()) {
                 case "sentence", "elaboration", "item", "then", "and then", "plus", "as well as", "after", "once", "before",

@@ -53,6 +53,13 @@ class ActionsTest {
     }
 
     @Test
+    void aGerundInAListIsANounAndOneOpeningAClauseIsAnAction() {
+        assertEquals(List.of("set up logging", "set up alerting for the queue workers"),
+                texts("set up logging and alerting for the queue workers"));
+        assertEquals(List.of("lint the stylesheets", "fix the warnings"), texts("lint the stylesheets, then fixing the warnings"));
+    }
+
+    @Test
     void withAfterACommaAddsSomethingToDeliver() {
         // after a comma, "with" lists more to deliver; without one it says what the object has
         assertEquals(List.of("write a parser for the config format", "write a fuzzing harness and golden files"),
