@@ -84,6 +84,8 @@ public final class Actions {
                 // detail of the object before the comma ("a VPC with private subnets" has no comma)
                 sep = "with,";
                 at = with.end();
+                // the next separator is looked for after "with" (one may start inside what was consumed: ", with , b")
+                m.region(at, sentence.length()).useTransparentBounds(true).useAnchoringBounds(false);
             }
         }
         out.add(new Segment(sentence.substring(at), sep));

@@ -65,6 +65,8 @@ class ActionsTest {
         assertEquals(List.of("write a parser for the config format", "write a fuzzing harness and golden files"),
                 texts("write a parser for the config format, with a fuzzing harness and golden files"));
         assertEquals(List.of("provision a cluster with three node pools"), texts("provision a cluster with three node pools"));
+        // a separator right after the consumed "with" (the next one starts inside it) is read, not overrun
+        assertEquals(List.of("write a parser"), texts("write a parser, with , "));
     }
 
     @Test
