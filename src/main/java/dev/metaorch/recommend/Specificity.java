@@ -65,9 +65,10 @@ final class Specificity {
     }
 
     /**
-     * @param analyze the index terms of a text; a specific plugin's rare description terms (mentioned by at most
-     *                {@code dfShare} of the plugins) say what its subject involves, so a request that uses one of them
-     *                involves the subject even without naming it ("Agent Engine" for a Vertex AI pack)
+     * @param analyze the index terms of a text. What a specific thing's description says of it names its subject
+     *                too, so a request that uses it involves the subject without naming it ("Agent Engine" for a
+     *                Vertex AI pack): for a plugin the rare words (mentioned by at most {@code dfShare} of the plugins)
+     *                that the prose writes as names, for a component its description's rare terms
      */
     static Specificity of(List<Plugin> catalog, int[] compPlugin, int[] compIndex, Function<String, String> term,
                           Function<String, List<String>> analyze, ToIntFunction<String> df, double dfShare) {
@@ -78,7 +79,12 @@ final class Specificity {
                 candidates.addAll(words(c.name()));
             }
         }
-        Map<String, int[]> prose = Capitals.count(catalog, candidates);
+        // a plugin's description words too: which of them the prose writes as names (see below)
+        Set<String> counted = new LinkedHashSet<>(candidates);
+        for (Plugin p : catalog) {
+            counted.addAll(words(p.description()));
+        }
+        Map<String, int[]> prose = Capitals.count(catalog, counted);
         int n = catalog.size();
         int maxDf = (int) Math.floor(dfShare * n);
         int unique = Math.max(1, (int) Math.floor(0.005 * n));
@@ -117,7 +123,20 @@ final class Specificity {
                     terms.add(named.get(w));
                 }
             }
-            if (!terms.isEmpty()) {
+            boolean vendor = subj.stream().anyMatch(w -> capitalized(prose.get(w)));
+            if (vendor) {
+                // the subject is a name the prose writes as one (a vendor, a product): the names its description
+                // writes say what it involves ("Agent Engine" for a Vertex AI pack), while a rare concept it is about
+                // ("i18n" for a localization vendor) is the task's, not the vendor's
+                for (String w : words(p.description())) {
+                    String t = term.apply(w);
+                    int d = t == null ? 0 : df.applyAsInt(t);
+                    if (d > 0 && d <= maxDf && capitalized(prose.get(w))) {
+                        terms.add(t);
+                    }
+                }
+            } else if (!terms.isEmpty()) {
+                // a subject taken for a name because it is nearly unique: its description's rare terms say what it is for
                 for (String t : analyze.apply(p.description())) {
                     int d = df.applyAsInt(t);
                     if (d > 0 && d <= maxDf) {
@@ -153,6 +172,11 @@ final class Specificity {
             co[doc] = terms.isEmpty() ? NONE : terms.toArray(NONE);
         }
         return new Specificity(pl, co, sf);
+    }
+
+    /** Whether prose counts ({capitalized, lower case}) show a name: at least {@link #MIN_PROSE}, mostly capitalized. */
+    private static boolean capitalized(int[] c) {
+        return c != null && c[0] + c[1] >= MIN_PROSE && c[0] >= CAPITALIZED * (c[0] + c[1]);
     }
 
     /**

@@ -146,6 +146,27 @@ class RelevanceIndexTest {
     }
 
     @Test
+    void aConceptAVendorPackIsAboutDoesNotNameTheVendor() {
+        // 42 plugins: "i18n" in two of them is rare, so a rare word of the pack's description; the prose writes it
+        // in lower case, a concept, where it writes "Transly" as a name
+        List<Plugin> ps = new ArrayList<>(List.of(filler(40)));
+        String prose = "Sync your i18n keys with Transly. Every string you add gets i18n metadata, and Transly keeps the "
+                + "i18n files of each locale in step.";
+        ps.add(plugin("transly-pack", "m1", "Add i18n to a web app with Transly: i18n keys, i18n files, i18n sync", "vendor",
+                Component.of(ComponentKind.SKILL, "transly-sync", "Sync strings with Transly").withText(prose, "skills/transly-sync/SKILL.md"),
+                Component.of(ComponentKind.SKILL, "transly-setup", "Set up Transly").withText(prose, "skills/transly-setup/SKILL.md")));
+        ps.add(plugin("i18n-helpers", "m1", "Internationalization helpers for web apps", "development",
+                agent("string-extractor", "Adds i18n to a web app", "Extracts the strings of a web app into locale files.")));
+        Catalog c = catalog(ps.toArray(Plugin[]::new));
+        RelevanceIndex idx = RelevanceIndex.build(c);
+        assertEquals(List.of("transly"), idx.subjects(c.plugin("transly-pack@m1").orElseThrow()));
+        String q = "add i18n keys and i18n files to our web app";
+        assertEquals("i18n-helpers@m1", Ranked.ids(idx, q, 2).get(0), Ranked.ids(idx, q, 2).toString());
+        String named = q + " with Transly";
+        assertEquals("transly-pack@m1", Ranked.ids(idx, named, 2).get(0), Ranked.ids(idx, named, 2).toString());
+    }
+
+    @Test
     void aNameThatIsATemplatesBoilerplateInvolvesNoVendorPack() {
         // four vendor packs built from one template: their CI skill says "Hubflow Runner" whatever the vendor
         // 146 plugins: six mentioning a name keeps it under 5% of them, a name to go by
