@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * A task as the ordered actions it asks for (what is to be done, on what), read from its clauses: a clause that
  * opens with a verb of the vocabulary is an action; one without a verb joins the action before it ("google and
  * github login") unless a strong separator ("then", "plus", a new sentence) or a role word of its own ("with
- * evals") makes it one, taking the previous verb; after a comma "with" lists more to deliver ("build a job, with
- * models on top"); a clause that describes the situation ("prod is throwing 502s") is context, not an action, and so is
- * a verbless clause joined to it ("it touches the middleware and the refund logic"). The task's order is kept unless a data dependency of the vocabulary says
- * otherwise (a scan before the fix it informs, a changelog before the tag) or the task says "after".
+ * evals") makes it one, taking the previous verb; after a comma "with" lists more to deliver ("write a
+ * parser, with a fuzzing harness"); a clause that describes the situation ("the nightly build is red") is context, not
+ * an action, and so is a verbless clause joined to it ("it is used by the login flow and the billing jobs"). The
+ * task's order is kept unless a data dependency of the vocabulary says otherwise (a scan before the fix it informs, a changelog before the tag) or the task says "after".
  */
 public final class Actions {
 
@@ -80,8 +80,8 @@ public final class Actions {
             at = m.end();
             Matcher with = COMMA_WITH.matcher(sentence).region(at, sentence.length());
             if (s.equals(",") && with.lookingAt()) {
-                // "build a job, with models on top and quality checks": what follows is more to deliver, not a
-                // detail of the object before the comma ("a VPC with private subnets" has no comma)
+                // "write a parser, with a fuzzing harness and golden files": what follows is more to deliver, not a
+                // detail of the object before the comma ("a cluster with three node pools" has no comma)
                 sep = "with,";
                 at = with.end();
                 // the next separator is looked for after "with" (one may start inside what was consumed: ", with , b")
@@ -129,7 +129,7 @@ public final class Actions {
                     // a gerund opening a clause ("after scanning the dependencies"): the action in the imperative
                     text = verb + text.substring(text.indexOf(' ') < 0 ? text.length() : text.indexOf(' '));
                 } else {
-                    verb = null; // a gerund in a list is a noun: "set up monitoring and alerting"
+                    verb = null; // a gerund in a list is a noun: "add logging and alerting"
                 }
             }
             boolean strong = switch (s.separator()) {
@@ -144,7 +144,7 @@ public final class Actions {
             }
             if (context && verb == null && !strong) {
                 situation.add(text);
-                continue; // "it touches the middleware and the refund logic": a further part of the situation
+                continue; // "it is used by the login flow and the billing jobs": a further part of the situation
             }
             context = false;
             if (verb == null && !actions.isEmpty() && !strong && Phase.mentioned(text).isEmpty()) {

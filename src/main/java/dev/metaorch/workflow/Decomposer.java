@@ -68,12 +68,6 @@ public final class Decomposer {
             }
         }
 
-        /** The other knobs with the default role-miss penalty. */
-        public Tuning(double gapFloor, double wholeFloor, double samePlugin, double subtaskCoverage, double subtaskContext,
-                      double repeat) {
-            this(gapFloor, wholeFloor, samePlugin, subtaskCoverage, subtaskContext, repeat, ROLE_MISS);
-        }
-
         /** Neutral on the dev tasks from 0.1 to 0.5 (docs/benchmarks.md); it is for the case {@code roleMiss} names. */
         static final double ROLE_MISS = 0.3;
 
@@ -538,13 +532,15 @@ public final class Decomposer {
             if (verb == null || verb.contains(" ") || first.equalsIgnoreCase(verb)) {
                 return sentence;
             }
+            // the gerunds it coordinates become verbs too ("when writing modules or reviewing them")
             StringBuilder out = new StringBuilder();
+            String before = null;
             for (String w : rest.split(" ")) {
-                String v = out.isEmpty() || out.toString().endsWith(" or ") || out.toString().endsWith(" and ")
-                        ? Actions.verbOf(w, Vocabulary.get()) : null;
-                out.append(v != null && !v.contains(" ") && !w.equalsIgnoreCase(v) ? v : w).append(' ');
+                String v = before == null || before.equals("or") || before.equals("and") ? Actions.verbOf(w, Vocabulary.get()) : null;
+                out.append(out.isEmpty() ? "" : " ").append(v != null && !v.contains(" ") && !w.equalsIgnoreCase(v) ? v : w);
+                before = w.toLowerCase(Locale.ROOT);
             }
-            rest = out.toString().strip();
+            rest = out.toString();
         }
         return Character.toUpperCase(rest.charAt(0)) + rest.substring(1);
     }

@@ -67,6 +67,12 @@ class DecomposerTest {
                 .generate(new WorkflowGenerator.Request(task, subtasks, null, workspace));
     }
 
+    /** The default floors with the other knobs given: same-plugin bonus, subtask coverage, context, repeat, role miss. */
+    static Decomposer.Tuning tuning(double same, double cover, double context, double repeat, double roleMiss) {
+        Decomposer.Tuning d = Decomposer.Tuning.DEFAULT;
+        return new Decomposer.Tuning(d.gapFloor(), d.wholeFloor(), same, cover, context, repeat, roleMiss);
+    }
+
     static List<String> components(WorkflowSpec s) {
         return s.steps().stream().map(x -> x.gap() ? "GAP" : x.component()).toList();
     }
@@ -133,8 +139,7 @@ class DecomposerTest {
         List<String> subs = List.of("Add a toggle panel to the settings page",
                 "Check the toggle panel for accessibility with a screen reader");
         Decomposer.Tuning d = Decomposer.Tuning.DEFAULT;
-        Decomposer.Tuning off = new Decomposer.Tuning(d.gapFloor(), d.wholeFloor(), d.samePlugin(), d.subtaskCoverage(),
-                d.subtaskContext(), d.repeat(), 0);
+        Decomposer.Tuning off = tuning(d.samePlugin(), d.subtaskCoverage(), d.subtaskContext(), d.repeat(), 0);
         assertEquals("prefs-kit", new Decomposer(search, off).fromSubtasks(task, subs, Constraints.NONE).picks().get(1)
                 .ref().plugin().name(), "without the rule a toggle of the home plugin wins");
         List<Decomposer.Pick> picks = new Decomposer(search, d).fromSubtasks(task, subs, Constraints.NONE).picks();
@@ -196,10 +201,9 @@ class DecomposerTest {
         CatalogSearch search = search(lint, audit);
         String task = "harden our infrastructure code";
         List<String> subs = List.of("audit the Terraform modules for security issues");
-        Decomposer.Tuning off = new Decomposer.Tuning(0, 0.7, 0, 0, Decomposer.Tuning.DEFAULT.subtaskContext(),
-                Decomposer.Tuning.DEFAULT.repeat(), 0);
-        Decomposer.Tuning on = new Decomposer.Tuning(0, 0.7, 0, Decomposer.Tuning.DEFAULT.subtaskCoverage(),
-                Decomposer.Tuning.DEFAULT.subtaskContext(), Decomposer.Tuning.DEFAULT.repeat(), 0);
+        Decomposer.Tuning d = Decomposer.Tuning.DEFAULT;
+        Decomposer.Tuning off = tuning(0, 0, d.subtaskContext(), d.repeat(), 0);
+        Decomposer.Tuning on = tuning(0, d.subtaskCoverage(), d.subtaskContext(), d.repeat(), 0);
         Decomposer.Pick without = new Decomposer(search, off).fromSubtasks(task, subs, Constraints.NONE).picks().get(0);
         Decomposer.Pick with = new Decomposer(search, on).fromSubtasks(task, subs, Constraints.NONE).picks().get(0);
         assertEquals("terraform-formatter", without.ref().component().name(), "the rare word alone wins on score");
@@ -217,8 +221,8 @@ class DecomposerTest {
         String task = "review the PR that changes the refund logic and check its test coverage";
         List<String> subs = List.of("review the diff for logic errors");
         Decomposer.Tuning d = Decomposer.Tuning.DEFAULT;
-        Decomposer.Tuning asFragment = new Decomposer.Tuning(d.gapFloor(), d.wholeFloor(), 0, 0, 1.0, d.repeat());
-        Decomposer.Tuning asAction = new Decomposer.Tuning(d.gapFloor(), d.wholeFloor(), 0, 0, d.subtaskContext(), d.repeat());
+        Decomposer.Tuning asFragment = tuning(0, 0, 1.0, d.repeat(), d.roleMiss());
+        Decomposer.Tuning asAction = tuning(0, 0, d.subtaskContext(), d.repeat(), d.roleMiss());
         assertEquals("coverage-reviewer", new Decomposer(search, asFragment).fromSubtasks(task, subs, Constraints.NONE)
                 .picks().get(0).ref().component().name(), "the task's words at full weight pull the subtask to the task's match");
         assertEquals("logic-reviewer", new Decomposer(search, asAction).fromSubtasks(task, subs, Constraints.NONE)
@@ -233,8 +237,7 @@ class DecomposerTest {
         CatalogSearch search = search(mobile, sync);
         String task = "test the mobile app offline on ios and android, then sync the data when the network comes back";
         Decomposer.Tuning d = Decomposer.Tuning.DEFAULT;
-        Decomposer.Tuning noRepeat = new Decomposer.Tuning(d.gapFloor(), d.wholeFloor(), d.samePlugin(), d.subtaskCoverage(),
-                d.subtaskContext(), 0);
+        Decomposer.Tuning noRepeat = tuning(d.samePlugin(), d.subtaskCoverage(), d.subtaskContext(), 0, d.roleMiss());
         List<String> without = new Decomposer(search, noRepeat).fromTask(task, Constraints.NONE).picks().stream()
                 .map(p -> p.ref().component().name()).toList();
         List<String> with = new Decomposer(search, d).fromTask(task, Constraints.NONE).picks().stream()
