@@ -149,10 +149,16 @@ final class IndexBuilder {
                 ci.stream().mapToInt(Integer::intValue).toArray(), null);
     }
 
+    /**
+     * Adds a field even when its text is empty: a field some documents lack gets sparse norms, and writing the
+     * postings reads a document's norm once per term through a sparse iterator started anew for each term (a scan
+     * within a block each time). That was most of the component index's build time; with every field in every
+     * document the norms are dense and read directly. An empty field has no terms, so BM25's statistics (documents
+     * with the field, average length) and every score stay as they were.
+     */
     private static void text(Document d, String field, String value) {
-        if (value != null && !value.isBlank()) {
-            d.add(FULL.equals(field) ? new TextField(field, value, Field.Store.NO) : new Field(field, value, COUNTS_ONLY));
-        }
+        String v = value == null ? "" : value;
+        d.add(FULL.equals(field) ? new TextField(field, v, Field.Store.NO) : new Field(field, v, COUNTS_ONLY));
     }
 
     /**
@@ -214,6 +220,7 @@ final class IndexBuilder {
                     text(cd, CDESC, p.description());
                     text(cd, CEX, String.join("\n", p.examples()));
                     text(cd, CBODY, cut(p.readme(), config.bodyChars()));
+                    text(cd, CPLUGIN, ""); // it is the plugin: nothing to say it is within (see text)
                     cw.addDocument(cd);
                     cp.add(ord);
                     ci.add(-1);
@@ -248,9 +255,15 @@ final class IndexBuilder {
                 org.apache.lucene.store.ByteBuffersDataOutput::new, ByteBuffersDirectory.OUTPUT_AS_ONE_BUFFER);
     }
 
+    /**
+     * One writer thread flushes one segment, and {@code forceMerge(1)} then only asks whether it is merged. A flushed
+     * segment is a compound file by default while the merge policy wants a segment this large not to be one, so it
+     * answered no and rewrote the whole index once more: segments are written as plain files instead.
+     */
     private static IndexWriterConfig writerConfig(Analyzer analyzer) {
         return new IndexWriterConfig(analyzer).setSimilarity(new BM25Similarity()).setRAMBufferSizeMB(512)
-                .setMergePolicy(new LogDocMergePolicy()).setCommitOnClose(true);
+                .setMergePolicy(new LogDocMergePolicy()).setCommitOnClose(true)
+                .setUseCompoundFile(false);
     }
 
     /** Adjacent analyzed words (stop words dropped) joined by '_', separated by spaces. */
