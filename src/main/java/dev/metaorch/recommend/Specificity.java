@@ -55,20 +55,12 @@ final class Specificity {
      * @param compPlugin  component document -> plugin ordinal
      * @param compIndex   component document -> position among its plugin's components (-1: a plugin stand-in)
      * @param term        a name word as the index's analyzer turns it into a term (null: none)
+     * @param analyze     the index terms of a text. What a specific thing's description says of it names its subject
+     *                    too, so a request that uses it involves the subject without naming it ("Agent Engine" for a
+     *                    Vertex AI pack): for a plugin the rare words (mentioned by at most {@code dfShare} of the
+     *                    plugins) that the prose writes as names, for a component its description's rare terms
      * @param df          how many plugins mention a term
      * @param dfShare     the largest share of plugins that may mention a vendor or framework name
-     */
-    @SuppressWarnings("unchecked")
-    static Specificity of(List<Plugin> catalog, int[] compPlugin, int[] compIndex, Function<String, String> term,
-                          ToIntFunction<String> df, double dfShare) {
-        return of(catalog, compPlugin, compIndex, term, w -> List.of(), df, dfShare);
-    }
-
-    /**
-     * @param analyze the index terms of a text. What a specific thing's description says of it names its subject
-     *                too, so a request that uses it involves the subject without naming it ("Agent Engine" for a
-     *                Vertex AI pack): for a plugin the rare words (mentioned by at most {@code dfShare} of the plugins)
-     *                that the prose writes as names, for a component its description's rare terms
      */
     static Specificity of(List<Plugin> catalog, int[] compPlugin, int[] compIndex, Function<String, String> term,
                           Function<String, List<String>> analyze, ToIntFunction<String> df, double dfShare) {
