@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shape of a built index that its build time depends on (the time itself is measured by {@code bench startup}
- * and {@code bench recommend}, not here): one plain segment per directory, the one flushed, and norms for every field in every
- * document even where a component has no examples, no body or no plugin around it.
+ * and {@code bench recommend}, not here): one plain segment per directory, the one flushed, and norms for every
+ * field in every document even where a component has no examples, no body or no plugin around it.
  */
 class IndexBuilderTest {
 
