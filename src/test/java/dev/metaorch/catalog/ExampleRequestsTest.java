@@ -27,6 +27,15 @@ class ExampleRequestsTest {
     }
 
     @Test
+    void turnLabelsInAnyCaseWithSpacesBeforeTheColonOrTheTurnOnTheNextLineAreFound() {
+        // the quick check for a label before a ':' that skips the pattern must not skip these
+        assertEquals(List.of("Deploy the staging branch now", "Please rotate the keys"),
+                ExampleRequests.turns("Intro.\\n> USER :  Deploy the staging branch now\\nHuman:\\n  Please rotate the keys"));
+        assertEquals(List.of(), ExampleRequests.turns("The user said: nothing here is a turn, the user context matters"),
+                "a label must open its line");
+    }
+
+    @Test
     void readmeRequestLinesAreWholeQuotedSentencesNotCode() {
         String readme = """
                 # Thing
