@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * evals") makes it one, taking the previous verb; after a comma "with" lists more to deliver ("write a
  * parser, with a fuzzing harness"); a clause that describes the situation ("the nightly build is red") is context, not
  * an action, and so is a verbless clause joined to it ("it is used by the login flow and the billing jobs"). The
- * task's order is kept unless a data dependency of the vocabulary says otherwise (a scan before the fix it informs, a changelog before the tag) or the task says "after".
+ * task's order is kept unless a data dependency of the vocabulary says otherwise (a scan before the fix it informs,
+ * a changelog before the tag) or the task says "after".
  */
 public final class Actions {
 
